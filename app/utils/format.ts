@@ -1,0 +1,17 @@
+// One date helper for the UI: calendar dates are 'YYYY-MM-DD' and shown in UTC,
+// so a period end never shifts a day with the viewer's zone.
+const longDate = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' })
+
+export function formatCalendarDate(date: string): string {
+  return longDate.format(new Date(`${date}T00:00:00Z`))
+}
+
+export function describePeriod(report: { form: string; fiscal_year: number; fiscal_quarter: number | null; period_end: string }) {
+  return report.form === '10-K'
+    ? `Fiscal year ${report.fiscal_year}, ended ${formatCalendarDate(report.period_end)}`
+    : `Quarter ${report.fiscal_quarter} of fiscal ${report.fiscal_year}, ended ${formatCalendarDate(report.period_end)}`
+}
+
+export function shortHash(sha256: string): string {
+  return sha256.slice(0, 12)
+}

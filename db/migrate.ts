@@ -1,0 +1,27 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
+import type { DB } from './client'
+import * as m001 from './migrations/001-initial'
+
+// Static imports, not FileMigrationProvider: that one loads files at run time and
+// cannot import .ts under Vitest or from the bundled server (docs/decisions/002).
+const migrations: Record<string, Migration> = {
+  '001-initial': m001,
+}
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations
+  },
+}
+
+export async function migrateToLatest(db: DB): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: migrationProvider })
+  const result = await migrator.migrateToLatest()
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(result.error)}`, {
+      cause: result.error,
+    })
+  }
+  return result
+}

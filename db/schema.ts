@@ -1,0 +1,163 @@
+// The database's types, declared once. Kysely reads them; migrations create them.
+// Append-only columns are `ColumnType<T, T, never>`: the compiler refuses an update,
+// and the triggers of the migrations refuse one at run time.
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely'
+
+/** A column written once, never updated. */
+type Frozen<T> = ColumnType<T, T, never>
+/** A column with a database default, written once. */
+type FrozenDefault<T> = ColumnType<T, T | undefined, never>
+
+export const FILER_CATEGORIES = ['large_accelerated', 'accelerated', 'non_accelerated'] as const
+export type FilerCategory = (typeof FILER_CATEGORIES)[number]
+
+export const FORMS = ['10-Q', '10-K'] as const
+export type Form = (typeof FORMS)[number]
+
+/**
+ * What a person is in the process. The three certifying officers are bound by the
+ * Code of Ethics; the bodies receive what the code tells them to.
+ */
+export const ROLES = [
+  'ceo',
+  'cfo',
+  'cao',
+  'disclosure_committee',
+  'audit_committee_member',
+  'audit_committee_chair',
+  'chairman',
+  'director',
+  'internal_auditor',
+  'independent_auditor',
+  'administrator',
+] as const
+export type Role = (typeof ROLES)[number]
+
+export interface CompanyTable {
+  id: Frozen<string>
+  name: string
+  ticker: string
+  exchange: string
+  headquarters: string
+  /** IANA zone used to show signatures in the company's local time. */
+  time_zone: string
+  /** Month and day the fiscal year ends, 'MM-DD'. */
+  fiscal_year_end: string
+  created_at: FrozenDefault<string>
+}
+
+/** Which filer category is in force from a date: the SEC deadlines follow it. */
+export interface FilerCategoryTable {
+  id: Frozen<string>
+  company_id: Frozen<string>
+  category: Frozen<FilerCategory>
+  effective_from: Frozen<string>
+}
+
+/** People are never deleted: a user id means the same person forever. */
+export interface UserTable {
+  id: Frozen<string>
+  email: string
+  full_name: string
+  title: string
+  password_hash: string | null
+  deactivated_at: string | null
+  created_at: FrozenDefault<string>
+}
+
+export interface MembershipTable {
+  id: Frozen<string>
+  user_id: Frozen<string>
+  company_id: Frozen<string>
+  role: Frozen<Role>
+  effective_from: Frozen<string>
+  effective_to: string | null
+}
+
+export interface DutyTable {
+  number: Frozen<number>
+  kind: Frozen<'report' | 'enforcement' | 'pre_filing'>
+  title: Frozen<string>
+  text: Frozen<string>
+  /** JSON array of recipient keys (machines/duties.ts `Recipient`). */
+  recipients: Frozen<string>
+  bound_to_draft: Frozen<0 | 1>
+}
+
+export interface PeriodicReportTable {
+  id: Frozen<string>
+  company_id: Frozen<string>
+  form: Frozen<Form>
+  fiscal_year: Frozen<number>
+  /** 1–3 for a Form 10-Q; null for the Form 10-K, which covers the year. */
+  fiscal_quarter: Frozen<number | null>
+  period_end: Frozen<string>
+  current_draft_id: string | null
+  created_by: Frozen<string>
+  created_at: FrozenDefault<string>
+}
+
+/** Each draft of a report, identified by the sha-256 of its content; append-only. */
+export interface ReportDraftTable {
+  id: Frozen<string>
+  report_id: Frozen<string>
+  version: Frozen<number>
+  sha256: Frozen<string>
+  size_bytes: Frozen<number>
+  file_name: Frozen<string>
+  uploaded_by: Frozen<string>
+  uploaded_at: Frozen<string>
+}
+
+/** A fact that may affect the report's disclosures (duty 1), from a named source. */
+export interface MaterialInformationItemTable {
+  id: Frozen<string>
+  report_id: Frozen<string>
+  title: Frozen<string>
+  description: Frozen<string>
+  source: Frozen<string>
+  /** Null when the source is undated (the 2008 article names no date of its own). */
+  source_date: Frozen<string | null>
+  recorded_by: Frozen<string>
+  recorded_at: Frozen<string>
+}
+
+/** Figures of an item, kept as exact decimal strings, never floats. */
+export interface MaterialAmountTable {
+  id: Frozen<string>
+  item_id: Frozen<string>
+  position: Frozen<number>
+  label: Frozen<string>
+  value: Frozen<string>
+  unit: Frozen<'USD' | 'shares' | 'oz' | 'percent' | 'USD_per_share'>
+}
+
+export interface Database {
+  company: CompanyTable
+  filer_category: FilerCategoryTable
+  user: UserTable
+  membership: MembershipTable
+  duty: DutyTable
+  periodic_report: PeriodicReportTable
+  report_draft: ReportDraftTable
+  material_information_item: MaterialInformationItemTable
+  material_amount: MaterialAmountTable
+}
+
+export type Company = Selectable<CompanyTable>
+export type NewCompany = Insertable<CompanyTable>
+export type FilerCategoryRow = Selectable<FilerCategoryTable>
+export type User = Selectable<UserTable>
+export type NewUser = Insertable<UserTable>
+export type UserUpdate = Updateable<UserTable>
+export type Membership = Selectable<MembershipTable>
+export type NewMembership = Insertable<MembershipTable>
+export type DutyRow = Selectable<DutyTable>
+export type PeriodicReport = Selectable<PeriodicReportTable>
+export type NewPeriodicReport = Insertable<PeriodicReportTable>
+export type ReportDraft = Selectable<ReportDraftTable>
+export type NewReportDraft = Insertable<ReportDraftTable>
+export type MaterialInformationItem = Selectable<MaterialInformationItemTable>
+export type NewMaterialInformationItem = Insertable<MaterialInformationItemTable>
+export type MaterialAmount = Selectable<MaterialAmountTable>
+export type NewMaterialAmount = Insertable<MaterialAmountTable>

@@ -1,0 +1,7 @@
+// `npm run db:seed`: migrates, then seeds the demo company if it is not there yet.
+import { databasePath } from '../db/client'
+import { prepareDatabase } from '../db/prepare'
+
+const file = databasePath()
+const { seeded } = await prepareDatabase(file)
+console.log(seeded ? `Seeded the demo company into ${file}` : `${file} already holds the demo company; nothing changed`)

@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { CHROMIUM_PATH } from './chromium'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseURL: string
+    databasePath: string
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}) before it answered:\n${output()}`)
+    try {
+      const res = await fetch(`${url}/healthz`)
+      if (res.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`The server did not answer ${url}/healthz within 60 s:\n${output()}`)
+}
+
+let child: ChildProcess | undefined
+
+export default async function setup(project: TestProject) {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    // A browser test that cannot run is a failure, not a skip.
+    throw new Error(
+      `Browser tests need Chromium at ${CHROMIUM_PATH}. Install it with: apt-get install -y chromium`,
+    )
+  }
+  if (!fs.existsSync('build/server/index.js')) throw new Error('No production build: run `npm run build` first')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-browser-'))
+  const databasePath = path.join(dir, 'app.sqlite')
+  const port = await freePort()
+  const baseURL = `http://127.0.0.1:${port}`
+  let log = ''
+  child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+    env: { ...process.env, DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout?.on('data', (d) => (log += d))
+  child.stderr?.on('data', (d) => (log += d))
+  await waitForHealth(baseURL, child, () => log)
+  project.provide('baseURL', baseURL)
+  project.provide('databasePath', databasePath)
+
+  return async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    }
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs'
+import { sql } from 'kysely'
+import { expect, test } from 'vitest'
+import { openDatabase } from '../../db/client'
+import { migrateToLatest, migrationProvider } from '../../db/migrate'
+import { tempDatabaseFile } from '../utils/test-db'
+
+test('migrations run on an empty file and create every table', async () => {
+  const file = tempDatabaseFile('migrate')
+  expect(fs.existsSync(file)).toBe(false)
+  const { db } = openDatabase(file)
+  const result = await migrateToLatest(db)
+  const names = Object.keys(await migrationProvider.getMigrations())
+  expect(result.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']))
+  const tables = (await db.introspection.getTables()).map((t) => t.name).sort()
+  expect(tables).toEqual(
+    expect.arrayContaining([
+      'company',
+      'duty',
+      'filer_category',
+      'material_amount',
+      'material_information_item',
+      'membership',
+      'periodic_report',
+      'report_draft',
+      'user',
+    ]),
+  )
+  const { rows } = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(db)
+  expect(rows[0]?.integrity_check).toBe('ok')
+  await db.destroy()
+})
+
+test('migrating a file that is up to date applies nothing', async () => {
+  const file = tempDatabaseFile('migrate-twice')
+  const first = openDatabase(file)
+  await migrateToLatest(first.db)
+  await first.db.destroy()
+  const second = openDatabase(file)
+  const result = await migrateToLatest(second.db)
+  expect(result.results).toEqual([])
+  await second.db.destroy()
+})
+
+test('migration names are numbered and in order', async () => {
+  const names = Object.keys(await migrationProvider.getMigrations())
+  expect(names.length).toBeGreaterThan(0)
+  names.forEach((name, i) => expect(name).toMatch(new RegExp(`^${String(i + 1).padStart(3, '0')}-[a-z0-9-]+$`)))
+})
