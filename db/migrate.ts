@@ -1,11 +1,13 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
 import type { DB } from './client'
 import * as m001 from './migrations/001-initial'
+import * as m002 from './migrations/002-workflow-record'
 
 // Static imports, not FileMigrationProvider: that one loads files at run time and
 // cannot import .ts under Vitest or from the bundled server (docs/decisions/002).
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
+  '002-workflow-record': m002,
 }
 
 export const migrationProvider: MigrationProvider = {

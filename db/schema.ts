@@ -132,6 +132,59 @@ export interface MaterialAmountTable {
   unit: Frozen<'USD' | 'shares' | 'oz' | 'percent' | 'USD_per_share'>
 }
 
+export interface RecordMetaTable {
+  installation_id: Frozen<string>
+  created_at: Frozen<string>
+}
+
+/** One workflow: a duty review, a report's lifecycle, a case, a determination. */
+export interface WorkflowInstanceTable {
+  id: Frozen<string>
+  machine_id: Frozen<string>
+  machine_version: Frozen<number>
+  report_id: Frozen<string | null>
+  /** JSON: what the workflow is about (report, officer, duty, case). */
+  subject: Frozen<string>
+  /** JSON: the machine's input. */
+  input: Frozen<string>
+  created_at: Frozen<string>
+}
+
+/** The append-only, hash-chained record of every workflow event. */
+export interface WorkflowEventTable {
+  sequence: Frozen<number>
+  instance_id: Frozen<string>
+  instance_version: Frozen<number>
+  event: Frozen<string>
+  event_type: Frozen<string>
+  /** Null for events the system sends (e.g. a case's acknowledgement reaching a duty). */
+  actor_user_id: Frozen<string | null>
+  /** The role the actor acted in at that moment, or 'system'. */
+  actor_role: Frozen<string>
+  recorded_at: Frozen<string>
+  prev_hash: Frozen<string>
+  hash: Frozen<string>
+}
+
+/** The chain head as of each event, signed with the key kept outside the file. */
+export interface ChainCheckpointTable {
+  sequence: Frozen<number>
+  head_hash: Frozen<string>
+  key_fingerprint: Frozen<string>
+  signature: Frozen<string>
+  signed_at: Frozen<string>
+}
+
+/** A cache of each instance's latest state; rebuilt from the events at will. */
+export interface WorkflowSnapshotTable {
+  instance_id: string
+  version: number
+  status: string
+  state: string
+  snapshot: string
+  updated_at: string
+}
+
 export interface Database {
   company: CompanyTable
   filer_category: FilerCategoryTable
@@ -142,6 +195,11 @@ export interface Database {
   report_draft: ReportDraftTable
   material_information_item: MaterialInformationItemTable
   material_amount: MaterialAmountTable
+  record_meta: RecordMetaTable
+  workflow_instance: WorkflowInstanceTable
+  workflow_event: WorkflowEventTable
+  chain_checkpoint: ChainCheckpointTable
+  workflow_snapshot: WorkflowSnapshotTable
 }
 
 export type Company = Selectable<CompanyTable>
@@ -161,3 +219,7 @@ export type MaterialInformationItem = Selectable<MaterialInformationItemTable>
 export type NewMaterialInformationItem = Insertable<MaterialInformationItemTable>
 export type MaterialAmount = Selectable<MaterialAmountTable>
 export type NewMaterialAmount = Insertable<MaterialAmountTable>
+export type WorkflowInstance = Selectable<WorkflowInstanceTable>
+export type WorkflowEvent = Selectable<WorkflowEventTable>
+export type ChainCheckpoint = Selectable<ChainCheckpointTable>
+export type WorkflowSnapshotRow = Selectable<WorkflowSnapshotTable>

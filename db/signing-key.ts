@@ -1,0 +1,85 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { canonicalJson } from './canonical-json'
+
+// The chain head is signed with an Ed25519 key that lives OUTSIDE the database
+// file: someone who rewrites the whole chain consistently inside the file still
+// cannot sign the new heads. The public key sits beside it, never only in the file.
+
+export function signingKeyPath(databaseFile: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.SIGNING_KEY_PATH || path.join(path.dirname(databaseFile), 'signing-key.pem'))
+}
+
+export function publicKeyPath(keyPath: string) {
+  return `${keyPath.replace(/\.pem$/, '')}.pub.pem`
+}
+
+/** Where the latest signed head of an installation's chain is kept, outside the database. */
+export function headFilePath(keyPath: string, installationId: string) {
+  return path.join(path.dirname(keyPath), 'chain-heads', `${installationId}.json`)
+}
+
+export interface SigningKey {
+  privateKey: KeyObject | null
+  publicKey: KeyObject
+  fingerprint: string
+  keyPath: string
+}
+
+function fingerprintOf(publicKey: KeyObject) {
+  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex')
+}
+
+/** Loads the key pair, creating it (mode 0600) on first start. */
+export function loadOrCreateSigningKey(keyPath: string): SigningKey {
+  if (!fs.existsSync(keyPath)) {
+    fs.mkdirSync(path.dirname(keyPath), { recursive: true })
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+    // 'wx' refuses to overwrite a key another process created a moment ago.
+    try {
+      fs.writeFileSync(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' })
+      fs.writeFileSync(publicKeyPath(keyPath), publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+  }
+  const privateKey = createPrivateKey(fs.readFileSync(keyPath))
+  const publicKey = createPublicKey(privateKey)
+  const pubFile = publicKeyPath(keyPath)
+  if (!fs.existsSync(pubFile)) fs.writeFileSync(pubFile, publicKey.export({ type: 'spki', format: 'pem' }))
+  return { privateKey, publicKey, fingerprint: fingerprintOf(publicKey), keyPath }
+}
+
+/** For verification only: the public key file, or the private key file if that is all there is. */
+export function loadVerificationKey(keyPath: string): SigningKey {
+  const pubFile = publicKeyPath(keyPath)
+  if (fs.existsSync(pubFile)) {
+    const publicKey = createPublicKey(fs.readFileSync(pubFile))
+    return { privateKey: null, publicKey, fingerprint: fingerprintOf(publicKey), keyPath }
+  }
+  if (fs.existsSync(keyPath)) {
+    const publicKey = createPublicKey(createPrivateKey(fs.readFileSync(keyPath)))
+    return { privateKey: null, publicKey, fingerprint: fingerprintOf(publicKey), keyPath }
+  }
+  throw new Error(`No signing key at ${keyPath} (nor its public key ${pubFile}); set SIGNING_KEY_PATH`)
+}
+
+export interface CheckpointClaim {
+  installationId: string
+  sequence: number
+  headHash: string
+}
+
+export function signCheckpoint(key: SigningKey, claim: CheckpointClaim): string {
+  if (!key.privateKey) throw new Error('This key can verify but not sign')
+  return sign(null, Buffer.from(canonicalJson(claim)), key.privateKey).toString('base64')
+}
+
+export function verifyCheckpoint(key: SigningKey, claim: CheckpointClaim, signature: string): boolean {
+  try {
+    return verify(null, Buffer.from(canonicalJson(claim)), key.publicKey, Buffer.from(signature, 'base64'))
+  } catch {
+    return false
+  }
+}
