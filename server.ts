@@ -1,12 +1,14 @@
 // The production server: prepares the SQLite file, then serves the Remix build.
 // Run by `npm start` after `npm run build`.
+import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
-import { databasePath } from './db/client'
+import { CLIENT_IP_HEADER, CROSS_SITE_MESSAGE, checkSameOrigin, recordCrossSiteRefusal } from './app/utils/request-security.server'
+import { databasePath, openDatabase } from './db/client'
 import { prepareDatabase } from './db/prepare'
 import { DEMO_PASSWORD, users } from './seeds/hecla'
 
@@ -19,20 +21,58 @@ console.log(`Database ${file}: ${migrated.length ? `migrated (${migrated.join(',
 
 const buildPath = path.resolve('build/server/index.js')
 const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild
+// For the security log written before a request reaches Remix.
+const { db } = openDatabase(file)
+
+// No inline script runs without this response's nonce, so injected markup cannot
+// run script (OWASP XSS Prevention: CSP as defence in depth); form-action and
+// frame-ancestors keep forms posting only here and the pages out of others' frames.
+function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ')
+}
 
 const app = express()
 app.disable('x-powered-by')
 app.use(compression())
-app.use((_req, res, next) => {
+app.use((req, res, next) => {
+  const nonce = randomBytes(16).toString('base64')
+  res.locals.cspNonce = nonce
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce))
+  // Whatever the client sent under this name is replaced by the socket's address.
+  req.headers[CLIENT_IP_HEADER] = req.ip ?? ''
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('X-Frame-Options', 'DENY')
   res.setHeader('Referrer-Policy', 'same-origin')
   next()
 })
+// Every state-changing request must come from this origin, checked here so that no
+// route can forget it (OWASP CSRF Prevention Cheat Sheet); actions check again.
+app.use((req, res, next) => {
+  const origin = req.get('origin')
+  const secFetchSite = req.get('sec-fetch-site')
+  const verdict = checkSameOrigin({ method: req.method, ownOrigin: `${req.protocol}://${req.get('host')}`, origin, secFetchSite })
+  if (verdict.allowed) return next()
+  recordCrossSiteRefusal(db, { method: req.method, path: req.path, origin, secFetchSite, reason: verdict.reason, ip: req.ip ?? null })
+    .then(() => res.status(403).type('text/plain').send(CROSS_SITE_MESSAGE))
+    .catch(next)
+})
 // Fingerprinted assets never change; everything else is revalidated.
 app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
 app.use(express.static('build/client', { maxAge: '1h' }))
-app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV }))
+app.all(
+  '*',
+  createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }) }),
+)
 
 const server = app.listen(port, host, () => {
   const shown = host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host

@@ -16,7 +16,8 @@ export default defineConfig({
   build: { target: 'es2022' },
   test: {
     include: ['**/*.test.{ts,tsx}'],
-    exclude: ['node_modules/**', 'build/**', 'tests/browser/**'],
+    // tests/http/ talks to the running production build: it runs with the browser tests.
+    exclude: ['node_modules/**', 'build/**', 'tests/browser/**', 'tests/http/**'],
     pool: 'forks',
     testTimeout: 20_000,
   },

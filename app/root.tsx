@@ -1,10 +1,30 @@
-import type { LinksFunction } from '@remix-run/node'
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react'
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
+import {
+  Form,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react'
+import { getCurrentUser } from './utils/auth.server'
+import { useNonce } from './utils/nonce'
 import stylesUrl from './styles.css?url'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesUrl }]
 
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getCurrentUser(request)
+  return { user: user ? { fullName: user.fullName, title: user.title } : null }
+}
+
 export function Layout({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce()
+  // Undefined when the root loader itself failed: the error page still gets a header.
+  const user = useRouteLoaderData<typeof loader>('root')?.user ?? null
   return (
     <html lang="en">
       <head>
@@ -22,6 +42,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
             Code of Ethics attestations
           </a>
           <span className="brand-sub">Pre-filing sign-offs of the CEO and Senior Financial Officers</span>
+          <SessionNav user={user} />
         </header>
         <main id="main" tabIndex={-1}>
           {children}
@@ -29,8 +50,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <footer className="site-footer">
           <p>Every sign-off and workflow event is kept append-only in SQLite.</p>
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )
@@ -38,6 +59,28 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App() {
   return <Outlet />
+}
+
+function SessionNav({ user }: { user: { fullName: string; title: string } | null }) {
+  return (
+    <nav className="session-nav" aria-label="Account">
+      {user ? (
+        <>
+          <span className="session-user">
+            Signed in as <strong>{user.fullName}</strong>, {user.title}
+          </span>
+          {/* A form, not a link: signing out changes state, so it is a POST. */}
+          <Form method="post" action="/logout" className="inline-form">
+            <button type="submit" className="link-button">
+              Sign out
+            </button>
+          </Form>
+        </>
+      ) : (
+        <a href="/login">Sign in</a>
+      )}
+    </nav>
+  )
 }
 
 export function ErrorBoundary() {

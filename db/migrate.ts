@@ -2,12 +2,16 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { DB } from './client'
 import * as m001 from './migrations/001-initial'
 import * as m002 from './migrations/002-workflow-record'
+import * as m003 from './migrations/003-sessions-and-security'
+import * as m004 from './migrations/004-sign-offs'
 
 // Static imports, not FileMigrationProvider: that one loads files at run time and
 // cannot import .ts under Vitest or from the bundled server (docs/decisions/002).
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-workflow-record': m002,
+  '003-sessions-and-security': m003,
+  '004-sign-offs': m004,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -185,6 +185,29 @@ export interface WorkflowSnapshotTable {
   updated_at: string
 }
 
+/** An officer's electronic signature of one duty for one report; append-only. */
+export interface SignOffTable {
+  /** sha-256 of `manifestation`: what was signed, by whom, when, meaning what. */
+  id: Frozen<string>
+  report_id: Frozen<string>
+  duty_number: Frozen<number>
+  officer_user_id: Frozen<string>
+  officer_role: Frozen<'ceo' | 'cfo' | 'cao'>
+  draft_id: Frozen<string | null>
+  draft_sha256: Frozen<string | null>
+  meaning: Frozen<'attested_no_exceptions' | 'attested_with_exception'>
+  meaning_text: Frozen<string>
+  printed_name: Frozen<string>
+  title: Frozen<string>
+  signed_at: Frozen<string>
+  signed_at_local: Frozen<string>
+  time_zone: Frozen<string>
+  /** Canonical JSON of everything the signature covers. */
+  manifestation: Frozen<string>
+  workflow_instance_id: Frozen<string>
+  workflow_sequence: Frozen<number>
+}
+
 export interface Database {
   company: CompanyTable
   filer_category: FilerCategoryTable
@@ -200,6 +223,9 @@ export interface Database {
   workflow_event: WorkflowEventTable
   chain_checkpoint: ChainCheckpointTable
   workflow_snapshot: WorkflowSnapshotTable
+  sign_off: SignOffTable
+  session: SessionTable
+  security_event: SecurityEventTable
 }
 
 export type Company = Selectable<CompanyTable>
@@ -223,3 +249,54 @@ export type WorkflowInstance = Selectable<WorkflowInstanceTable>
 export type WorkflowEvent = Selectable<WorkflowEventTable>
 export type ChainCheckpoint = Selectable<ChainCheckpointTable>
 export type WorkflowSnapshotRow = Selectable<WorkflowSnapshotTable>
+export type SignOff = Selectable<SignOffTable>
+
+export const SESSION_END_REASONS = ['signed_out', 'idle', 'expired'] as const
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number]
+
+/**
+ * A signed-in browser. The id is the sha-256 of the cookie's token, so the file
+ * never holds a usable credential. Rows are ended, never deleted.
+ */
+export interface SessionTable {
+  id: Frozen<string>
+  user_id: Frozen<string>
+  created_at: Frozen<string>
+  last_seen_at: string
+  /** Absolute end of life, fixed at sign-in. */
+  expires_at: Frozen<string>
+  /** When the session stopped being usable (for idle and expired: the moment it lapsed). */
+  ended_at: string | null
+  ended_reason: SessionEndReason | null
+  ip: Frozen<string | null>
+  user_agent: Frozen<string | null>
+}
+
+export const SECURITY_EVENT_KINDS = [
+  'sign_in_failed',
+  'sign_in_locked',
+  'sign_in_succeeded',
+  'signed_out',
+  'reauth_failed',
+  'cross_site_refused',
+  'forbidden',
+] as const
+export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number]
+
+/** The append-only security log; sign-in lockout is counted from it. */
+export interface SecurityEventTable {
+  id: FrozenDefault<number>
+  occurred_at: Frozen<string>
+  kind: Frozen<SecurityEventKind>
+  user_id: Frozen<string | null>
+  /** Lowercased; kept even when no account has it, so guessing shows in the log. */
+  email_attempted: Frozen<string | null>
+  ip: Frozen<string | null>
+  /** JSON object. */
+  detail: FrozenDefault<string>
+}
+
+export type SessionRow = Selectable<SessionTable>
+export type NewSession = Insertable<SessionTable>
+export type SecurityEvent = Selectable<SecurityEventTable>
+export type NewSecurityEvent = Insertable<SecurityEventTable>

@@ -42,11 +42,25 @@ export class EventNotAllowedError extends Error {
   }
 }
 
+export class WorkflowNotFoundError extends Error {
+  readonly status = 404
+  constructor(readonly instanceId: string) {
+    super(`No workflow ${instanceId}`)
+  }
+}
+
+export class InvalidWorkflowInputError extends Error {
+  readonly status = 422
+  constructor(readonly machineId: string, cause: unknown) {
+    super(`A ${machineId} workflow cannot start with that input: ${(cause as Error)?.message ?? String(cause)}`, { cause })
+  }
+}
+
 export class UnknownMachineVersionError extends Error {
   constructor(readonly machineId: string, readonly version: number) {
     super(
       `Workflow machine ${machineId} version ${version} is stored in the database but this code does not know it. ` +
-        `Keep the old machine in machines/registry.ts under its version (see docs/decisions/004-workflow-record.md, "Changing a machine").`,
+        `Keep the old machine in machines/registry.ts under its version (see docs/decisions/005-workflow-record.md, "Changing a machine").`,
     )
   }
 }
@@ -65,8 +79,8 @@ export interface NewInstance {
 }
 
 export interface AppendRequest<E extends EventObject = EventObject> {
-  /** What to create when the instance does not exist yet (expectedVersion 0). */
-  instance: NewInstance
+  /** An existing workflow by id, or what to create when it does not exist yet (expectedVersion 0). */
+  instance: NewInstance | { id: string }
   expectedVersion: number
   event: E
   actor: Actor
@@ -162,7 +176,18 @@ export interface WorkflowRecord {
   key: SigningKey
   append<E extends EventObject>(request: AppendRequest<E>): Promise<AppendResult>
   /** Appends several events, each its own link of the chain, all in one transaction. */
-  appendAll(requests: AppendRequest[]): Promise<AppendResult[]>
+  appendAll<E extends EventObject>(requests: AppendRequest<E>[]): Promise<AppendResult[]>
+  /**
+   * One transaction in which `work` may append events and write the rows that go
+   * with them (a sign-off, a draft): all of it lands, or none of it.
+   */
+  write<T>(work: (unit: WriteUnit) => Promise<T>): Promise<T>
+}
+
+export interface WriteUnit {
+  trx: DB
+  lookup: MachineLookup
+  append<E extends EventObject>(request: AppendRequest<E>): Promise<AppendResult>
 }
 
 export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKey): WorkflowRecord {
@@ -185,8 +210,11 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
         input: existing.input,
       }
     } else {
+      if (!('machineId' in request.instance)) throw new WorkflowNotFoundError(request.instance.id)
       ;({ machine, version: machineVersion } = lookup.current(request.instance.machineId))
       ;[snapshot] = initialTransition(machine, request.instance.input) as [AnyMachineSnapshot, unknown]
+      // Machines check their input; a bad one leaves the snapshot in error, which must never be stored.
+      if (snapshot.status === 'error') throw new InvalidWorkflowInputError(request.instance.machineId, snapshot.error)
       version = 0
       instanceFields = {
         id: request.instance.id,
@@ -298,13 +326,27 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
       return result
     },
     async appendAll(requests) {
-      const results = await immediateTransaction(db, async (trx) => {
+      return this.write(async (unit) => {
         const out: AppendResult[] = []
-        for (const request of requests) out.push(await appendInside(trx, request))
+        for (const request of requests) out.push(await unit.append(request))
         return out
       })
-      await publishHead(results)
-      return results
+    },
+    async write(work) {
+      const appended: AppendResult[] = []
+      const result = await immediateTransaction(db, (trx) =>
+        work({
+          trx,
+          lookup,
+          async append(request) {
+            const r = await appendInside(trx, request as AppendRequest)
+            appended.push(r)
+            return r
+          },
+        }),
+      )
+      await publishHead(appended)
+      return result
     },
   }
 }

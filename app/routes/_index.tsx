@@ -1,11 +1,13 @@
-import type { MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { getInstalledCompany } from '../../db/queries/company'
 import { listPeriodicReports } from '../../db/queries/reports'
+import { requireUser } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
 import { describePeriod, shortHash } from '../utils/format'
 
-export async function loader() {
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request)
   const db = await getDb()
   const company = await getInstalledCompany(db)
   if (!company) throw new Response('No company has been set up yet: run `npm start` once to seed the demo company.', { status: 503 })

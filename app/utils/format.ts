@@ -15,3 +15,10 @@ export function describePeriod(report: { form: string; fiscal_year: number; fisc
 export function shortHash(sha256: string): string {
   return sha256.slice(0, 12)
 }
+
+const instantUtc = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' })
+
+/** An instant (ISO 8601) to the second, in UTC, saying so: the server cannot know the reader's zone. */
+export function formatInstantUtc(iso: string): string {
+  return `${instantUtc.format(new Date(iso))} UTC`
+}

@@ -2,14 +2,22 @@ import { afterAll, beforeAll, expect, inject, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { seriousViolations } from './axe'
 import { launchBrowser } from './chromium'
+import { recordCspViolations, signInThroughForm } from './sign-in'
 
 let page: Page
 let close: () => Promise<void>
+let cspViolations: string[]
 
+// The home page needs a session: sign in once, through the real form, as the CEO.
 beforeAll(async () => {
   const browser = await launchBrowser()
   close = browser.close
   page = await browser.context.newPage()
+  cspViolations = recordCspViolations(page)
+  await page.goto(inject('baseURL'))
+  await page.waitForURL(`${inject('baseURL')}/login?redirectTo=%2F`)
+  await signInThroughForm(page, 'ceo@hecla.example')
+  await page.waitForURL(`${inject('baseURL')}/`)
 })
 afterAll(() => close())
 
@@ -27,9 +35,20 @@ test('the home page lists the two Hecla periodic reports', async () => {
   expect(await rows.nth(2).textContent()).toContain('ended June 30, 2008')
 })
 
+test('the header names who is signed in', async () => {
+  await page.goto(inject('baseURL'))
+  const account = page.getByRole('navigation', { name: 'Account' })
+  expect(await account.textContent()).toContain('Phillips S. Baker, Jr., President and Chief Executive Officer')
+  expect(await account.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true)
+})
+
 test('the home page has no serious or critical accessibility violations', async () => {
   await page.goto(inject('baseURL'))
   expect(await seriousViolations(page)).toEqual([])
+})
+
+test('the Content-Security-Policy blocked nothing the app needs', () => {
+  expect(cspViolations).toEqual([])
 })
 
 test('the health check says the database answers', async () => {

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 // production build, served by server.ts on a free port with a fresh SQLite file.
 export default defineConfig({
   test: {
-    include: ['tests/browser/**/*.browser.test.ts'],
+    include: ['tests/browser/**/*.browser.test.ts', 'tests/http/**/*.http.test.ts'],
     globalSetup: ['tests/browser/global-setup.ts'],
     pool: 'forks',
     fileParallelism: false,

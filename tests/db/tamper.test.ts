@@ -2,6 +2,7 @@ import SQLite from 'better-sqlite3'
 import { assign, setup } from 'xstate'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import type { DB } from '../../db/client'
+import type { WorkflowEvent, WorkflowInstance } from '../../db/schema'
 import { signCheckpoint } from '../../db/signing-key'
 import { verifyRecord } from '../../db/verify'
 import { eventHash, genesisHash, UnknownMachineVersionError, type MachineLookup, type WorkflowRecord } from '../../db/workflow-record'
@@ -118,10 +119,8 @@ test('cutting events off the tail is caught by the head signed outside the file'
 test('rewriting the whole chain consistently inside the file is caught by the signatures', () => {
   tamper((s) => {
     const install = (s.prepare('SELECT installation_id FROM record_meta').get() as { installation_id: string }).installation_id
-    const instances = new Map(
-      (s.prepare('SELECT * FROM workflow_instance').all() as Record<string, string & number>[]).map((i) => [i.id, i]),
-    )
-    const events = s.prepare('SELECT * FROM workflow_event ORDER BY sequence').all() as Record<string, never>[]
+    const instances = new Map((s.prepare('SELECT * FROM workflow_instance').all() as WorkflowInstance[]).map((i) => [i.id, i]))
+    const events = s.prepare('SELECT * FROM workflow_event ORDER BY sequence').all() as WorkflowEvent[]
     let prev = genesisHash(install)
     const forger = tempSigningKey()
     s.prepare(`UPDATE workflow_event SET hash = printf('%064d', sequence)`).run()
