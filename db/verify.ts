@@ -163,7 +163,11 @@ export function verifyRecord(options: {
         snapshot: string
       }[]
       const byInstance = new Map<string, EventRow[]>()
-      for (const e of events) byInstance.set(e.instance_id, [...(byInstance.get(e.instance_id) ?? []), e])
+      for (const e of events) {
+        const list = byInstance.get(e.instance_id)
+        if (list) list.push(e)
+        else byInstance.set(e.instance_id, [e])
+      }
       for (const row of cache) {
         const instance = instances.get(row.instance_id)
         if (!instance) continue

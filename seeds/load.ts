@@ -12,8 +12,10 @@ export function sha256Hex(content: string | Buffer): string {
 const MEMBERSHIP_START = '2007-01-01'
 
 /**
- * Loads the Hecla demo company unless it is there already; one transaction, so a
- * failure leaves nothing half-seeded. Returns whether it wrote anything.
+ * Loads the Hecla demo company (people, duties, reports, material information)
+ * unless it is there already; one transaction, so a failure leaves nothing
+ * half-seeded. Drafts and workflow history come from seeds/history.ts, through
+ * the record. Returns whether it wrote anything.
  */
 export async function seedDemoCompany(db: DB, options: { passwordHash?: string } = {}): Promise<boolean> {
   const present = await db.selectFrom('company').select('id').where('id', '=', company.id).executeTakeFirst()
@@ -74,25 +76,6 @@ export async function seedDemoCompany(db: DB, options: { passwordHash?: string }
           created_by: 'user-admin',
         })
         .execute()
-      for (const draft of report.drafts) {
-        await trx
-          .insertInto('report_draft')
-          .values({
-            id: draft.id,
-            report_id: report.id,
-            version: draft.version,
-            sha256: sha256Hex(draft.content),
-            size_bytes: Buffer.byteLength(draft.content),
-            file_name: draft.file_name,
-            uploaded_by: draft.uploaded_by,
-            uploaded_at: draft.uploaded_at,
-          })
-          .execute()
-      }
-      const current = report.drafts.at(-1)
-      if (current) {
-        await trx.updateTable('periodic_report').set({ current_draft_id: current.id }).where('id', '=', report.id).execute()
-      }
       for (const item of report.items) {
         await trx
           .insertInto('material_information_item')

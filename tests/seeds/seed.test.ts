@@ -76,8 +76,8 @@ test('the Q2 2008 10-Q carries the Rusoro sale figures exactly', async () => {
   expect(items.map((i) => i.title)).toContain('La Camorra mill and concession may revert to the Venezuelan State')
 })
 
-test('the seeded records are append-only: drafts and material items cannot be changed or deleted', async () => {
-  await expect(sql`UPDATE report_draft SET sha256 = ${'0'.repeat(64)}`.execute(db)).rejects.toThrow(/append-only/)
+test('the seeded records are append-only: material items and the duties cannot be changed or deleted', async () => {
+  await expect(sql`UPDATE material_information_item SET title = 'changed'`.execute(db)).rejects.toThrow(/append-only/)
   await expect(sql`DELETE FROM material_amount`.execute(db)).rejects.toThrow(/append-only/)
   await expect(sql`UPDATE duty SET text = 'changed'`.execute(db)).rejects.toThrow(/append-only/)
   await expect(sql`DELETE FROM user WHERE id = 'user-cfo'`.execute(db)).rejects.toThrow(/never deleted/)

@@ -1,0 +1,226 @@
+import { createActor } from 'xstate'
+import { describe, expect, test } from 'vitest'
+import { DUTIES, type DutyNumber } from './duties'
+import {
+  DUTY_REVIEW_MACHINE_VERSION,
+  type DutyReviewEvent,
+  describeDutyState,
+  dutyEventForNewDraft,
+  dutyReviewMachine,
+} from './duty-review'
+import { initialSnapshot, persistSnapshot, replay, restoreSnapshot } from './replay'
+import {
+  AT,
+  DRAFT_A,
+  DRAFT_B,
+  EXCEPTION_CASE,
+  LATER,
+  checkEverySimplePath,
+  dutyReviewModelEvents,
+  dutyReviewRandomEvents,
+  leafStateIds,
+  sampleAnswers,
+} from './test-support'
+
+const input = (dutyNumber: DutyNumber, currentDraftSha256: string | null = DRAFT_A) => ({
+  dutyNumber,
+  officerRole: 'cfo' as const,
+  currentDraftSha256,
+})
+
+const start: DutyReviewEvent = { type: 'duty.start' }
+const answer = (n: DutyNumber, sha: string = DRAFT_A, variant: 'first' | 'revised' | 'adverse' = 'first'): DutyReviewEvent => ({
+  type: 'duty.answer',
+  answers: sampleAnswers(n, sha, variant),
+})
+const raise: DutyReviewEvent = { type: 'duty.raiseException', explanation: 'IT access controls are weak.', caseId: EXCEPTION_CASE }
+const acknowledged: DutyReviewEvent = { type: 'duty.exceptionAcknowledged', caseId: EXCEPTION_CASE }
+const confirm: DutyReviewEvent = { type: 'duty.confirm' }
+const sign = (sha: string | null = DRAFT_A): DutyReviewEvent => ({ type: 'duty.sign', at: AT, signatureId: 'sig-1', draftSha256: sha })
+const withdraw: DutyReviewEvent = { type: 'duty.reopen', reason: 'withdrawn', at: LATER }
+const reopenFor = (sha: string): DutyReviewEvent => ({ type: 'duty.reopen', reason: 'newDraft', at: LATER, draftSha256: sha })
+
+const at = (n: DutyNumber, events: DutyReviewEvent[], draft: string | null = DRAFT_A) => replay(dutyReviewMachine, input(n, draft), events)
+
+describe('every simple path of the duty-review model, for each of the twelve duties', () => {
+  for (const { number, title } of DUTIES) {
+    test(`duty ${number} (${title})`, () => {
+      const result = checkEverySimplePath(dutyReviewMachine, input(number), dutyReviewModelEvents as never)
+      expect(result.failures).toEqual([])
+      expect([...result.reached].sort()).toEqual(leafStateIds(dutyReviewMachine).sort())
+      expect(result.paths).toBeGreaterThan(100)
+    })
+  }
+})
+
+test('the machine is named and versioned for the registry', () => {
+  expect(dutyReviewMachine.id).toBe('duty-review')
+  expect(DUTY_REVIEW_MACHINE_VERSION).toBe(1)
+})
+
+test('invalid input fails loudly', () => {
+  expect(() => initialSnapshot(dutyReviewMachine, { dutyNumber: 13 as DutyNumber, officerRole: 'cfo', currentDraftSha256: null })).toThrow()
+  expect(() => initialSnapshot(dutyReviewMachine, { dutyNumber: 6, officerRole: 'cfo', currentDraftSha256: 'abc' })).toThrow()
+})
+
+describe('forbidden moves are refused', () => {
+  test('signing or confirming with unanswered questions', () => {
+    for (const { number } of DUTIES) {
+      const inProgress = at(number, [start])
+      expect(inProgress.can(sign())).toBe(false)
+      expect(inProgress.can(confirm)).toBe(false)
+      expect(at(number, []).can(answer(number))).toBe(false)
+    }
+  })
+
+  test('answers that do not parse for the duty', () => {
+    const inProgress = at(7, [start])
+    expect(inProgress.can({ type: 'duty.answer', answers: sampleAnswers(6, DRAFT_A) })).toBe(false)
+    expect(inProgress.can({ type: 'duty.answer', answers: { established: true } as never })).toBe(false)
+  })
+
+  test('confirming an adverse answer without an exception', () => {
+    for (const n of [6, 7, 8, 9, 12] as const) {
+      const answered = at(n, [start, answer(n, DRAFT_A, 'adverse')])
+      expect(answered.can(confirm)).toBe(false)
+      expect(describeDutyState(answered)).toMatch(/raise an exception/)
+      expect(at(n, [start, answer(n, DRAFT_A, 'adverse'), raise, acknowledged]).can(confirm)).toBe(true)
+    }
+  })
+
+  test('an exception needs a written explanation and a linked case', () => {
+    const answered = at(1, [start, answer(1)])
+    expect(answered.can({ type: 'duty.raiseException', explanation: ' \n ', caseId: EXCEPTION_CASE })).toBe(false)
+    expect(answered.can({ type: 'duty.raiseException', explanation: 'Why', caseId: '' })).toBe(false)
+    expect(answered.can(raise)).toBe(true)
+  })
+
+  test('signing with an exception before every recipient acknowledged its case', () => {
+    const raised = at(2, [start, answer(2), raise])
+    expect(raised.can(confirm)).toBe(false)
+    expect(raised.can(sign(null))).toBe(false)
+    expect(raised.can({ type: 'duty.exceptionAcknowledged', caseId: 'another-case' })).toBe(false)
+    expect(describeDutyState(raised)).toMatch(/acknowledge/)
+    // Even a snapshot forced into readyToSign (a corrupt cache) cannot sign.
+    const forced = dutyReviewMachine.resolveState({ value: 'readyToSign', context: { ...raised.context } })
+    expect(forced.can(sign(null))).toBe(false)
+    const settled = at(2, [start, answer(2), raise, acknowledged, confirm])
+    expect(settled.can(sign(null))).toBe(true)
+    expect(at(2, [start, answer(2), raise, acknowledged, confirm, sign(null)]).context.signature?.withException).toBe(true)
+  })
+
+  test('duties 6, 10 and 12 refuse answers and signatures on a stale draft', () => {
+    for (const n of [6, 10, 12] as const) {
+      expect(at(n, [start]).can(answer(n, DRAFT_B))).toBe(false)
+      expect(at(n, [start], null).can(answer(n, DRAFT_A))).toBe(false)
+      const ready = at(n, [start, answer(n), confirm])
+      expect(ready.can(sign(DRAFT_B))).toBe(false)
+      expect(ready.can(sign(null))).toBe(false)
+      expect(ready.can(sign(DRAFT_A))).toBe(true)
+      // A newer draft reopens them; the old answers go with the old draft.
+      const reopened = at(n, [start, answer(n), confirm, sign(DRAFT_A), reopenFor(DRAFT_B)])
+      expect(reopened.value).toBe('inProgress')
+      expect(reopened.context.answers).toBeNull()
+      expect(reopened.context.signature).toBeNull()
+      expect(reopened.can(answer(n, DRAFT_A))).toBe(false)
+      expect(reopened.can(answer(n, DRAFT_B))).toBe(true)
+      // ...and they cannot quietly follow a new draft once answered.
+      expect(at(n, [start, answer(n)]).can({ type: 'duty.newDraft', draftSha256: DRAFT_B })).toBe(false)
+    }
+  })
+
+  test('other duties follow a new draft without reopening, and cannot be reopened by one', () => {
+    for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 11] as const) {
+      const signed = at(n, [start, answer(n), confirm, sign(null)])
+      expect(signed.can(reopenFor(DRAFT_B))).toBe(false)
+      const followed = at(n, [start, answer(n), confirm, sign(null), { type: 'duty.newDraft', draftSha256: DRAFT_B }])
+      expect(followed.value).toBe('signed')
+      expect(followed.context.currentDraftSha256).toBe(DRAFT_B)
+    }
+  })
+
+  test('a signature can be withdrawn until the report is approved, not after', () => {
+    const signed = at(7, [start, answer(7), confirm, sign(null)])
+    expect(signed.can(withdraw)).toBe(true)
+    expect(at(7, [start, answer(7), confirm, sign(null), withdraw]).value).toEqual({ answered: 'noException' })
+    const approved = at(7, [start, answer(7), confirm, sign(null), { type: 'duty.reportApproved' }])
+    expect(approved.can(withdraw)).toBe(false)
+    expect(approved.can({ type: 'duty.newDraft', draftSha256: DRAFT_B })).toBe(false)
+    expect(approved.can({ type: 'duty.reportApproved' })).toBe(false)
+    const approvedBound = at(6, [start, answer(6), confirm, sign(), { type: 'duty.reportApproved' }])
+    expect(approvedBound.can(reopenFor(DRAFT_B))).toBe(false)
+    expect(at(6, [start]).can({ type: 'duty.reportApproved' })).toBe(false)
+  })
+
+  test('nothing moves once locked', () => {
+    for (const { number } of DUTIES) {
+      for (const history of [[], [start, answer(number), confirm, sign(), { type: 'duty.reportApproved' }]] as DutyReviewEvent[][]) {
+        const locked = at(number, [...history, { type: 'duty.lock' }])
+        expect(locked.status).toBe('done')
+        for (const event of dutyReviewRandomEvents(locked)) {
+          expect(locked.can(event), `${event.type} after lock`).toBe(false)
+        }
+      }
+    }
+  })
+})
+
+test('a persisted snapshot restores, by resolveState or by createActor, and carries on', () => {
+  const signedHistory = [start, answer(6), raise, acknowledged, confirm]
+  const live = at(6, signedHistory)
+  const persisted = JSON.parse(JSON.stringify(persistSnapshot(dutyReviewMachine, live)))
+  const restored = restoreSnapshot(dutyReviewMachine, persisted)
+  const viaActor = createActor(dutyReviewMachine, { snapshot: persisted, input: input(6) }).getSnapshot()
+  for (const s of [restored, viaActor]) {
+    expect(s.value).toBe('readyToSign')
+    expect(s.context).toEqual(live.context)
+    expect(s.can(sign())).toBe(true)
+    expect(s.can(sign(DRAFT_B))).toBe(false)
+  }
+  expect(replay(dutyReviewMachine, input(6), [...signedHistory, sign()]).context.signature).toEqual({
+    signatureId: 'sig-1',
+    at: AT,
+    draftSha256: DRAFT_A,
+    withException: true,
+  })
+})
+
+test('describeDutyState says what each state waits for', () => {
+  const lines = [
+    at(6, []),
+    at(6, [start], null),
+    at(6, [start]),
+    at(6, [start, answer(6)]),
+    at(6, [start, answer(6), raise]),
+    at(6, [start, answer(6), raise, acknowledged]),
+    at(6, [start, answer(6), confirm]),
+    at(6, [start, answer(6), confirm, sign()]),
+    at(6, [start, answer(6), confirm, sign(), reopenFor(DRAFT_B)]),
+    at(6, [start, answer(6), confirm, sign(), { type: 'duty.reportApproved' }]),
+    at(6, [{ type: 'duty.lock' }]),
+  ].map(describeDutyState)
+  expect(lines).toEqual([
+    'Waiting for the Chief Financial Officer to start the review of duty 6 (review of the draft).',
+    'Waiting for a draft of the periodic report: duty 6 (review of the draft) is about a specific draft.',
+    'Waiting for the Chief Financial Officer to answer duty 6 (review of the draft) on draft aaaaaaaaaaaa….',
+    'Waiting for the Chief Financial Officer to confirm the answers to duty 6 (review of the draft), or to raise an exception.',
+    `Waiting for every recipient of case ${EXCEPTION_CASE} to acknowledge it before duty 6 (review of the draft) can be signed with exception.`,
+    "Waiting for the Chief Financial Officer to confirm the answers to duty 6 (review of the draft); the exception's case has been acknowledged.",
+    'Waiting for the Chief Financial Officer to sign duty 6 (review of the draft).',
+    'Signed; waiting for the report to be approved for filing.',
+    'Reopened by a new draft (bbbbbbbbbbbb…): waiting for the Chief Financial Officer to answer duty 6 (review of the draft) again.',
+    'Signed; the report is approved for filing: waiting for it to be filed.',
+    'Locked: the report has been filed and duty 6 (review of the draft) can no longer change.',
+  ])
+  // It reads a persisted snapshot as well as a live one.
+  expect(describeDutyState(persistSnapshot(dutyReviewMachine, at(6, [start])) as never)).toBe(lines[2])
+})
+
+test('dutyEventForNewDraft picks reopen for answered bound duties and newDraft for the rest', () => {
+  const draft = { sha256: DRAFT_B, at: LATER }
+  expect(dutyEventForNewDraft(at(6, [start, answer(6)]), draft)).toEqual(reopenFor(DRAFT_B))
+  expect(dutyEventForNewDraft(at(6, [start]), draft)).toEqual({ type: 'duty.newDraft', draftSha256: DRAFT_B })
+  expect(dutyEventForNewDraft(at(7, [start, answer(7)]), draft)).toEqual({ type: 'duty.newDraft', draftSha256: DRAFT_B })
+  expect(dutyEventForNewDraft(at(7, [start]), { sha256: DRAFT_A, at: LATER })).toBeNull()
+  expect(dutyEventForNewDraft(at(7, [{ type: 'duty.lock' }]), draft)).toBeNull()
+})

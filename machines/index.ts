@@ -1,0 +1,12 @@
+// The machines of the Code of Ethics workflows: pure, no database, no React, no clock.
+export * from './duties'
+export * from './roles'
+export * from './primitives'
+export * from './routing'
+export * from './duty-answers'
+export * from './duty-review'
+export * from './report-lifecycle'
+export * from './case'
+export * from './board-determination'
+export * from './registry'
+export * from './replay'

@@ -1,0 +1,90 @@
+import type { AnyStateMachine } from 'xstate'
+import {
+  BOARD_DETERMINATION_MACHINE_ID,
+  BOARD_DETERMINATION_MACHINE_VERSION,
+  boardDeterminationInputSchema,
+  boardDeterminationMachine,
+} from './board-determination'
+import { CASE_MACHINE_ID, CASE_MACHINE_VERSION, caseInputSchema, caseMachine } from './case'
+import { DUTY_REVIEW_MACHINE_ID, DUTY_REVIEW_MACHINE_VERSION, dutyReviewInputSchema, dutyReviewMachine } from './duty-review'
+import {
+  REPORT_LIFECYCLE_MACHINE_ID,
+  REPORT_LIFECYCLE_MACHINE_VERSION,
+  reportLifecycleInputSchema,
+  reportLifecycleMachine,
+} from './report-lifecycle'
+
+// Stored workflows name their machine by (id, version). A history recorded by one
+// version is replayed by that version's code and no other, so a changed machine
+// gets a new version and the old one moves to RETIRED_MACHINES, never edited.
+
+export interface MachineRegistryEntry<M extends AnyStateMachine = AnyStateMachine, I = unknown> {
+  machine: M
+  version: number
+  /** Parses and checks raw input (e.g. from a form or a stored row); throws on bad input. */
+  createInput: (raw: unknown) => I
+}
+
+export const MACHINE_REGISTRY = {
+  [DUTY_REVIEW_MACHINE_ID]: {
+    machine: dutyReviewMachine,
+    version: DUTY_REVIEW_MACHINE_VERSION,
+    createInput: (raw: unknown) => dutyReviewInputSchema.parse(raw),
+  },
+  [REPORT_LIFECYCLE_MACHINE_ID]: {
+    machine: reportLifecycleMachine,
+    version: REPORT_LIFECYCLE_MACHINE_VERSION,
+    createInput: (raw: unknown) => reportLifecycleInputSchema.parse(raw),
+  },
+  [CASE_MACHINE_ID]: {
+    machine: caseMachine,
+    version: CASE_MACHINE_VERSION,
+    createInput: (raw: unknown) => caseInputSchema.parse(raw),
+  },
+  [BOARD_DETERMINATION_MACHINE_ID]: {
+    machine: boardDeterminationMachine,
+    version: BOARD_DETERMINATION_MACHINE_VERSION,
+    createInput: (raw: unknown) => boardDeterminationInputSchema.parse(raw),
+  },
+} as const satisfies Record<string, MachineRegistryEntry>
+
+export type MachineId = keyof typeof MACHINE_REGISTRY
+export const MACHINE_IDS = Object.keys(MACHINE_REGISTRY) as MachineId[]
+
+/** Earlier versions still needed to replay stored histories. Empty until a machine first changes. */
+const RETIRED_MACHINES: ReadonlyArray<{ id: MachineId; version: number; machine: AnyStateMachine }> = []
+
+export class UnknownMachineError extends Error {
+  constructor(
+    readonly machineId: string,
+    readonly version: number | null,
+  ) {
+    super(
+      version === null
+        ? `No workflow machine "${machineId}" (known: ${MACHINE_IDS.join(', ')})`
+        : `No version ${version} of workflow machine "${machineId}": keep old versions in machines/registry.ts RETIRED_MACHINES`,
+    )
+  }
+}
+
+export function isMachineId(id: string): id is MachineId {
+  return Object.prototype.hasOwnProperty.call(MACHINE_REGISTRY, id)
+}
+
+/** The machine new workflows of this id start on. */
+export function currentMachine(machineId: string): MachineRegistryEntry {
+  if (!isMachineId(machineId)) throw new UnknownMachineError(machineId, null)
+  return MACHINE_REGISTRY[machineId]
+}
+
+/** The machine that recorded a stored workflow; throws rather than replay it on other code. */
+export function machineAtVersion(machineId: string, version: number): AnyStateMachine {
+  const current = currentMachine(machineId)
+  if (current.version === version) return current.machine
+  const retired = RETIRED_MACHINES.find((m) => m.id === machineId && m.version === version)
+  if (!retired) throw new UnknownMachineError(machineId, version)
+  return retired.machine
+}
+
+/** The shape db/workflow-record.ts's MachineLookup asks for. */
+export const machineRegistry = { current: currentMachine, atVersion: machineAtVersion }

@@ -1,0 +1,441 @@
+// Sample events and checks shared by machines/*.test.ts. Test code only: the
+// application never imports this file.
+import { getSimplePaths } from '@xstate/graph'
+import { type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic, type InputFrom, transition } from 'xstate'
+import type { BoardDeterminationEvent, DeterminationDecision, DeterminationFactors } from './board-determination'
+import type { CaseEvent } from './case'
+import { DUTIES, type DutyNumber } from './duties'
+import type { DutyAnswers } from './duty-answers'
+import type { DutyReviewContext, DutyReviewEvent } from './duty-review'
+import { type ReportLifecycleContext, type ReportLifecycleEvent, type SignOff } from './report-lifecycle'
+import { applyEvent, initialSnapshot, persistSnapshot, restoreSnapshot } from './replay'
+import { BODIES, OFFICER_ROLES } from './roles'
+
+export const DRAFT_A = 'a'.repeat(64)
+export const DRAFT_B = 'b'.repeat(64)
+export const DRAFT_C = 'c'.repeat(64)
+export const AT = '2013-02-20T15:00:00Z'
+export const LATER = '2013-02-21T09:30:00Z'
+export const EXCEPTION_CASE = 'case-exception-1'
+
+/** Deep equality of plain data (what snapshots hold): key order does not matter, undefined keys do. */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  )
+}
+
+/** Mulberry32: a small seeded PRNG, so a failing random history can be run again. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+// ── Sample answers for each duty ──────────────────────────────────────────────
+
+export type AnswerVariant = 'first' | 'revised' | 'adverse'
+
+export function sampleAnswers(duty: DutyNumber, draftSha256: string, variant: AnswerVariant = 'first'): DutyAnswers {
+  const revised = variant !== 'first'
+  const adverse = variant === 'adverse'
+  switch (duty) {
+    case 1:
+      return revised
+        ? {
+            items: [
+              {
+                itemId: 'canamex-2012',
+                summary: 'Hecla bought 14,000,000 Canamex shares at $0.18 (about 15%), subject to TSX Venture Exchange approval.',
+                caseId: 'case-material-1',
+              },
+            ],
+            noneBeyondReported: true,
+          }
+        : { items: [], noneBeyondReported: true }
+    case 2:
+      return revised
+        ? { items: [{ summary: 'Reconciliation control not operating at La Camorra.', caseId: 'case-control-1', category: 'significant_deficiency' }] }
+        : { items: [], noneBeyondReported: true }
+    case 3:
+      return revised
+        ? { items: [{ summary: 'Apparent conflict of interest in a supplier contract.', caseId: 'case-conduct-1', category: 'conflict_of_interest' }] }
+        : { items: [], noneBeyondReported: true }
+    case 4:
+      return revised
+        ? { items: [{ summary: 'Late Form 4 filing.', caseId: 'case-law-1', category: 'securities_law_violation' }] }
+        : { items: [], noneBeyondReported: true }
+    case 5:
+      return { acknowledgesBoardDetermination: true }
+    case 6:
+      return adverse
+        ? { draftSha256, accurateAndComplete: false, comments: 'The gold guidance in MD&A still says 115,000 oz.' }
+        : { draftSha256, accurateAndComplete: true, comments: revised ? 'Read twice.' : '' }
+    case 7:
+    case 8:
+    case 9:
+      return {
+        established: true,
+        operatingEffectively: !adverse,
+        changesInPeriod: revised ? 'Venezuelan subsidiaries sold; their ledgers closed.' : 'none',
+        referenceDocument: { title: 'Accounting Policies Manual', identifier: `APM-2012-${duty}` },
+      }
+    case 10:
+      return {
+        draftSha256,
+        meetings: [
+          {
+            heldOn: '2013-02-18',
+            attendees: [
+              { name: 'Senior vice-president, operations', group: 'senior_management' },
+              { name: 'Head, Greens Creek unit', group: 'division_head' },
+              { name: 'Corporate controller staff', group: 'accounting_staff' },
+            ],
+            comments: revised ? [{ text: 'Reserve table footnote unclear.', disposition: 'Footnote rewritten.' }] : [],
+          },
+        ],
+      }
+    case 11:
+      return revised
+        ? { consultedOn: '2013-02-19', weaknessesIdentified: true, summary: 'Concern over IT access controls.', caseId: 'case-control-2' }
+        : { consultedOn: '2013-02-19', weaknessesIdentified: false, summary: 'No weaknesses or concerns identified.' }
+    case 12: {
+      const confirmation = (confirmedBy: string) => ({
+        confirmedBy,
+        confirmedAt: '2013-02-19T17:00:00Z',
+        documentSha256: draftSha256,
+        noMaterialMisstatements: true as const,
+        noMdaConcerns: !(adverse && confirmedBy === 'Independent auditors'),
+      })
+      return { draftSha256, internalAuditor: confirmation('Internal audit director'), independentAuditors: confirmation('Independent auditors') }
+    }
+  }
+}
+
+/** The revised answer for the model: adverse where a duty's answer can carry a finding. */
+export function revisedVariant(duty: DutyNumber): AnswerVariant {
+  return [6, 7, 8, 9, 12].includes(duty) ? 'adverse' : 'revised'
+}
+
+function answerVariantOf(context: DutyReviewContext): AnswerVariant | null {
+  if (context.answers === null) return null
+  const sha = context.currentDraftSha256 ?? DRAFT_A
+  for (const v of ['first', 'revised', 'adverse'] as const) {
+    if (sameData(context.answers, sampleAnswers(context.dutyNumber, sha, v))) return v
+  }
+  return 'revised'
+}
+
+/**
+ * Concrete events for the duty model. Each is offered so that the graph has no
+ * cycle (drafts only move A → B, one revised answer on the first draft, one
+ * withdrawal), which keeps the simple paths few enough to walk them all; the
+ * random histories cover repetition.
+ */
+export function dutyReviewModelEvents(snapshot: { context: DutyReviewContext }): DutyReviewEvent[] {
+  const c = snapshot.context
+  const current = c.currentDraftSha256
+  const events: DutyReviewEvent[] = [
+    { type: 'duty.start' },
+    { type: 'duty.raiseException', explanation: 'The Audit Committee flagged IT access controls.', caseId: EXCEPTION_CASE },
+    { type: 'duty.exceptionAcknowledged', caseId: EXCEPTION_CASE },
+    { type: 'duty.confirm' },
+    { type: 'duty.sign', at: AT, signatureId: `signature-${current?.[0] ?? 'none'}`, draftSha256: current },
+    { type: 'duty.reportApproved' },
+    { type: 'duty.lock' },
+  ]
+  const variant = answerVariantOf(c)
+  if (variant === null) events.push({ type: 'duty.answer', answers: sampleAnswers(c.dutyNumber, current ?? DRAFT_A, 'first') })
+  if (variant === 'first' && current !== DRAFT_B) {
+    events.push({ type: 'duty.answer', answers: sampleAnswers(c.dutyNumber, current ?? DRAFT_A, revisedVariant(c.dutyNumber)) })
+  }
+  if (current !== DRAFT_B) {
+    events.push({ type: 'duty.newDraft', draftSha256: DRAFT_B })
+    events.push({ type: 'duty.reopen', reason: 'newDraft', at: LATER, draftSha256: DRAFT_B })
+  }
+  if (c.lastReopen === null) events.push({ type: 'duty.reopen', reason: 'withdrawn', at: LATER })
+  return events
+}
+
+/** Events for random histories: valid ones, repeated ones and ones every guard must refuse. */
+export function dutyReviewRandomEvents(snapshot: { context: DutyReviewContext }): DutyReviewEvent[] {
+  const c = snapshot.context
+  const drafts = [DRAFT_A, DRAFT_B, DRAFT_C]
+  const other = drafts.find((d) => d !== c.currentDraftSha256) ?? DRAFT_A
+  return [
+    ...dutyReviewModelEvents(snapshot),
+    ...drafts.flatMap((d): DutyReviewEvent[] => [
+      { type: 'duty.newDraft', draftSha256: d },
+      { type: 'duty.reopen', reason: 'newDraft', at: LATER, draftSha256: d },
+      { type: 'duty.sign', at: AT, signatureId: 'signature-x', draftSha256: d },
+    ]),
+    ...(['first', 'revised', 'adverse'] as const).flatMap((v): DutyReviewEvent[] => [
+      { type: 'duty.answer', answers: sampleAnswers(c.dutyNumber, c.currentDraftSha256 ?? DRAFT_A, v) },
+      { type: 'duty.answer', answers: sampleAnswers(c.dutyNumber, other, v) },
+    ]),
+    { type: 'duty.reopen', reason: 'withdrawn', at: AT },
+    { type: 'duty.answer', answers: { nonsense: true } as unknown as DutyAnswers },
+    { type: 'duty.raiseException', explanation: '   ', caseId: EXCEPTION_CASE },
+    { type: 'duty.raiseException', explanation: 'Second thoughts.', caseId: 'case-exception-2' },
+    { type: 'duty.exceptionAcknowledged', caseId: 'case-other' },
+    { type: 'duty.sign', at: '2013-02-20 15:00', signatureId: 'signature-x', draftSha256: c.currentDraftSha256 },
+    { type: 'duty.sign', at: AT, signatureId: 'signature-y', draftSha256: null },
+  ]
+}
+
+// ── Report lifecycle ─────────────────────────────────────────────────────────
+
+/** A sign-off for every officer and duty; bound-to-draft duties on `draftSha256`. */
+export function completeSignOffs(draftSha256: string | null): SignOff[] {
+  return OFFICER_ROLES.flatMap((officerRole) =>
+    DUTIES.map((d) => ({ officerRole, dutyNumber: d.number, draftSha256: d.boundToDraft ? draftSha256 : null })),
+  )
+}
+
+export const ACCESSION = '0000719413-13-000012'
+
+export function reportModelEvents(snapshot: { context: ReportLifecycleContext }): ReportLifecycleEvent[] {
+  const current = snapshot.context.currentDraft?.sha256 ?? null
+  const facts = { signOffs: completeSignOffs(current), openBlockingCases: 0, at: AT }
+  const events: ReportLifecycleEvent[] = [
+    { type: 'report.beginCertification' },
+    { type: 'report.submitForReview', ...facts },
+    { type: 'report.disclosureCommitteeApprove', at: AT },
+    { type: 'report.auditCommitteeReview', at: LATER },
+    { type: 'report.approveForFiling', ...facts },
+    { type: 'report.file', filedAt: '2013-02-22T21:05:00Z', accessionNumber: ACCESSION },
+    { type: 'report.lock' },
+  ]
+  if (current === null) events.push({ type: 'report.registerDraft', sha256: DRAFT_A, at: AT })
+  if (current === DRAFT_A) events.push({ type: 'report.registerDraft', sha256: DRAFT_B, at: LATER })
+  return events
+}
+
+export function reportRandomEvents(snapshot: { context: ReportLifecycleContext }): ReportLifecycleEvent[] {
+  const current = snapshot.context.currentDraft?.sha256 ?? null
+  const stale = current === DRAFT_A ? DRAFT_B : DRAFT_A
+  const complete = completeSignOffs(current)
+  return [
+    ...reportModelEvents(snapshot),
+    ...[DRAFT_A, DRAFT_B, DRAFT_C].map((sha256): ReportLifecycleEvent => ({ type: 'report.registerDraft', sha256, at: LATER })),
+    { type: 'report.submitForReview', signOffs: complete.slice(1), openBlockingCases: 0, at: AT },
+    { type: 'report.submitForReview', signOffs: complete, openBlockingCases: 1, at: AT },
+    { type: 'report.submitForReview', signOffs: completeSignOffs(stale), openBlockingCases: 0, at: AT },
+    { type: 'report.approveForFiling', signOffs: complete.slice(0, -1), openBlockingCases: 0, at: AT },
+    { type: 'report.approveForFiling', signOffs: complete, openBlockingCases: 2, at: AT },
+    { type: 'report.file', filedAt: AT, accessionNumber: '719413-13-12' },
+    { type: 'report.disclosureCommitteeApprove', at: 'yesterday' },
+  ]
+}
+
+// ── Cases ────────────────────────────────────────────────────────────────────
+
+export function caseModelEvents(): CaseEvent[] {
+  return [
+    { type: 'case.route', at: AT },
+    ...BODIES.map((body): CaseEvent => ({ type: 'case.acknowledge', body, at: LATER })),
+    { type: 'case.resolve', outcome: 'no_violation', note: 'No violation found.', at: LATER },
+    { type: 'case.resolve', outcome: 'disclosed', note: 'Disclosed in Note 17.', at: LATER },
+    { type: 'case.resolve', outcome: 'remediated', note: 'Control redesigned.', at: LATER },
+    { type: 'case.refer', violationOfCodes: true, note: 'A violation of the Code.', at: LATER },
+    { type: 'case.refer', violationOfCodes: false, note: 'A violation of law.', at: LATER },
+  ]
+}
+
+export function caseRandomEvents(): CaseEvent[] {
+  return [
+    ...caseModelEvents(),
+    { type: 'case.route', at: 'not a time' },
+    { type: 'case.acknowledge', body: 'nobody' as never, at: AT },
+    { type: 'case.resolve', outcome: 'no_violation', note: '', at: AT },
+  ]
+}
+
+// ── Board determinations ─────────────────────────────────────────────────────
+
+export const SAMPLE_FACTORS: DeterminationFactors = {
+  natureAndSeverity: { description: 'Undisclosed interest in a supplier.', severity: 'serious' },
+  occurrence: 'single',
+  intent: 'inadvertent',
+  advisedBeforehand: false,
+  priorViolations: false,
+}
+export const REVISED_FACTORS: DeterminationFactors = { ...SAMPLE_FACTORS, occurrence: 'repeated', otherRelevantInformation: 'A second contract found.' }
+
+export const SAMPLE_DECISIONS: DeterminationDecision[] = [
+  { violation: false, decidedBy: 'board', rationale: 'The interest was disclosed in time.' },
+  { violation: true, decidedBy: 'board', rationale: 'Repeated.', actions: ['written_notice_of_violation', 'censure'] },
+  {
+    violation: true,
+    decidedBy: 'board_designee',
+    rationale: 'Serious.',
+    actions: ['suspension'],
+    suspension: { withPay: false, withBenefits: true },
+  },
+]
+
+export function determinationModelEvents(snapshot: { context: { factors: unknown } }): BoardDeterminationEvent[] {
+  const factors = snapshot.context.factors === null ? SAMPLE_FACTORS : REVISED_FACTORS
+  return [
+    { type: 'determination.recordFactors', factors, at: AT },
+    ...SAMPLE_DECISIONS.map((decision): BoardDeterminationEvent => ({ type: 'determination.decide', decision, at: LATER })),
+    { type: 'determination.giveNotice', text: 'The Board has determined that there has been a violation.', at: LATER },
+    { type: 'determination.close', at: LATER },
+  ]
+}
+
+export function determinationRandomEvents(snapshot: { context: { factors: unknown } }): BoardDeterminationEvent[] {
+  return [
+    ...determinationModelEvents(snapshot),
+    { type: 'determination.recordFactors', factors: SAMPLE_FACTORS, at: LATER },
+    { type: 'determination.decide', decision: { violation: true, decidedBy: 'board', rationale: 'x', actions: [] }, at: AT },
+    {
+      type: 'determination.decide',
+      decision: { violation: true, decidedBy: 'board', rationale: 'x', actions: ['suspension'] },
+      at: AT,
+    },
+    { type: 'determination.giveNotice', text: ' ', at: AT },
+  ]
+}
+
+// ── Checks ───────────────────────────────────────────────────────────────────
+
+export interface PathCheck {
+  paths: number
+  longest: number
+  /** Atomic state nodes (ids) some path ends in. */
+  reached: Set<string>
+  failures: string[]
+}
+
+/**
+ * @xstate/graph serialises a snapshot at every step of every path: caching the
+ * (lossless) serialisation per snapshot object makes walking every simple path
+ * of a duty's model seconds instead of minutes.
+ */
+function cachedSerializer() {
+  const cache = new WeakMap<object, string>()
+  return (snapshot: AnyMachineSnapshot) => {
+    let key = cache.get(snapshot)
+    if (key === undefined) {
+      key = JSON.stringify({ value: snapshot.value, context: snapshot.context })
+      cache.set(snapshot, key)
+    }
+    return key
+  }
+}
+
+/**
+ * Walks every simple path of the model and replays each path's events from the
+ * initial state as the db layer will (initialTransition, then `can` and
+ * `transition` for each event, as `replay` does): the end must equal the path's
+ * state in value, context and status, also after a persist → JSON → restore
+ * round trip. Every prefix of a simple path is itself one of the paths, so the
+ * replays share their prefixes in a trie: one transition per path, not per step.
+ */
+export function checkEverySimplePath<M extends AnyStateMachine>(
+  machine: M,
+  input: InputFrom<M>,
+  events: (snapshot: AnyMachineSnapshot) => Array<EventFromLogic<M>>,
+): PathCheck {
+  const paths = getSimplePaths(machine, { input, events: events as never, serializeState: cachedSerializer() as never })
+  const result: PathCheck = { paths: paths.length, longest: 0, reached: new Set(), failures: [] }
+  type Node = { snapshot: AnyMachineSnapshot | Error; next: Map<string, Node> }
+  const root: Node = { snapshot: initialSnapshot(machine, input) as AnyMachineSnapshot, next: new Map() }
+  for (const path of paths) {
+    const pathEvents = path.steps.slice(1).map((s) => s.event as EventFromLogic<M>)
+    const end = path.state as AnyMachineSnapshot
+    const label = pathEvents.map((e) => e.type).join(' → ') || '(initial)'
+    result.longest = Math.max(result.longest, pathEvents.length)
+    for (const node of end._nodes) if (node.type === 'atomic' || node.type === 'final') result.reached.add(node.id)
+    let node = root
+    pathEvents.forEach((event, index) => {
+      const key = JSON.stringify(event)
+      let child = node.next.get(key)
+      if (!child) {
+        let snapshot: AnyMachineSnapshot | Error
+        try {
+          snapshot = node.snapshot instanceof Error ? node.snapshot : (applyEvent(machine, node.snapshot as never, event, index) as AnyMachineSnapshot)
+        } catch (error) {
+          snapshot = error as Error
+        }
+        child = { snapshot, next: new Map() }
+        node.next.set(key, child)
+      }
+      node = child
+    })
+    if (node.snapshot instanceof Error) {
+      result.failures.push(`${node.snapshot.message} on ${label}`)
+      continue
+    }
+    const replayed = node.snapshot
+    const restored = restoreSnapshot(machine, JSON.parse(JSON.stringify(persistSnapshot(machine, replayed as never)))) as AnyMachineSnapshot
+    for (const [name, s] of [['replay', replayed], ['restored', restored]] as const) {
+      if (!sameData(s.value, end.value) || !sameData(s.context, end.context) || s.status !== end.status) {
+        result.failures.push(`${name} differs from the model at the end of ${label}`)
+      }
+    }
+  }
+  return result
+}
+
+/** The atomic and final state nodes of a machine, by id. */
+export function leafStateIds(machine: AnyStateMachine): string[] {
+  const out: string[] = []
+  const walk = (node: AnyStateMachine['root']) => {
+    const children = Object.values(node.states)
+    if (children.length === 0) out.push(node.id)
+    children.forEach(walk)
+  }
+  walk(machine.root)
+  return out
+}
+
+/**
+ * Generates a long history at random from `candidates`, keeping only the events
+ * the machine allows, and checks on the way that a refused event changes nothing.
+ */
+export function randomHistory<M extends AnyStateMachine>(
+  machine: M,
+  input: InputFrom<M>,
+  candidates: (snapshot: AnyMachineSnapshot) => Array<EventFromLogic<M>>,
+  {
+    seed,
+    attempts,
+    holdBack = () => false,
+  }: {
+    seed: number
+    attempts: number
+    /** Events that end the workflow (lock, close): offered only in the last tenth, so histories run long. */
+    holdBack?: (event: EventFromLogic<M>) => boolean
+  },
+) {
+  const random = seededRandom(seed)
+  let snapshot = initialSnapshot(machine, input) as AnyMachineSnapshot
+  const kept: Array<EventFromLogic<M>> = []
+  const refusedButChanged: string[] = []
+  for (let i = 0; i < attempts && snapshot.status === 'active'; i++) {
+    const endgame = i >= attempts * 0.9
+    const options = candidates(snapshot).filter((e) => endgame || !holdBack(e))
+    const event = options[Math.floor(random() * options.length)]!
+    const [next] = transition(machine, snapshot as never, event) as [AnyMachineSnapshot, unknown]
+    if (snapshot.can(event)) {
+      kept.push(event)
+      snapshot = next
+    } else if (!sameData(next.value, snapshot.value) || !sameData(next.context, snapshot.context)) {
+      refusedButChanged.push(event.type)
+    }
+  }
+  return { snapshot, events: kept, refusedButChanged }
+}

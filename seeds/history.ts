@@ -1,0 +1,226 @@
+// The demo reports' workflow history, written through the same commands the app
+// uses (db/attestation.ts), so the seeded record is a real hash chain that
+// `npm run verify` checks like any other. Fixed dates: the history is the same
+// on every machine.
+import {
+  acknowledgeCase,
+  approveForFiling,
+  beginCertification,
+  decideCase,
+  fileReport,
+  instanceId,
+  recordCommitteeStep,
+  registerDraft,
+  reportCase,
+  sendDutyEvent,
+  signDuty,
+} from '../db/attestation'
+import type { WorkflowRecord } from '../db/workflow-record'
+import type { DutyAnswers } from '../machines/duty-answers'
+import type { DutyNumber } from '../machines/duties'
+import type { OfficerRole } from '../machines/roles'
+import { reports, type DemoReport } from './hecla'
+import { sha256Hex } from './load'
+
+type Officer = { userId: string; role: OfficerRole }
+const CEO: Officer = { userId: 'user-ceo', role: 'ceo' }
+const CFO: Officer = { userId: 'user-cfo', role: 'cfo' }
+const CAO: Officer = { userId: 'user-cao', role: 'cao' }
+const ADMIN = { userId: 'user-admin', role: 'administrator' }
+const DISCLOSURE_CHAIR = { userId: 'user-disclosure-chair', role: 'disclosure_committee' }
+const AUDIT_CHAIR = { userId: 'user-audit-chair', role: 'audit_committee_chair' }
+
+const Q2_2008 = 'report-2008-q2'
+const FY_2012 = 'report-2012-fy'
+
+function report(id: string): DemoReport {
+  const found = reports.find((r) => r.id === id)
+  if (!found) throw new Error(`no demo report ${id}`)
+  return found
+}
+
+/** A clock for a scripted day: each call is one minute after the last. */
+function day(isoStart: string) {
+  let t = new Date(isoStart).getTime()
+  return () => {
+    const at = new Date(t)
+    t += 60_000
+    return at
+  }
+}
+
+async function version(record: WorkflowRecord, id: string) {
+  const row = await record.db.selectFrom('workflow_snapshot').select('version').where('instance_id', '=', id).executeTakeFirst()
+  return row?.version ?? 0
+}
+
+function standardAnswers(n: DutyNumber, draftSha256: string, confirmedAt: string, duty1Items: { itemId: string; summary: string; caseId: string }[] = []): DutyAnswers {
+  switch (n) {
+    case 1:
+      return duty1Items.length ? { items: duty1Items } : { items: [], noneBeyondReported: true }
+    case 2:
+    case 3:
+    case 4:
+      return { items: [], noneBeyondReported: true }
+    case 5:
+      return { acknowledgesBoardDetermination: true }
+    case 6:
+      return { draftSha256, accurateAndComplete: true, comments: 'Read in full against the trial balance and the disclosure checklist; no open points.' }
+    case 7:
+      return { established: true, operatingEffectively: true, changesInPeriod: 'None', referenceDocument: { title: 'Accounting Policies and Procedures Manual', identifier: 'FIN-POL-001' } }
+    case 8:
+      return { established: true, operatingEffectively: true, changesInPeriod: 'None', referenceDocument: { title: 'Records Retention Policy', identifier: 'LEG-POL-014' } }
+    case 9:
+      return { established: true, operatingEffectively: true, changesInPeriod: 'None', referenceDocument: { title: 'Disclosure Committee Charter and Disclosure Controls', identifier: 'DC-CHARTER' } }
+    case 10:
+      return {
+        draftSha256,
+        meetings: [
+          {
+            heldOn: confirmedAt.slice(0, 10),
+            attendees: [
+              { name: 'Vice President – Operations', group: 'senior_management' },
+              { name: 'General Manager, Greens Creek', group: 'division_head' },
+              { name: 'Corporate accounting staff', group: 'accounting_staff' },
+            ],
+            comments: [{ text: 'Tie the production figures in MD&A to the operating statistics.', disposition: 'Tied and agreed in this draft.' }],
+          },
+        ],
+      }
+    case 11:
+      return { consultedOn: confirmedAt.slice(0, 10), weaknessesIdentified: false, summary: 'The Audit Committee has identified no weaknesses or concerns with respect to internal controls.' }
+    case 12:
+      return {
+        draftSha256,
+        internalAuditor: { confirmedBy: 'Casey Sample, Director of Internal Audit', confirmedAt, documentSha256: draftSha256, noMaterialMisstatements: true, noMdaConcerns: true },
+        independentAuditors: { confirmedBy: 'Jamie Tickmark, Example & Co. LLP', confirmedAt, documentSha256: draftSha256, noMaterialMisstatements: true, noMdaConcerns: true },
+      }
+  }
+}
+
+/** One officer walks one duty: start (if new), answer, confirm, sign. */
+async function walkDuty(record: WorkflowRecord, reportId: string, officer: Officer, n: DutyNumber, answers: DutyAnswers, next: () => Date) {
+  const id = instanceId.duty(reportId, officer.userId, n)
+  const send = async (event: Parameters<typeof sendDutyEvent>[1]['event']) =>
+    sendDutyEvent(record, { reportId, officer, dutyNumber: n, expectedVersion: await version(record, id), event, actor: officer, at: next() })
+  if ((await version(record, id)) === 0) await send({ type: 'duty.start' })
+  await send({ type: 'duty.answer', answers })
+  await send({ type: 'duty.confirm' })
+  await signDuty(record, { reportId, officer, dutyNumber: n, expectedVersion: await version(record, id), at: next() })
+}
+
+async function registerDemoDraft(record: WorkflowRecord, reportId: string, index: number, uploadedBy = { ...CAO }) {
+  const draft = report(reportId).drafts[index]!
+  await registerDraft(record, {
+    reportId,
+    draftId: draft.id,
+    sha256: sha256Hex(draft.content),
+    sizeBytes: Buffer.byteLength(draft.content),
+    fileName: draft.file_name,
+    uploadedBy,
+    at: new Date(draft.uploaded_at),
+  })
+  return sha256Hex(draft.content)
+}
+
+/** Writes the demo history unless some is there already. Returns whether it wrote anything. */
+export async function seedDemoHistory(record: WorkflowRecord): Promise<boolean> {
+  const any = await record.db.selectFrom('workflow_event').select('sequence').limit(1).executeTakeFirst()
+  if (any) return false
+  await seedQuarter2008(record)
+  await seedFiscal2012(record)
+  return true
+}
+
+// Form 10-Q, quarter ended June 30, 2008: every matter of the Rusoro article
+// raised under duty 1 and disclosed; two drafts (the second reopens duties 6, 10
+// and 12); all officers signed; both committees; filed and locked.
+async function seedQuarter2008(record: WorkflowRecord) {
+  const q = report(Q2_2008)
+  let next = day('2008-07-15T18:00:00Z')
+  const items: { itemId: string; summary: string; caseId: string }[] = []
+  for (const item of q.items) {
+    const caseId = `case-2008-q2-${item.id.replace(/^item-2008-q2-/, '')}`
+    await reportCase(record, {
+      reportId: Q2_2008,
+      input: { caseId, duty: 1, subject: { kind: 'none' }, reporter: { role: CAO.role, userId: CAO.userId }, summary: `${item.title}. ${item.description}` },
+      actor: CAO,
+      at: next(),
+    })
+    items.push({ itemId: item.id, summary: item.title, caseId })
+  }
+  next = day('2008-07-16T16:00:00Z')
+  for (const { caseId } of items) {
+    await acknowledgeCase(record, { caseId, body: 'disclosure_committee', expectedVersion: await version(record, instanceId.case(caseId)), actor: DISCLOSURE_CHAIR, at: next() })
+  }
+  next = day('2008-07-18T16:00:00Z')
+  for (const { caseId } of items) {
+    await decideCase(record, {
+      caseId,
+      event: { type: 'case.resolve', outcome: 'disclosed', note: 'Disclosed in the Form 10-Q for the quarter ended June 30, 2008 (MD&A and the notes to the financial statements).', at: next().toISOString() },
+      expectedVersion: await version(record, instanceId.case(caseId)),
+      actor: DISCLOSURE_CHAIR,
+      at: next(),
+    })
+  }
+
+  let draftSha = await registerDemoDraft(record, Q2_2008, 0)
+  await beginCertification(record, { reportId: Q2_2008, actor: ADMIN, at: new Date('2008-07-21T16:30:00Z') })
+  const walks: [Officer, string][] = [
+    [CAO, '2008-07-22T15:00:00Z'],
+    [CFO, '2008-07-23T15:00:00Z'],
+    [CEO, '2008-07-24T15:00:00Z'],
+  ]
+  for (const [officer, start] of walks) {
+    next = day(start)
+    for (let n = 1 as DutyNumber; n <= 12; n = (n + 1) as DutyNumber) {
+      const answers = standardAnswers(n, draftSha, next().toISOString(), officer === CAO ? items : [])
+      await walkDuty(record, Q2_2008, officer, n, answers, next)
+    }
+  }
+  // Draft 2 adds the sale of the Venezuelan subsidiaries: duties 6, 10 and 12 are about "the draft", so they reopen.
+  draftSha = await registerDemoDraft(record, Q2_2008, 1)
+  next = day('2008-07-31T15:00:00Z')
+  for (const [officer] of walks) {
+    for (const n of [6, 10, 12] as DutyNumber[]) await walkDuty(record, Q2_2008, officer, n, standardAnswers(n, draftSha, next().toISOString()), next)
+  }
+  // The last signature moved the report to committee review (signDuty does that).
+  await recordCommitteeStep(record, { reportId: Q2_2008, step: 'disclosureCommitteeApprove', actor: DISCLOSURE_CHAIR, at: new Date('2008-08-04T17:00:00Z') })
+  await recordCommitteeStep(record, { reportId: Q2_2008, step: 'auditCommitteeReview', actor: AUDIT_CHAIR, at: new Date('2008-08-05T17:00:00Z') })
+  await approveForFiling(record, { reportId: Q2_2008, actor: DISCLOSURE_CHAIR, at: new Date('2008-08-06T17:00:00Z') })
+  // A demo accession number in EDGAR's shape (Hecla's CIK is 0000719413); not the real filing's.
+  await fileReport(record, {
+    reportId: Q2_2008,
+    filedAt: new Date('2008-08-08T20:30:00Z'),
+    accessionNumber: '0000719413-08-000045',
+    actor: ADMIN,
+    at: new Date('2008-08-08T20:31:00Z'),
+  })
+}
+
+// Form 10-K, fiscal 2012: the Canamex investment raised under duty 1 when it was
+// announced and acknowledged by the Disclosure Committee; draft 1 in
+// certification; the CAO/Controller has signed duties 5, 7, 8, 9 and the CFO
+// duties 5 and 7; the CEO has not started.
+async function seedFiscal2012(record: WorkflowRecord) {
+  const canamex = report(FY_2012).items[0]!
+  await reportCase(record, {
+    reportId: FY_2012,
+    input: { caseId: 'case-2012-canamex', duty: 1, subject: { kind: 'none' }, reporter: { role: CFO.role, userId: CFO.userId }, summary: `${canamex.title}. ${canamex.description}` },
+    actor: CFO,
+    at: new Date('2012-11-19T21:00:00Z'),
+  })
+  await acknowledgeCase(record, {
+    caseId: 'case-2012-canamex',
+    body: 'disclosure_committee',
+    expectedVersion: await version(record, instanceId.case('case-2012-canamex')),
+    actor: DISCLOSURE_CHAIR,
+    at: new Date('2012-11-20T17:00:00Z'),
+  })
+  const draftSha = await registerDemoDraft(record, FY_2012, 0)
+  await beginCertification(record, { reportId: FY_2012, actor: ADMIN, at: new Date('2013-02-11T17:30:00Z') })
+  let next = day('2013-02-12T16:00:00Z')
+  for (const n of [5, 7, 8, 9] as DutyNumber[]) await walkDuty(record, FY_2012, CAO, n, standardAnswers(n, draftSha, next().toISOString()), next)
+  next = day('2013-02-13T16:00:00Z')
+  for (const n of [5, 7] as DutyNumber[]) await walkDuty(record, FY_2012, CFO, n, standardAnswers(n, draftSha, next().toISOString()), next)
+}
