@@ -180,7 +180,10 @@ export function parseDutyAnswers(dutyNumber: DutyNumber, raw: unknown) {
 
 /** The draft an answer is about (duties 6, 10, 12), or null for the others. */
 export function answersDraftSha256(answers: DutyAnswers): string | null {
-  return 'draftSha256' in answers ? answers.draftSha256 : null
+  // Also called on unchecked event payloads: anything but an object has no draft.
+  return typeof answers === 'object' && answers !== null && 'draftSha256' in answers && typeof answers.draftSha256 === 'string'
+    ? answers.draftSha256
+    : null
 }
 
 /**

@@ -93,23 +93,6 @@ export interface DutyReviewContext {
 
 const isValid = (event: unknown) => dutyReviewEventSchema.safeParse(event).success
 
-type DutyGuardArgs = { context: DutyReviewContext; event: DutyReviewEvent }
-
-function isNewDraftReopen({ context, event }: DutyGuardArgs) {
-  return (
-    event.type === 'duty.reopen' &&
-    isValid(event) &&
-    event.reason === 'newDraft' &&
-    context.boundToDraft &&
-    !context.reportApproved &&
-    event.draftSha256 !== context.currentDraftSha256
-  )
-}
-
-function isWithdrawal({ context, event }: DutyGuardArgs) {
-  return event.type === 'duty.reopen' && isValid(event) && event.reason === 'withdrawn' && !context.reportApproved
-}
-
 export const dutyReviewMachine = setup({
   types: {
     context: {} as DutyReviewContext,
@@ -117,6 +100,9 @@ export const dutyReviewMachine = setup({
     input: {} as DutyReviewInput,
   },
   guards: {
+    // Every transition checks its event against the schema, payload-less ones too:
+    // what is stored in the history is exactly what the schema describes.
+    eventIsValid: ({ event }) => isValid(event),
     answersAreValid: ({ context, event }) =>
       event.type === 'duty.answer' && parseDutyAnswers(context.dutyNumber, event.answers).success,
     // Duties 6, 10 and 12 speak of "the draft": answers name the draft they are about.
@@ -148,8 +134,16 @@ export const dutyReviewMachine = setup({
       event.type === 'duty.newDraft' && isValid(event) && event.draftSha256 !== context.currentDraftSha256,
     // Only duties not about one draft keep their answers when the draft changes.
     answersOutliveNewDraft: ({ context }) => !context.boundToDraft && !context.reportApproved,
-    isNewDraftReopen,
-    isWithdrawal,
+    // "A newer draft reopens" duties 6, 10 and 12 — until the report is approved for filing.
+    isNewDraftReopen: ({ context, event }) =>
+      event.type === 'duty.reopen' &&
+      isValid(event) &&
+      event.reason === 'newDraft' &&
+      context.boundToDraft &&
+      !context.reportApproved &&
+      event.draftSha256 !== context.currentDraftSha256,
+    isWithdrawal: ({ context, event }) =>
+      event.type === 'duty.reopen' && isValid(event) && event.reason === 'withdrawn' && !context.reportApproved,
     reportIsApproved: ({ context }) => context.reportApproved,
   },
   actions: {
@@ -222,10 +216,10 @@ export const dutyReviewMachine = setup({
   states: {
     notStarted: {
       on: {
-        'duty.start': { target: 'inProgress' },
+        'duty.start': { guard: 'eventIsValid', target: 'inProgress' },
         // Nothing is said about any draft yet, so every duty just follows it.
         'duty.newDraft': { guard: 'isNewDraft', actions: 'recordNewDraft' },
-        'duty.lock': { target: 'locked' },
+        'duty.lock': { guard: 'eventIsValid', target: 'locked' },
       },
     },
     inProgress: {
@@ -236,7 +230,7 @@ export const dutyReviewMachine = setup({
           actions: 'recordAnswers',
         },
         'duty.newDraft': { guard: 'isNewDraft', actions: 'recordNewDraft' },
-        'duty.lock': { target: 'locked' },
+        'duty.lock': { guard: 'eventIsValid', target: 'locked' },
       },
     },
     answered: {
@@ -245,13 +239,13 @@ export const dutyReviewMachine = setup({
         'duty.answer': { guard: and(['answersAreValid', 'answersAreAboutCurrentDraft']), actions: 'recordAnswers' },
         'duty.newDraft': { guard: and(['isNewDraft', 'answersOutliveNewDraft']), actions: 'recordNewDraft' },
         'duty.reopen': { guard: 'isNewDraftReopen', target: 'inProgress', actions: 'reopenForNewDraft' },
-        'duty.lock': { target: 'locked' },
+        'duty.lock': { guard: 'eventIsValid', target: 'locked' },
       },
       states: {
         noException: {
           on: {
             'duty.raiseException': { guard: 'exceptionIsValid', target: 'exceptionRaised', actions: 'recordException' },
-            'duty.confirm': { guard: 'answersNeedNoException', target: '#duty-review.readyToSign' },
+            'duty.confirm': { guard: and(['eventIsValid', 'answersNeedNoException']), target: '#duty-review.readyToSign' },
           },
         },
         exceptionRaised: {
@@ -260,7 +254,7 @@ export const dutyReviewMachine = setup({
               guard: 'acknowledgesTheExceptionCase',
               actions: 'recordExceptionAcknowledged',
             },
-            'duty.confirm': { guard: 'exceptionIsAcknowledged', target: '#duty-review.readyToSign' },
+            'duty.confirm': { guard: and(['eventIsValid', 'exceptionIsAcknowledged']), target: '#duty-review.readyToSign' },
           },
         },
       },
@@ -287,7 +281,7 @@ export const dutyReviewMachine = setup({
         ],
         'duty.newDraft': { guard: and(['isNewDraft', 'answersOutliveNewDraft']), actions: 'recordNewDraft' },
         'duty.reopen': { guard: 'isNewDraftReopen', target: 'inProgress', actions: 'reopenForNewDraft' },
-        'duty.lock': { target: 'locked' },
+        'duty.lock': { guard: 'eventIsValid', target: 'locked' },
       },
     },
     signed: {
@@ -298,9 +292,9 @@ export const dutyReviewMachine = setup({
           { guard: and(['isWithdrawal', 'hasException']), target: 'answered.exceptionRaised', actions: 'withdrawSignature' },
           { guard: 'isWithdrawal', target: 'answered.noException', actions: 'withdrawSignature' },
         ],
-        'duty.reportApproved': { guard: not('reportIsApproved'), actions: 'recordReportApproved' },
+        'duty.reportApproved': { guard: and(['eventIsValid', not('reportIsApproved')]), actions: 'recordReportApproved' },
         'duty.newDraft': { guard: and(['isNewDraft', 'answersOutliveNewDraft']), actions: 'recordNewDraft' },
-        'duty.lock': { target: 'locked' },
+        'duty.lock': { guard: 'eventIsValid', target: 'locked' },
       },
     },
     // The report is filed: what was signed is what the SEC has. Nothing moves.

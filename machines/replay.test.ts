@@ -15,6 +15,7 @@ import {
   dutyReviewRandomEvents,
   randomHistory,
   reportRandomEvents,
+  malformedEvents,
   sameData,
 } from './test-support'
 
@@ -100,6 +101,19 @@ describe('random histories (seeded) replay to the same snapshot, and restore mid
       }
       expect(longest).toBeGreaterThanOrEqual(minLongest)
       expect(ended).toBeGreaterThan(0)
+    })
+  }
+})
+
+describe('malformed events are refused, never thrown, in every state a history passes through', () => {
+  for (const [index, { name, machine, input, candidates }] of subjects.entries()) {
+    test(name, () => {
+      const run = randomHistory(machine, input as never, candidates as never, { seed: 7 + index, attempts: 200, holdBack: ends })
+      let snapshot = replay(machine, input as never, [] as never) as AnyMachineSnapshot
+      for (const event of [...run.events, null]) {
+        for (const bad of malformedEvents(machine)) expect(snapshot.can(bad), `${bad.type} in ${JSON.stringify(snapshot.value)}`).toBe(false)
+        if (event) [snapshot] = transition(machine, snapshot as never, event as never) as [AnyMachineSnapshot, unknown]
+      }
     })
   }
 })

@@ -155,7 +155,7 @@ export const reportLifecycleMachine = setup({
     drafting: {
       on: {
         'report.registerDraft': { guard: 'isNewDraft', actions: 'recordDraft' },
-        'report.beginCertification': { guard: 'hasDraft', target: 'certification' },
+        'report.beginCertification': { guard: and(['eventIsValid', 'hasDraft']), target: 'certification' },
       },
     },
     certification: {
@@ -217,7 +217,7 @@ export const reportLifecycleMachine = setup({
       on: { 'report.file': { guard: 'eventIsValid', target: 'filed', actions: 'recordFiling' } },
     },
     filed: {
-      on: { 'report.lock': { target: 'locked' } },
+      on: { 'report.lock': { guard: 'eventIsValid', target: 'locked' } },
     },
     // Filed with the SEC: the record is closed. Nothing moves.
     locked: { type: 'final' },

@@ -309,6 +309,38 @@ export function determinationRandomEvents(snapshot: { context: { factors: unknow
   ]
 }
 
+// ── Malformed events ─────────────────────────────────────────────────────────
+
+const JUNK = {
+  at: null,
+  answers: null,
+  body: 42,
+  sha256: 7,
+  signOffs: 'all',
+  openBlockingCases: '0',
+  decision: null,
+  factors: [],
+  text: null,
+  caseId: null,
+  draftSha256: 'x',
+  explanation: null,
+  reason: 'bored',
+  outcome: null,
+  note: null,
+  violationOfCodes: 'yes',
+  filedAt: 3,
+  accessionNumber: null,
+  signatureId: null,
+}
+
+/** For each event type the machine knows: one with wrong-typed fields, one with an unknown field. */
+export function malformedEvents(machine: AnyStateMachine): Array<{ type: string }> {
+  return machine.events.flatMap((type: string) => [
+    { type, ...JUNK },
+    { type, unexpected: true },
+  ])
+}
+
 // ── Checks ───────────────────────────────────────────────────────────────────
 
 export interface PathCheck {
