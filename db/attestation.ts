@@ -5,6 +5,7 @@
 import type { EventObject } from 'xstate'
 import { dutyByNumber, type DutyNumber } from '../machines/duties'
 import { dutyEventForNewDraft, type DutyReviewContext, type DutyReviewEvent, type DutyReviewSnapshot } from '../machines/duty-review'
+import type { BoardDeterminationEvent } from '../machines/board-determination'
 import { isFullyAcknowledged, type CaseContext, type CaseEvent, type CaseInput } from '../machines/case'
 import type { ReportLifecycleEvent, SignOff as LifecycleSignOff } from '../machines/report-lifecycle'
 import type { OfficerRole } from '../machines/roles'
@@ -458,6 +459,37 @@ export async function sendEvent(record: WorkflowRecord, request: { instanceId: s
     if (!existing) throw new CommandRefusedError(`No workflow ${request.instanceId}`, 404)
     return unit.append({
       instance: { id: existing.id },
+      expectedVersion: request.expectedVersion,
+      event: request.event,
+      actor: request.actor,
+      recordedAt: request.at,
+    })
+  })
+}
+
+/**
+ * A step of the Board's determination (duty 5) of a case referred to it. The
+ * determination workflow starts with its first step, from the referred case.
+ */
+export async function sendDeterminationEvent(
+  record: WorkflowRecord,
+  request: { caseId: string; event: BoardDeterminationEvent; expectedVersion: number; actor: Actor; at?: Date },
+) {
+  return record.write(async (unit) => {
+    const referred = await loadInstance(unit.trx, unit.lookup, instanceId.case(request.caseId))
+    if (!referred) throw new CommandRefusedError(`No case ${request.caseId}`, 404)
+    if (referred.snapshot.value !== 'referredForDetermination') {
+      throw new CommandRefusedError(`Case ${request.caseId} has not been referred to the Board for determination.`, 409)
+    }
+    const c = (referred.snapshot as unknown as { context: CaseContext }).context
+    return unit.append({
+      instance: {
+        id: instanceId.determination(request.caseId),
+        machineId: 'board-determination',
+        reportId: referred.reportId,
+        subject: { caseId: request.caseId, subjectUserId: c.subject.kind === 'none' ? null : c.subject.userId },
+        input: { caseId: request.caseId, subject: c.subject, reporter: c.reporter },
+      },
       expectedVersion: request.expectedVersion,
       event: request.event,
       actor: request.actor,
