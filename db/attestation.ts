@@ -137,9 +137,18 @@ export async function sendDutyEvent(
     event: Exclude<DutyReviewEvent, { type: 'duty.sign' }>
     actor: Actor
     at?: Date
+    /**
+     * Matters the event brings up (an answer's items, an exception's case), reported
+     * in the same transaction: a refused event leaves no case behind, and a case
+     * never exists without the answer that raised it.
+     */
+    newCases?: NewCaseRequest[]
   },
 ): Promise<AppendResult> {
-  return record.write(async (unit) => sendDutyEventInside(unit, request))
+  return record.write(async (unit) => {
+    for (const c of request.newCases ?? []) await reportCaseInside(unit, c)
+    return sendDutyEventInside(unit, request)
+  })
 }
 
 async function sendDutyEventInside(
@@ -373,25 +382,31 @@ async function sendToEveryDuty(unit: WriteUnit, reportId: string, event: DutyRev
   }
 }
 
+export interface NewCaseRequest {
+  reportId: string | null
+  input: Omit<CaseInput, 'reportedAt'>
+  actor: Actor
+  at?: Date
+}
+
 /** A matter reported under duties 1–4: the case is opened and routed by the routing rule at once. */
-export async function reportCase(
-  record: WorkflowRecord,
-  request: { reportId: string | null; input: Omit<CaseInput, 'reportedAt'>; actor: Actor; at?: Date },
-) {
+export async function reportCase(record: WorkflowRecord, request: NewCaseRequest) {
+  return record.write((unit) => reportCaseInside(unit, request))
+}
+
+async function reportCaseInside(unit: WriteUnit, request: NewCaseRequest) {
   const at = request.at ?? new Date()
   const input: CaseInput = { ...request.input, reportedAt: iso(at) }
-  return record.write(async (unit) => {
-    const id = instanceId.case(input.caseId)
-    const instance = {
-      id,
-      machineId: 'case',
-      reportId: request.reportId,
-      subject: { caseId: input.caseId, reportId: request.reportId, duty: input.duty, subjectUserId: input.subject.kind === 'none' ? null : input.subject.userId },
-      input,
-    }
-    await unit.append({ instance, expectedVersion: 0, event: { type: 'case.route', at: iso(at) } satisfies CaseEvent, actor: request.actor, recordedAt: at })
-    return { instanceId: id }
-  })
+  const id = instanceId.case(input.caseId)
+  const instance = {
+    id,
+    machineId: 'case',
+    reportId: request.reportId,
+    subject: { caseId: input.caseId, reportId: request.reportId, duty: input.duty, subjectUserId: input.subject.kind === 'none' ? null : input.subject.userId },
+    input,
+  }
+  await unit.append({ instance, expectedVersion: 0, event: { type: 'case.route', at: iso(at) } satisfies CaseEvent, actor: request.actor, recordedAt: at })
+  return { instanceId: id }
 }
 
 /**

@@ -33,6 +33,11 @@ const AUDIT_CHAIR = { userId: 'user-audit-chair', role: 'audit_committee_chair' 
 const Q2_2008 = 'report-2008-q2'
 const FY_2012 = 'report-2012-fy'
 
+/** "Title. Description", without doubling a title's own full stop ("Corp."). */
+function sentence(title: string, description: string) {
+  return `${title.endsWith('.') ? title : `${title}.`} ${description}`
+}
+
 function report(id: string): DemoReport {
   const found = reports.find((r) => r.id === id)
   if (!found) throw new Error(`no demo report ${id}`)
@@ -143,7 +148,7 @@ async function seedQuarter2008(record: WorkflowRecord) {
     const caseId = `case-2008-q2-${item.id.replace(/^item-2008-q2-/, '')}`
     await reportCase(record, {
       reportId: Q2_2008,
-      input: { caseId, duty: 1, subject: { kind: 'none' }, reporter: { role: CAO.role, userId: CAO.userId }, summary: `${item.title}. ${item.description}` },
+      input: { caseId, duty: 1, subject: { kind: 'none' }, reporter: { role: CAO.role, userId: CAO.userId }, summary: sentence(item.title, item.description) },
       actor: CAO,
       at: next(),
     })
@@ -206,7 +211,7 @@ async function seedFiscal2012(record: WorkflowRecord) {
   const canamex = report(FY_2012).items[0]!
   await reportCase(record, {
     reportId: FY_2012,
-    input: { caseId: 'case-2012-canamex', duty: 1, subject: { kind: 'none' }, reporter: { role: CFO.role, userId: CFO.userId }, summary: `${canamex.title}. ${canamex.description}` },
+    input: { caseId: 'case-2012-canamex', duty: 1, subject: { kind: 'none' }, reporter: { role: CFO.role, userId: CFO.userId }, summary: sentence(canamex.title, canamex.description) },
     actor: CFO,
     at: new Date('2012-11-19T21:00:00Z'),
   })

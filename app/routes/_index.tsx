@@ -1,65 +1,234 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
-import { getInstalledCompany } from '../../db/queries/company'
-import { listPeriodicReports } from '../../db/queries/reports'
+import { Link, useLoaderData } from '@remix-run/react'
+import { initialTransition } from 'xstate'
+import { filerCategoryOn, getInstalledCompany } from '../../db/queries/company'
+import { listDashboardReports, type DashboardReportRow } from '../../db/queries/dashboard'
+import type { Role } from '../../db/schema'
+import { DUTIES } from '../../machines/duties'
+import { daysLeft, filingDeadline, isOverdue, type FilerCategory } from '../../machines/filing-deadline'
+import { statePath } from '../../machines/primitives'
+import { describeReportState, reportLifecycleMachine } from '../../machines/report-lifecycle'
+import { OFFICER_ROLES } from '../../machines/roles'
 import { requireUser } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
-import { describePeriod, shortHash } from '../utils/format'
+import { REPORT_READER_ROLES, officerRolesOf } from '../utils/permissions.server'
+import { formatCalendarDate } from '../utils/format'
+
+// Who may create reports and register drafts (app/routes/admin.reports.*): the
+// dashboard offers them the way there.
+const REPORT_ADMIN_ROLES: readonly Role[] = ['administrator', 'cao']
+
+const STATE_LABELS: Record<string, string> = {
+  drafting: 'Drafting',
+  certification: 'Certification',
+  committeeReview: 'Committee review',
+  approvedForFiling: 'Approved for filing',
+  filed: 'Filed',
+  locked: 'Filed and locked',
+}
+
+const CATEGORY_NAMES: Record<FilerCategory, string> = {
+  large_accelerated: 'large accelerated filer',
+  accelerated: 'accelerated filer',
+  non_accelerated: 'non-accelerated filer',
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request)
+  const user = await requireUser(request)
   const db = await getDb()
   const company = await getInstalledCompany(db)
   if (!company) throw new Response('No company has been set up yet: run `npm start` once to seed the demo company.', { status: 503 })
-  const reports = await listPeriodicReports(db, company.id)
-  return { company: { name: company.name, ticker: company.ticker, exchange: company.exchange }, reports }
+  // The Code of Ethics binds each officer to all twelve duties: an officer sees
+  // their own twelve; everyone else sees the three officers' thirty-six.
+  const isOfficer = officerRolesOf(user.roles).length > 0
+  const dutiesDue = isOfficer ? DUTIES.length : DUTIES.length * OFFICER_ROLES.length
+  // The server's clock, as a UTC calendar day: never the browser's.
+  const today = new Date().toISOString().slice(0, 10)
+  const rows = await listDashboardReports(db, company.id, isOfficer ? { officerUserId: user.id } : {})
+  const reports = await Promise.all(
+    rows.map(async (row) => toCard(row, await filerCategoryOn(db, company.id, row.period_end), today, dutiesDue)),
+  )
+  return {
+    company: { name: company.name, ticker: company.ticker, exchange: company.exchange },
+    today,
+    isOfficer,
+    // Report pages are the officers' and the reviewing bodies' (app/utils/permissions.server.ts): no link where it would be a 403.
+    canOpenReports: isOfficer || user.roles.some((role) => REPORT_READER_ROLES.includes(role)),
+    canAdminister: user.roles.some((role) => REPORT_ADMIN_ROLES.includes(role)),
+    reports,
+  }
 }
 
-export default function PeriodicReports() {
-  const { company, reports } = useLoaderData<typeof loader>()
+function toCard(row: DashboardReportRow, category: FilerCategory | null, today: string, dutiesDue: number) {
+  // The deadline follows the filer category in force for the period (General
+  // Instruction A of Forms 10-K and 10-Q), moved past weekends and holidays (Rule 0-3).
+  const deadline = category ? filingDeadline({ form: row.form, periodEnd: row.period_end, category }) : null
+  const lifecycle = row.lifecycle ?? initialTransition(reportLifecycleMachine, { form: row.form })[0]
+  const filing = lifecycle.context.filing
+  // The filing date is the UTC calendar day of the recorded filing instant, as every date here.
+  const filedOn = filing ? filing.filedAt.slice(0, 10) : null
+  return {
+    id: row.id,
+    form: row.form,
+    heading: row.form === '10-K' ? `Form 10-K · Fiscal year ${row.fiscal_year}` : `Form 10-Q · Q${row.fiscal_quarter} ${row.fiscal_year}`,
+    period:
+      row.form === '10-K'
+        ? `Annual report for the fiscal year ended ${formatCalendarDate(row.period_end)}`
+        : `Quarterly report for quarter ${row.fiscal_quarter} of fiscal ${row.fiscal_year}, ended ${formatCalendarDate(row.period_end)}`,
+    draftVersion: row.draft_version,
+    due: deadline
+      ? {
+          date: deadline.dueDate,
+          daysAfterPeriodEnd: deadline.daysAfterPeriodEnd,
+          category: CATEGORY_NAMES[deadline.category],
+          movedFrom: deadline.skipped.length > 0 ? { date: deadline.nominalDate, holiday: deadline.skipped[0]!.holiday ?? null } : null,
+        }
+      : null,
+    filing: filing && filedOn ? { filedOn, accessionNumber: filing.accessionNumber, late: deadline ? isOverdue(deadline.dueDate, filedOn) : false } : null,
+    daysLeft: deadline && !filing ? daysLeft(deadline.dueDate, today) : null,
+    overdue: deadline && !filing ? isOverdue(deadline.dueDate, today) : false,
+    progress: { signed: Math.min(row.signed_duties, dutiesDue), due: dutiesDue },
+    state: { label: STATE_LABELS[statePath(lifecycle.value).split('.')[0]!] ?? 'Unknown', description: describeReportState(lifecycle) },
+  }
+}
+
+type Card = Awaited<ReturnType<typeof loader>>['reports'][number]
+
+export default function Dashboard() {
+  const { company, today, isOfficer, canOpenReports, canAdminister, reports } = useLoaderData<typeof loader>()
+  const overdue = reports.filter((r) => r.overdue).length
+  const filed = reports.filter((r) => r.filing).length
   return (
     <>
-      <h1>
-        {company.name} <span className="ticker">({company.exchange}: {company.ticker})</span>
-      </h1>
+      <div className="page-head">
+        <div>
+          <h1>
+            {company.name} <span className="ticker">({company.exchange}: {company.ticker})</span>
+          </h1>
+          <p className="page-lede">
+            Periodic reports to the SEC, their due dates, and the officers&rsquo; sign-offs of the twelve duties of the Code of Ethics.
+          </p>
+        </div>
+        {canAdminister ? (
+          <Link to="/admin/reports/new" className="primary-button">
+            New periodic report
+          </Link>
+        ) : null}
+      </div>
       <section aria-labelledby="reports-title">
-        <h2 id="reports-title">Periodic reports</h2>
+        <div className="section-head">
+          <h2 id="reports-title">Periodic reports</h2>
+          <p className="summary">
+            {plural(reports.length, 'report')}
+            {overdue > 0 ? <> · <strong className="text-warn">{overdue} overdue</strong></> : null}
+            {filed > 0 ? <> · {filed} filed</> : null} · days counted to {formatWeekdayDate(today)} (UTC)
+          </p>
+        </div>
         {reports.length === 0 ? (
-          <p>No periodic reports yet.</p>
+          <p className="empty-state">No periodic reports yet.{canAdminister ? ' Create the first one to start its certification.' : ''}</p>
         ) : (
-          <table className="reports">
-            <caption className="visually-hidden">Periodic reports to the SEC, newest period first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Form</th>
-                <th scope="col">Period</th>
-                <th scope="col">Current draft</th>
-                <th scope="col">Material information items</th>
-              </tr>
-            </thead>
-            <tbody>
-              {reports.map((r) => (
-                <tr key={r.id}>
-                  <th scope="row">Form {r.form}</th>
-                  <td>{describePeriod(r)}</td>
-                  <td>
-                    {r.draft_version && r.draft_sha256 ? (
-                      <>
-                        Draft {r.draft_version} <code title={`sha-256 ${r.draft_sha256}`}>{shortHash(r.draft_sha256)}</code>
-                      </>
-                    ) : (
-                      'None registered'
-                    )}
-                  </td>
-                  <td>{Number(r.material_item_count ?? 0)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ul className="report-list">
+            {reports.map((report) => (
+              <ReportCard key={report.id} report={report} isOfficer={isOfficer} canOpen={canOpenReports} canAdminister={canAdminister} />
+            ))}
+          </ul>
         )}
       </section>
     </>
   )
+}
+
+function ReportCard({ report, isOfficer, canOpen, canAdminister }: { report: Card; isOfficer: boolean; canOpen: boolean; canAdminister: boolean }) {
+  return (
+    <li className={`report-card${report.overdue ? ' is-overdue' : ''}${report.filing ? ' is-filed' : ''}`}>
+      <div className="report-card-head">
+        <h3>{canOpen ? <Link to={`/reports/${report.id}`}>{report.heading}</Link> : report.heading}</h3>
+        <span className="state-badge">{report.state.label}</span>
+      </div>
+      <p className="report-period">
+        {report.period}
+        {report.draftVersion ? ` · draft ${report.draftVersion}` : ' · no draft yet'}
+      </p>
+      <dl className="report-facts">
+        <div>
+          <dt>SEC due date</dt>
+          <dd>
+            {report.due ? (
+              <>
+                <span className="fact-main">{formatWeekdayDate(report.due.date)}</span>
+                <span className="fact-note">
+                  {report.due.daysAfterPeriodEnd} days after the period end, as a {report.due.category}
+                  {report.due.movedFrom
+                    ? `; day ${report.due.daysAfterPeriodEnd} falls on ${formatWeekdayDate(report.due.movedFrom.date)}${report.due.movedFrom.holiday ? ` (${report.due.movedFrom.holiday})` : ''}, so the next business day`
+                    : ''}
+                </span>
+              </>
+            ) : (
+              <span className="fact-note">Unknown: no filer category is in force for this period.</span>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>{report.filing ? 'Filed' : 'Time left'}</dt>
+          <dd>
+            <TimeLeft report={report} />
+          </dd>
+        </div>
+        <div>
+          <dt>{isOfficer ? 'Your sign-offs' : 'Officers’ sign-offs'}</dt>
+          <dd>
+            <span className="fact-main">
+              {report.progress.signed} of {report.progress.due} duties signed
+            </span>
+            <progress className="sign-off-progress" max={report.progress.due} value={report.progress.signed} aria-hidden="true" />
+          </dd>
+        </div>
+      </dl>
+      <p className="report-state">{report.state.description}</p>
+      {canOpen || canAdminister ? (
+        <p className="report-actions">
+          {canOpen ? <Link to={`/reports/${report.id}`}>Open the report</Link> : null}
+          {canAdminister ? <Link to={`/admin/reports/${report.id}/drafts`}>Drafts and certification</Link> : null}
+        </p>
+      ) : null}
+    </li>
+  )
+}
+
+function TimeLeft({ report }: { report: Card }) {
+  if (report.filing) {
+    return (
+      <>
+        <span className="fact-main">
+          Filed {formatWeekdayDate(report.filing.filedOn)}
+          {report.filing.late ? <strong className="overdue-badge">Filed late</strong> : null}
+        </span>
+        <span className="fact-note">
+          {report.filing.late ? 'After the due date' : 'On time'} · accession <span className="nowrap">{report.filing.accessionNumber}</span>
+        </span>
+      </>
+    )
+  }
+  if (report.daysLeft === null) return <span className="fact-note">Unknown</span>
+  if (report.overdue) {
+    // Marked in words, not colour alone (WCAG 1.4.1).
+    return (
+      <span className="fact-main">
+        <strong className="overdue-badge">Overdue</strong> by {plural(-report.daysLeft, 'day')}
+      </span>
+    )
+  }
+  return <span className="fact-main">{report.daysLeft === 0 ? 'Due today' : `${plural(report.daysLeft, 'day')} left`}</span>
+}
+
+function plural(n: number, word: string) {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
+}
+
+// Due dates are read with their weekday: a deadline moved off a weekend only makes sense that way.
+const weekdayDate = new Intl.DateTimeFormat('en-US', { dateStyle: 'full', timeZone: 'UTC' })
+function formatWeekdayDate(date: string) {
+  return weekdayDate.format(new Date(`${date}T00:00:00Z`))
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -22,3 +22,29 @@ const instantUtc = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeS
 export function formatInstantUtc(iso: string): string {
   return `${instantUtc.format(new Date(iso))} UTC`
 }
+
+/** Digits grouped by thousands, from the decimal string itself: figures are never floats. */
+function groupDigits(decimal: string): string {
+  const [whole = '', fraction] = decimal.replace(/^-/, '').split('.')
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return `${decimal.startsWith('-') ? '−' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''}`
+}
+
+/** A material-information figure exactly as recorded (e.g. "$2,520,000", "$0.18 per share", "14,000,000 shares"). */
+export function formatAmount(value: string, unit: string): string {
+  const n = groupDigits(value)
+  switch (unit) {
+    case 'USD':
+      return n.startsWith('−') ? `−$${n.slice(1)}` : `$${n}`
+    case 'USD_per_share':
+      return `$${n} per share`
+    case 'shares':
+      return `${n} shares`
+    case 'oz':
+      return `${n} oz`
+    case 'percent':
+      return `${n}%`
+    default:
+      return `${n} ${unit}`
+  }
+}

@@ -179,3 +179,20 @@ test('a code violation goes to the CEO and the Audit Committee, is referred, and
   }
   expect((await stateOf(instanceId.determination('case-2012-supplier'))).state).toBe('closed')
 })
+
+test('an answer and the cases it raises land together: a refused answer leaves no case behind', async () => {
+  const CFO = { userId: 'user-cfo', role: 'cfo' as const }
+  const id = instanceId.duty(FY, CFO.userId, 1)
+  const newCases = [{ reportId: FY, input: { caseId: 'case-2012-atomic', duty: 1 as const, subject: { kind: 'none' as const }, reporter: CFO, summary: 'A matter.' }, actor: CFO }]
+  const before = await counts()
+  // Not started yet: the answer is refused, so the case it would raise is not written either.
+  await expect(
+    sendDutyEvent(record, { reportId: FY, officer: CFO, dutyNumber: 1, expectedVersion: 0, actor: CFO, event: { type: 'duty.answer', answers: { items: [{ summary: 'A matter.', caseId: 'case-2012-atomic' }] } }, newCases }),
+  ).rejects.toBeInstanceOf(EventNotAllowedError)
+  expect(await counts()).toEqual(before)
+  expect(await db.selectFrom('workflow_instance').select('id').where('id', '=', instanceId.case('case-2012-atomic')).execute()).toEqual([])
+  await sendDutyEvent(record, { reportId: FY, officer: CFO, dutyNumber: 1, expectedVersion: 0, actor: CFO, event: { type: 'duty.start' } })
+  await sendDutyEvent(record, { reportId: FY, officer: CFO, dutyNumber: 1, expectedVersion: await version(id), actor: CFO, event: { type: 'duty.answer', answers: { items: [{ summary: 'A matter.', caseId: 'case-2012-atomic' }] } }, newCases })
+  expect((await stateOf(instanceId.case('case-2012-atomic'))).state).toBe('routed')
+  expect(JSON.parse((await stateOf(id)).state)).toEqual({ answered: 'noException' })
+})

@@ -1,0 +1,203 @@
+import type { ReactNode } from 'react'
+import { type FieldErrors, type FieldValues, fieldHas, fieldValue } from '../utils/duty-forms'
+
+// Labelled fields that show their own refusal next to them (aria-invalid,
+// aria-describedby), and keep what was typed when the server sends the form
+// back. Plain inputs: everything works without JavaScript.
+
+export const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`
+
+interface Common {
+  name: string
+  label: ReactNode
+  hint?: ReactNode
+  values?: FieldValues
+  errors?: FieldErrors
+  required?: boolean
+}
+
+function describedBy(name: string, hint: unknown, error: unknown) {
+  const ids = [hint ? `${fieldId(name)}-hint` : null, error ? `${fieldId(name)}-error` : null].filter(Boolean)
+  return ids.length ? ids.join(' ') : undefined
+}
+
+function Hint({ name, hint }: { name: string; hint?: ReactNode }) {
+  return hint ? (
+    <p className="hint" id={`${fieldId(name)}-hint`}>
+      {hint}
+    </p>
+  ) : null
+}
+
+export function FieldError({ name, errors }: { name: string; errors?: FieldErrors }) {
+  const error = errors?.[name]
+  return error ? (
+    <p className="field-error" id={`${fieldId(name)}-error`}>
+      {error}
+    </p>
+  ) : null
+}
+
+export function TextField({
+  type = 'text',
+  maxLength,
+  autoComplete,
+  defaultValue,
+  className,
+  pattern,
+  ...p
+}: Common & { type?: string; maxLength?: number; autoComplete?: string; defaultValue?: string; className?: string; pattern?: string }) {
+  const error = p.errors?.[p.name]
+  return (
+    <div className={`field${className ? ` ${className}` : ''}`}>
+      <label htmlFor={fieldId(p.name)}>{p.label}</label>
+      <Hint name={p.name} hint={p.hint} />
+      <input
+        id={fieldId(p.name)}
+        name={p.name}
+        type={type}
+        required={p.required}
+        maxLength={maxLength}
+        pattern={pattern}
+        autoComplete={autoComplete ?? 'off'}
+        defaultValue={p.values?.[p.name] !== undefined ? fieldValue(p.values, p.name) : defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(p.name, p.hint, error)}
+      />
+      <FieldError name={p.name} errors={p.errors} />
+    </div>
+  )
+}
+
+export function TextArea({ rows = 4, maxLength = 20_000, defaultValue, ...p }: Common & { rows?: number; maxLength?: number; defaultValue?: string }) {
+  const error = p.errors?.[p.name]
+  return (
+    <div className="field">
+      <label htmlFor={fieldId(p.name)}>{p.label}</label>
+      <Hint name={p.name} hint={p.hint} />
+      <textarea
+        id={fieldId(p.name)}
+        name={p.name}
+        rows={rows}
+        required={p.required}
+        maxLength={maxLength}
+        defaultValue={p.values?.[p.name] !== undefined ? fieldValue(p.values, p.name) : defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(p.name, p.hint, error)}
+      />
+      <FieldError name={p.name} errors={p.errors} />
+    </div>
+  )
+}
+
+export function SelectField({
+  options,
+  placeholder,
+  defaultValue,
+  ...p
+}: Common & { options: readonly { value: string; label: string }[]; placeholder?: string; defaultValue?: string }) {
+  const error = p.errors?.[p.name]
+  return (
+    <div className="field">
+      <label htmlFor={fieldId(p.name)}>{p.label}</label>
+      <Hint name={p.name} hint={p.hint} />
+      <select
+        id={fieldId(p.name)}
+        name={p.name}
+        required={p.required}
+        defaultValue={p.values?.[p.name] !== undefined ? fieldValue(p.values, p.name) : (defaultValue ?? '')}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(p.name, p.hint, error)}
+      >
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <FieldError name={p.name} errors={p.errors} />
+    </div>
+  )
+}
+
+/** One checkbox; `value` lets several share a name (a list of choices). */
+export function Checkbox({ value = 'on', ...p }: Common & { value?: string }) {
+  const error = p.errors?.[p.name]
+  const id = value === 'on' ? fieldId(p.name) : fieldId(`${p.name}-${value}`)
+  return (
+    <div className="ow-check">
+      <input
+        id={id}
+        type="checkbox"
+        name={p.name}
+        value={value}
+        required={p.required}
+        defaultChecked={fieldHas(p.values, p.name, value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={value === 'on' ? describedBy(p.name, p.hint, error) : undefined}
+      />
+      <label htmlFor={id}>{p.label}</label>
+      {value === 'on' ? (
+        <>
+          <Hint name={p.name} hint={p.hint} />
+          <FieldError name={p.name} errors={p.errors} />
+        </>
+      ) : null}
+    </div>
+  )
+}
+
+/** A question answered yes or no, as a fieldset of two radio buttons. */
+export function YesNo({ yes, no, ...p }: Common & { yes: string; no: string }) {
+  const error = p.errors?.[p.name]
+  return (
+    <fieldset className="ow-choice" id={fieldId(p.name)} aria-describedby={describedBy(p.name, p.hint, error)}>
+      <legend>{p.label}</legend>
+      <Hint name={p.name} hint={p.hint} />
+      {(['yes', 'no'] as const).map((v) => (
+        <div className="ow-check" key={v}>
+          <input
+            id={`${fieldId(p.name)}-${v}`}
+            type="radio"
+            name={p.name}
+            value={v}
+            required={p.required}
+            defaultChecked={fieldHas(p.values, p.name, v)}
+            aria-invalid={error ? true : undefined}
+          />
+          <label htmlFor={`${fieldId(p.name)}-${v}`}>{v === 'yes' ? yes : no}</label>
+        </div>
+      ))}
+      <FieldError name={p.name} errors={p.errors} />
+    </fieldset>
+  )
+}
+
+/** The refusal at the top of the page: what went wrong, each reason linked to its field. */
+export function ErrorSummary({ message, fieldErrors, labels }: { message: string; fieldErrors?: FieldErrors; labels?: Record<string, string> }) {
+  const entries = Object.entries(fieldErrors ?? {})
+  return (
+    <div role="alert" className="form-error" id="form-error">
+      <p>
+        <strong>{message}</strong>
+      </p>
+      {entries.length ? (
+        <ul>
+          {entries.map(([name, error]) => (
+            <li key={name}>
+              {name === 'form' ? (
+                error
+              ) : (
+                <a href={`#${fieldId(name)}`}>
+                  {labels?.[name] ? `${labels[name]}: ` : ''}
+                  {error}
+                </a>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,327 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { MaxPartSizeExceededError, data, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import type { AnyMachineSnapshot } from 'xstate'
+import { initialTransition } from 'xstate'
+import { z } from 'zod'
+import { CommandRefusedError, beginCertification, instanceId, registerDraft } from '../../db/attestation'
+import { databasePath } from '../../db/client'
+import { listReportDrafts } from '../../db/queries/admin'
+import { getPeriodicReport } from '../../db/queries/reports'
+import type { PeriodicReport, Role } from '../../db/schema'
+import { EventNotAllowedError, WorkflowConflictError, loadInstance, type Actor } from '../../db/workflow-record'
+import { statePath } from '../../machines/primitives'
+import { describeReportState, reportLifecycleMachine, type ReportLifecycleContext } from '../../machines/report-lifecycle'
+import { requireRole, type CurrentUser } from '../utils/auth.server'
+import { getDb } from '../utils/db.server'
+import { describePeriod, formatInstantUtc } from '../utils/format'
+import { requireSameOrigin } from '../utils/request-security.server'
+import { getRecord } from '../utils/workflow.server'
+
+// The same roles as admin.reports.new.tsx: the administrator, and the Chief
+// Accounting Officer or Controller, who prepares the drafts.
+const REPORT_ADMIN_ROLES: readonly Role[] = ['administrator', 'cao']
+
+const MAX_DRAFT_BYTES = 25 * 1024 * 1024
+
+async function loadReport(reportId: string | undefined) {
+  const report = reportId ? await getPeriodicReport(await getDb(), reportId) : undefined
+  if (!report) throw new Response('There is no such periodic report.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+  return report
+}
+
+/** The report's lifecycle as the record has it; a report without a workflow yet is in its initial state. */
+async function lifecycleOf(report: PeriodicReport) {
+  const record = await getRecord()
+  const instance = await loadInstance(record.db, record.lookup, instanceId.report(report.id))
+  const snapshot: AnyMachineSnapshot = instance?.snapshot ?? initialTransition(reportLifecycleMachine, { form: report.form })[0]
+  return { record, snapshot, context: snapshot.context as ReportLifecycleContext }
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRole(request, REPORT_ADMIN_ROLES)
+  const report = await loadReport(params.reportId)
+  const { snapshot, context } = await lifecycleOf(report)
+  const drafts = await listReportDrafts(await getDb(), report.id)
+  return {
+    report: { id: report.id, form: report.form, period: describePeriod(report) },
+    drafts: drafts.map((d) => ({ ...d, isCurrent: d.id === report.current_draft_id })),
+    lifecycle: {
+      state: statePath(snapshot.value).split('.')[0] ?? '',
+      description: describeReportState({ value: snapshot.value, context }),
+      canBeginCertification: snapshot.can({ type: 'report.beginCertification' }),
+      // Asked of the machine with a digest no draft has: once approved for filing, no draft is taken.
+      acceptsDrafts: snapshot.can({ type: 'report.registerDraft', sha256: '0'.repeat(64), at: new Date().toISOString() }),
+    },
+    maxMiB: MAX_DRAFT_BYTES / 1024 / 1024,
+  }
+}
+
+const UploadDraftSchema = z.object({
+  intent: z.literal('uploadDraft'),
+  draft: z
+    .instanceof(File, { error: 'Choose the draft file to upload.' })
+    .refine((file) => file.name !== '' || file.size > 0, { error: 'Choose the draft file to upload.' })
+    .refine((file) => file.size > 0, { error: 'The file is empty (0 bytes): nothing was registered. Choose the draft itself.' }),
+})
+
+const BeginCertificationSchema = z.object({ intent: z.literal('beginCertification') })
+
+type ActionResult = { ok: true; message: string; detail?: string } | { ok: false; message: string }
+
+function refused(message: string, status: number) {
+  return data<ActionResult>({ ok: false, message }, { status })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  await requireSameOrigin(request)
+  const user = await requireRole(request, REPORT_ADMIN_ROLES)
+  const report = await loadReport(params.reportId)
+  const actor: Actor = { userId: user.id, role: user.roles.find((role) => REPORT_ADMIN_ROLES.includes(role))! }
+  const contentType = request.headers.get('content-type') ?? ''
+  try {
+    if (contentType.startsWith('multipart/form-data')) return await uploadDraft(request, report, user, actor)
+    const parsed = BeginCertificationSchema.safeParse(Object.fromEntries(await request.formData()))
+    if (!parsed.success) return refused('Nothing was done: the form sent was not one this page offers.', 400)
+    return await startCertification(report, actor)
+  } catch (error) {
+    // The record's own refusals carry their HTTP status and a message for a person.
+    if (error instanceof CommandRefusedError || error instanceof WorkflowConflictError || error instanceof EventNotAllowedError) {
+      return refused(error.message, error.status)
+    }
+    throw error
+  }
+}
+
+async function uploadDraft(request: Request, report: PeriodicReport, user: CurrentUser, actor: Actor) {
+  let form: FormData
+  try {
+    form = await unstable_parseMultipartFormData(
+      request,
+      unstable_createMemoryUploadHandler({ maxPartSize: MAX_DRAFT_BYTES, filter: ({ name }) => name === 'draft' || name === 'intent' }),
+    )
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) {
+      return refused(`The file is larger than ${MAX_DRAFT_BYTES / 1024 / 1024} MiB: nothing was registered.`, 413)
+    }
+    throw error
+  }
+  const parsed = UploadDraftSchema.safeParse(Object.fromEntries(form))
+  if (!parsed.success) return refused(parsed.error.issues[0]?.message ?? 'Choose the draft file to upload.', 400)
+
+  const bytes = new Uint8Array(await parsed.data.draft.arrayBuffer())
+  // Computed here, never taken from the client: duties 6, 10 and 12 are signed
+  // against this digest, so it must be of the bytes the server holds.
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const { record, snapshot, context } = await lifecycleOf(report)
+  if (context.currentDraft?.sha256 === sha256) {
+    return refused('This file is already the current draft (same SHA-256): nothing was registered.', 409)
+  }
+  if (!snapshot.can({ type: 'report.registerDraft', sha256, at: new Date().toISOString() })) {
+    return refused('This report has been approved for filing: it takes no new draft.', 409)
+  }
+  // Written before the transaction: a draft row must never name a file that is
+  // not on disk. A file left over by a failed transaction is harmless (content-addressed).
+  await storeDraftFile(sha256, bytes)
+  const result = await registerDraft(record, {
+    reportId: report.id,
+    draftId: `draft-${randomUUID()}`,
+    sha256,
+    sizeBytes: bytes.byteLength,
+    fileName: cleanFileName(parsed.data.draft.name),
+    uploadedBy: { ...actor, userId: user.id },
+  })
+  const reopened = result.reopened.length
+  return data<ActionResult>({
+    ok: true,
+    message: `Draft ${result.version} is now the current draft of the Form ${report.form}, registered by ${user.fullName}.`,
+    // Duties 6, 10 and 12 speak of "a draft" and "the draft": a sign-off there is about one draft only.
+    detail:
+      reopened === 0
+        ? 'No duty workflow had to be reopened: no officer had answered or signed duties 6, 10 or 12 of an earlier draft.'
+        : `${reopened} duty workflow${reopened === 1 ? ' was' : 's were'} reopened: duties 6, 10 and 12 (review of the draft, meetings on the draft, the auditors' confirmation) must be done again on this draft.`,
+  })
+}
+
+async function startCertification(report: PeriodicReport, actor: Actor) {
+  const { record, snapshot } = await lifecycleOf(report)
+  if (!snapshot.can({ type: 'report.beginCertification' })) {
+    return refused('Certification cannot begin now: it begins once, from drafting, after a first draft is registered.', 409)
+  }
+  await beginCertification(record, { reportId: report.id, actor })
+  return data<ActionResult>({
+    ok: true,
+    message: 'Certification has begun.',
+    detail: 'The CEO, the CFO and the CAO/Controller can now answer and sign the twelve duties of the Code of Ethics for this report.',
+  })
+}
+
+/** `<dir of DATABASE_PATH>/drafts/<sha256>`: one file a content, written once, never overwritten. */
+async function storeDraftFile(sha256: string, bytes: Uint8Array) {
+  const dir = path.join(path.dirname(databasePath()), 'drafts')
+  const target = path.join(dir, sha256)
+  await fs.promises.mkdir(dir, { recursive: true })
+  if (fs.existsSync(target)) return
+  // Written aside, flushed, then linked into place: link() fails rather than replace
+  // an existing file, so a reader never sees a half-written draft and a stored one is never rewritten.
+  const temporary = path.join(dir, `.${sha256}.${randomBytes(8).toString('hex')}.tmp`)
+  const handle = await fs.promises.open(temporary, 'wx', 0o400)
+  try {
+    await handle.writeFile(bytes)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  try {
+    await fs.promises.link(temporary, target)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  } finally {
+    await fs.promises.unlink(temporary)
+  }
+}
+
+/** The name as uploaded, minus control characters, at most 255 characters. */
+function cleanFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = name.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255)
+  return cleaned || 'draft'
+}
+
+const STATE_LABELS: Record<string, string> = {
+  drafting: 'Drafting',
+  certification: 'Certification',
+  committeeReview: 'Committee review',
+  approvedForFiling: 'Approved for filing',
+  filed: 'Filed',
+  locked: 'Filed and locked',
+}
+
+export default function ReportDrafts() {
+  const { report, drafts, lifecycle, maxMiB } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const busy = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null
+  const current = drafts.find((d) => d.isCurrent)
+  return (
+    <section className="admin-page" aria-labelledby="drafts-title">
+      <p className="breadcrumbs">
+        <Link to="/">Periodic reports</Link> <span aria-hidden="true">›</span>{' '}
+        <Link to={`/reports/${report.id}`}>Form {report.form}</Link> <span aria-hidden="true">›</span> Drafts
+      </p>
+      <h1 id="drafts-title">Drafts of the Form {report.form}</h1>
+      <p className="page-lede">{report.period}</p>
+
+      {actionData ? (
+        actionData.ok ? (
+          <div role="status" className="form-success">
+            <p>
+              <strong>{actionData.message}</strong>
+            </p>
+            {actionData.detail ? <p>{actionData.detail}</p> : null}
+          </div>
+        ) : (
+          <div role="alert" className="form-error">
+            <p>{actionData.message}</p>
+          </div>
+        )
+      ) : null}
+
+      <div className="panel-grid">
+        <section className="panel" aria-labelledby="status-title">
+          <h2 id="status-title">
+            Where the report stands <span className="state-badge">{STATE_LABELS[lifecycle.state] ?? 'Unknown'}</span>
+          </h2>
+          <p>{lifecycle.description}</p>
+          {lifecycle.canBeginCertification ? (
+            <Form method="post" className="form-actions">
+              <input type="hidden" name="intent" value="beginCertification" />
+              <button type="submit" className="primary-button" disabled={busy === 'beginCertification'}>
+                {busy === 'beginCertification' ? 'Beginning…' : 'Begin certification'}
+              </button>
+              <span className="hint">The officers sign against draft {current?.version ?? '?'}; a later draft reopens duties 6, 10 and 12.</span>
+            </Form>
+          ) : lifecycle.state === 'drafting' ? (
+            <p className="hint">Certification can begin once a first draft is registered.</p>
+          ) : null}
+        </section>
+
+        <section className="panel" aria-labelledby="upload-title">
+          <h2 id="upload-title">Register a new draft</h2>
+          {lifecycle.acceptsDrafts ? (
+            // Keyed by the number of drafts, so the file field empties once a draft is registered.
+            <Form method="post" encType="multipart/form-data" key={drafts.length}>
+              <input type="hidden" name="intent" value="uploadDraft" />
+              <div className="field">
+                <label htmlFor="draft">Draft file</label>
+                <input id="draft" name="draft" type="file" required aria-describedby="draft-hint" />
+                <p className="hint" id="draft-hint">
+                  Up to {maxMiB} MiB. The server computes its SHA-256, which the officers&rsquo; sign-offs of duties 6, 10 and 12 name;
+                  {drafts.length > 0 ? ' a new draft reopens those duties for every officer.' : ' this will be the first draft.'}
+                </p>
+              </div>
+              <button type="submit" className="primary-button" disabled={busy === 'uploadDraft'}>
+                {busy === 'uploadDraft' ? 'Registering…' : 'Register draft'}
+              </button>
+            </Form>
+          ) : (
+            <p className="hint">This report has been approved for filing: what was signed is what goes to the SEC, so it takes no new draft.</p>
+          )}
+        </section>
+      </div>
+
+      <section aria-labelledby="list-title">
+        <h2 id="list-title">Drafts</h2>
+        {drafts.length === 0 ? (
+          <p className="empty-state">No draft registered yet.</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="drafts-table">
+              <caption className="visually-hidden">Drafts of the report, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Version</th>
+                  <th scope="col">File</th>
+                  <th scope="col">Size</th>
+                  <th scope="col">SHA-256</th>
+                  <th scope="col">Registered by</th>
+                  <th scope="col">Registered (UTC)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {drafts.map((d) => (
+                  <tr key={d.id} className={d.isCurrent ? 'is-current' : undefined}>
+                    <th scope="row">
+                      Draft {d.version}
+                      {d.isCurrent ? <span className="current-badge">Current</span> : null}
+                    </th>
+                    <td className="file-name">{d.file_name}</td>
+                    <td className="numeric">{formatBytes(d.size_bytes)}</td>
+                    <td>
+                      <code className="digest">{d.sha256}</code>
+                    </td>
+                    <td>{d.uploaded_by_name}</td>
+                    <td>{formatInstantUtc(d.uploaded_at).replace(/ UTC$/, '')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </section>
+  )
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes.toLocaleString('en-US')} bytes`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Drafts · Form ${data.report.form}, ${data.report.period} · Code of Ethics attestations` : 'Drafts' },
+]

@@ -1,0 +1,175 @@
+import type { DB } from '../../db/client'
+import { appendSecurityEvent } from '../../db/queries/auth'
+import type { Role } from '../../db/schema'
+import type { CaseContext } from '../../machines/case'
+import { type Body, OFFICER_ROLES, OFFICER_TITLES, type OfficerRole } from '../../machines/roles'
+import { type AuthOptions, type CurrentUser, requireUser } from './auth.server'
+import { getDb } from './db.server'
+import { clientIp } from './request-security.server'
+
+// Who may do what on the officers' walk. The Code of Ethics binds three people
+// (the CEO and the "Senior Financial Officers"); each answers and signs for
+// themselves alone. An administrator keeps people and reports, and never signs
+// or answers for anyone: that role grants nothing here.
+
+export interface Officer {
+  user: CurrentUser
+  role: OfficerRole
+}
+
+/** The bodies of the Code a person belongs to by their roles: who they receive matters as. */
+const BODY_OF_ROLE: Partial<Record<Role, Body>> = {
+  disclosure_committee: 'disclosure_committee',
+  audit_committee_member: 'audit_committee',
+  audit_committee_chair: 'audit_committee',
+  chairman: 'chairman',
+  ceo: 'ceo',
+  director: 'board',
+  internal_auditor: 'internal_auditor',
+  independent_auditor: 'independent_auditor',
+}
+
+/**
+ * Roles that may read a report page without being an officer: the bodies that
+ * review the sign-offs before filing (the Disclosure Committee approves, the
+ * Audit Committee reviews) and the Chairman, who receives duty 3 and 4 matters.
+ */
+export const REPORT_READER_ROLES: readonly Role[] = ['disclosure_committee', 'audit_committee_member', 'audit_committee_chair', 'chairman']
+
+export function bodiesOf(roles: readonly Role[]): Body[] {
+  return [...new Set(roles.flatMap((r) => (BODY_OF_ROLE[r] ? [BODY_OF_ROLE[r]] : [])))]
+}
+
+export function officerRolesOf(roles: readonly Role[]): OfficerRole[] {
+  return OFFICER_ROLES.filter((r) => roles.includes(r))
+}
+
+async function refuse(
+  request: Request,
+  user: CurrentUser,
+  message: string,
+  detail: Record<string, unknown>,
+  options: AuthOptions = {},
+): Promise<never> {
+  const url = new URL(request.url)
+  // Someone reaching for a duty that is not theirs is something the Audit Committee may need to see.
+  await appendSecurityEvent(options.db ?? (await getDb()), {
+    occurred_at: (options.now ?? new Date()).toISOString(),
+    kind: 'forbidden',
+    user_id: user.id,
+    email_attempted: null,
+    ip: clientIp(request),
+    detail: JSON.stringify({ method: request.method, path: url.pathname, held: user.roles, ...detail }),
+  })
+  throw new Response(message, { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+}
+
+/**
+ * The signed-in certifying officer and the one capacity they act in. Anyone
+ * else — an administrator, a committee member, an auditor — is refused (403,
+ * logged): only the officer bound by a duty can answer or sign it.
+ */
+export async function requireOfficer(request: Request, options: AuthOptions = {}): Promise<Officer> {
+  const user = await requireUser(request, options)
+  const roles = officerRolesOf(user.roles)
+  if (roles.length === 1) return { user, role: roles[0]! }
+  if (roles.length === 0) {
+    return refuse(
+      request,
+      user,
+      'Only the CEO, the CFO and the Chief Accounting Officer or Controller answer and sign the duties of the Code of Ethics; your role does not allow this.',
+      { required: OFFICER_ROLES },
+      options,
+    )
+  }
+  // A sign-off manifests one title; which one would be a guess.
+  return refuse(
+    request,
+    user,
+    `You hold more than one officer role (${roles.map((r) => OFFICER_TITLES[r]).join(', ')}). A signature is made in one capacity: ask the administrator to end the one you no longer hold.`,
+    { reason: 'several_officer_roles', officerRoles: roles },
+    options,
+  )
+}
+
+export interface ReportReader {
+  user: CurrentUser
+  /** Set when the reader is a certifying officer: they see, and act on, their own duty workflows. */
+  officerRole: OfficerRole | null
+  /** Committee members and the Chairman read every officer's states (never the forms). */
+  readsAllOfficers: boolean
+}
+
+/** Who may open a report page: the officers, and the bodies that review their sign-offs. */
+export async function requireReportReader(request: Request, options: AuthOptions = {}): Promise<ReportReader> {
+  const user = await requireUser(request, options)
+  const officerRoles = officerRolesOf(user.roles)
+  const readsAllOfficers = user.roles.some((r) => REPORT_READER_ROLES.includes(r))
+  if (officerRoles.length === 0 && !readsAllOfficers) {
+    return refuse(
+      request,
+      user,
+      'Report pages are for the certifying officers, the Disclosure Committee, the Audit Committee and the Chairman of the Board.',
+      { required: [...OFFICER_ROLES, ...REPORT_READER_ROLES] },
+      options,
+    )
+  }
+  return { user, officerRole: officerRoles.length === 1 ? officerRoles[0]! : null, readsAllOfficers }
+}
+
+/**
+ * Whether a person may see a reported matter: its reporter, or a member of a
+ * body it was routed to — never the person it is about (machines/routing.ts).
+ */
+export function canSeeCase(user: Pick<CurrentUser, 'id' | 'roles'>, context: Pick<CaseContext, 'reporter' | 'routing'>): boolean {
+  if (context.routing?.excludedUserIds.includes(user.id)) return false
+  if (context.reporter.userId === user.id) return true
+  const bodies = bodiesOf(user.roles)
+  return (context.routing?.recipients ?? []).some((b) => bodies.includes(b))
+}
+
+// Fields that would name whose duty it is. The forms never carry one; a request
+// that does is someone trying to act for another officer.
+const IDENTITY_FIELDS = ['officer', 'officerId', 'officerUserId', 'officerRole', 'userId', 'user', 'role', 'actor', 'signer']
+
+/**
+ * Identity comes from the session, never from the form or the address: a POST
+ * that tries to name an officer is refused (403, logged) rather than quietly
+ * ignored, so the attempt shows in the security log.
+ */
+export async function refuseIdentityFields(request: Request, form: FormData, officer: Officer, options: AuthOptions = {}) {
+  const url = new URL(request.url)
+  const named = IDENTITY_FIELDS.filter((f) => form.has(f) || url.searchParams.has(f))
+  if (named.length === 0) return
+  await refuse(
+    request,
+    officer.user,
+    'You can act only on your own duties: who acts comes from your session, never from the form.',
+    { reason: 'identity_in_request', fields: named },
+    options,
+  )
+}
+
+/**
+ * A stored duty workflow belongs to the officer whose id it embeds. Checked on
+ * the row as well as on the id, so a workflow written under another officer's
+ * subject can never be acted on through this one's session.
+ */
+export async function requireOwnDutyWorkflow(
+  request: Request,
+  officer: Officer,
+  instance: { id: string; subject: Record<string, unknown> },
+  options: AuthOptions & { db?: DB } = {},
+) {
+  const subject = instance.subject as { officerUserId?: unknown; officerRole?: unknown }
+  if (subject.officerUserId === officer.user.id && subject.officerRole === officer.role) return
+  await refuse(
+    request,
+    officer.user,
+    subject.officerUserId === officer.user.id
+      ? `This duty workflow was started in another capacity (${String(subject.officerRole)}); you now act as ${OFFICER_TITLES[officer.role]}. Ask the administrator.`
+      : 'This duty workflow is not yours.',
+    { reason: 'not_own_duty', instanceId: instance.id },
+    options,
+  )
+}
