@@ -226,6 +226,16 @@ export const reportLifecycleMachine = setup({
 
 export type ReportLifecycleSnapshot = ReturnType<typeof reportLifecycleMachine.resolveState>
 
+/** The name of each top-level state of the lifecycle, as the UI shows it. */
+export const REPORT_STATE_LABELS: Record<string, string> = {
+  drafting: 'Drafting',
+  certification: 'Certification',
+  committeeReview: 'Committee review',
+  approvedForFiling: 'Approved for filing',
+  filed: 'Filed',
+  locked: 'Filed and locked',
+}
+
 /** What the report waits for, in one plain-English line, from a live or a persisted snapshot. */
 export function describeReportState(snapshot: { value: unknown; context: ReportLifecycleContext }): string {
   const c = snapshot.context

@@ -7,7 +7,7 @@ import type { Role } from '../../db/schema'
 import { DUTIES } from '../../machines/duties'
 import { daysLeft, filingDeadline, isOverdue, type FilerCategory } from '../../machines/filing-deadline'
 import { statePath } from '../../machines/primitives'
-import { describeReportState, reportLifecycleMachine } from '../../machines/report-lifecycle'
+import { REPORT_STATE_LABELS, describeReportState, reportLifecycleMachine } from '../../machines/report-lifecycle'
 import { OFFICER_ROLES } from '../../machines/roles'
 import { requireUser } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
@@ -18,14 +18,6 @@ import { formatCalendarDate } from '../utils/format'
 // dashboard offers them the way there.
 const REPORT_ADMIN_ROLES: readonly Role[] = ['administrator', 'cao']
 
-const STATE_LABELS: Record<string, string> = {
-  drafting: 'Drafting',
-  certification: 'Certification',
-  committeeReview: 'Committee review',
-  approvedForFiling: 'Approved for filing',
-  filed: 'Filed',
-  locked: 'Filed and locked',
-}
 
 const CATEGORY_NAMES: Record<FilerCategory, string> = {
   large_accelerated: 'large accelerated filer',
@@ -88,7 +80,7 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
     daysLeft: deadline && !filing ? daysLeft(deadline.dueDate, today) : null,
     overdue: deadline && !filing ? isOverdue(deadline.dueDate, today) : false,
     progress: { signed: Math.min(row.signed_duties, dutiesDue), due: dutiesDue },
-    state: { label: STATE_LABELS[statePath(lifecycle.value).split('.')[0]!] ?? 'Unknown', description: describeReportState(lifecycle) },
+    state: { label: REPORT_STATE_LABELS[statePath(lifecycle.value).split('.')[0]!] ?? 'Unknown', description: describeReportState(lifecycle) },
   }
 }
 

@@ -14,7 +14,7 @@ import { getPeriodicReport } from '../../db/queries/reports'
 import type { PeriodicReport, Role } from '../../db/schema'
 import { EventNotAllowedError, WorkflowConflictError, loadInstance, type Actor } from '../../db/workflow-record'
 import { statePath } from '../../machines/primitives'
-import { describeReportState, reportLifecycleMachine, type ReportLifecycleContext } from '../../machines/report-lifecycle'
+import { REPORT_STATE_LABELS, describeReportState, reportLifecycleMachine, type ReportLifecycleContext } from '../../machines/report-lifecycle'
 import { requireRole, type CurrentUser } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
 import { describePeriod, formatInstantUtc } from '../utils/format'
@@ -191,14 +191,6 @@ function cleanFileName(name: string): string {
   return cleaned || 'draft'
 }
 
-const STATE_LABELS: Record<string, string> = {
-  drafting: 'Drafting',
-  certification: 'Certification',
-  committeeReview: 'Committee review',
-  approvedForFiling: 'Approved for filing',
-  filed: 'Filed',
-  locked: 'Filed and locked',
-}
 
 export default function ReportDrafts() {
   const { report, drafts, lifecycle, maxMiB } = useLoaderData<typeof loader>()
@@ -233,7 +225,7 @@ export default function ReportDrafts() {
       <div className="panel-grid">
         <section className="panel" aria-labelledby="status-title">
           <h2 id="status-title">
-            Where the report stands <span className="state-badge">{STATE_LABELS[lifecycle.state] ?? 'Unknown'}</span>
+            Where the report stands <span className="state-badge">{REPORT_STATE_LABELS[lifecycle.state] ?? 'Unknown'}</span>
           </h2>
           <p>{lifecycle.description}</p>
           {lifecycle.canBeginCertification ? (

@@ -6,7 +6,7 @@ import { describeCaseState } from '../../machines/case'
 import { DUTIES, type DutyNumber } from '../../machines/duties'
 import { describeDutyState } from '../../machines/duty-review'
 import { statePath } from '../../machines/primitives'
-import { describeReportState } from '../../machines/report-lifecycle'
+import { REPORT_STATE_LABELS, describeReportState } from '../../machines/report-lifecycle'
 import { OFFICER_ROLES, OFFICER_TITLES, type OfficerRole } from '../../machines/roles'
 import { getDb } from '../utils/db.server'
 import { describePeriod, formatAmount, formatCalendarDate, formatInstantUtc } from '../utils/format'
@@ -21,14 +21,6 @@ import {
 } from '../utils/officer-walk.server'
 import { requireReportReader } from '../utils/permissions.server'
 
-const REPORT_STATE_LABELS: Record<string, string> = {
-  drafting: 'Drafting',
-  certification: 'Certification',
-  committeeReview: 'Committee review',
-  approvedForFiling: 'Approved for filing',
-  filed: 'Filed',
-  locked: 'Filed and locked',
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const reader = await requireReportReader(request)
