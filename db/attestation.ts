@@ -2,7 +2,6 @@
 // write path (one IMMEDIATE transaction): it sends the events the machines
 // decide on, to every workflow they concern, and writes the rows that go with
 // them. Routes and seeds call these; the rules themselves live in machines/.
-import type { EventObject } from 'xstate'
 import { dutyByNumber, type DutyNumber } from '../machines/duties'
 import { dutyEventForNewDraft, type DutyReviewContext, type DutyReviewEvent, type DutyReviewSnapshot } from '../machines/duty-review'
 import type { BoardDeterminationEvent } from '../machines/board-determination'
@@ -452,33 +451,12 @@ export async function decideCase(
   record: WorkflowRecord,
   request: { caseId: string; event: Extract<CaseEvent, { type: 'case.resolve' | 'case.refer' }>; expectedVersion: number; actor: Actor; at?: Date },
 ) {
-  const at = request.at ?? new Date()
-  return record.write(async (unit) => {
-    const id = instanceId.case(request.caseId)
-    const existing = await loadInstance(unit.trx, unit.lookup, id)
-    if (!existing) throw new CommandRefusedError(`No case ${request.caseId}`, 404)
-    return unit.append({
-      instance: { id },
-      expectedVersion: request.expectedVersion,
-      event: request.event,
-      actor: request.actor,
-      recordedAt: at,
-    })
-  })
-}
-
-/** Sends any event to an existing workflow by id (the report's, a case's, a determination's). */
-export async function sendEvent(record: WorkflowRecord, request: { instanceId: string; event: EventObject; expectedVersion: number; actor: Actor; at?: Date }) {
-  return record.write(async (unit) => {
-    const existing = await loadInstance(unit.trx, unit.lookup, request.instanceId)
-    if (!existing) throw new CommandRefusedError(`No workflow ${request.instanceId}`, 404)
-    return unit.append({
-      instance: { id: existing.id },
-      expectedVersion: request.expectedVersion,
-      event: request.event,
-      actor: request.actor,
-      recordedAt: request.at,
-    })
+  return record.append({
+    instance: { id: instanceId.case(request.caseId) },
+    expectedVersion: request.expectedVersion,
+    event: request.event,
+    actor: request.actor,
+    recordedAt: request.at ?? new Date(),
   })
 }
 

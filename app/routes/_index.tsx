@@ -3,7 +3,6 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { initialTransition } from 'xstate'
 import { filerCategoryOn, getInstalledCompany } from '../../db/queries/company'
 import { listDashboardReports, type DashboardReportRow } from '../../db/queries/dashboard'
-import type { Role } from '../../db/schema'
 import { DUTIES } from '../../machines/duties'
 import { daysLeft, filingDeadline, isOverdue, type FilerCategory } from '../../machines/filing-deadline'
 import { statePath } from '../../machines/primitives'
@@ -11,12 +10,8 @@ import { REPORT_STATE_LABELS, describeReportState, reportLifecycleMachine } from
 import { OFFICER_ROLES } from '../../machines/roles'
 import { requireUser } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
-import { REPORT_READER_ROLES, officerRolesOf } from '../utils/permissions.server'
+import { REPORT_ADMIN_ROLES, REPORT_READER_ROLES, officerRolesOf } from '../utils/permissions.server'
 import { formatCalendarDate } from '../utils/format'
-
-// Who may create reports and register drafts (app/routes/admin.reports.*): the
-// dashboard offers them the way there.
-const REPORT_ADMIN_ROLES: readonly Role[] = ['administrator', 'cao']
 
 
 const CATEGORY_NAMES: Record<FilerCategory, string> = {

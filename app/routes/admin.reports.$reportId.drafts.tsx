@@ -11,19 +11,16 @@ import { CommandRefusedError, beginCertification, instanceId, registerDraft } fr
 import { databasePath } from '../../db/client'
 import { listReportDrafts } from '../../db/queries/admin'
 import { getPeriodicReport } from '../../db/queries/reports'
-import type { PeriodicReport, Role } from '../../db/schema'
+import type { PeriodicReport } from '../../db/schema'
 import { EventNotAllowedError, WorkflowConflictError, loadInstance, type Actor } from '../../db/workflow-record'
 import { statePath } from '../../machines/primitives'
 import { REPORT_STATE_LABELS, describeReportState, reportLifecycleMachine, type ReportLifecycleContext } from '../../machines/report-lifecycle'
 import { requireRole, type CurrentUser } from '../utils/auth.server'
+import { REPORT_ADMIN_ROLES } from '../utils/permissions.server'
 import { getDb } from '../utils/db.server'
 import { describePeriod, formatInstantUtc } from '../utils/format'
 import { requireSameOrigin } from '../utils/request-security.server'
 import { getRecord } from '../utils/workflow.server'
-
-// The same roles as admin.reports.new.tsx: the administrator, and the Chief
-// Accounting Officer or Controller, who prepares the drafts.
-const REPORT_ADMIN_ROLES: readonly Role[] = ['administrator', 'cao']
 
 const MAX_DRAFT_BYTES = 25 * 1024 * 1024
 

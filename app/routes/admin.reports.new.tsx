@@ -4,16 +4,12 @@ import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { createPeriodicReport } from '../../db/queries/admin'
 import { getInstalledCompany } from '../../db/queries/company'
-import { FORMS, type Role } from '../../db/schema'
+import { FORMS } from '../../db/schema'
 import { requireRole } from '../utils/auth.server'
+import { REPORT_ADMIN_ROLES } from '../utils/permissions.server'
 import { getDb } from '../utils/db.server'
 import { describePeriod } from '../utils/format'
 import { requireSameOrigin } from '../utils/request-security.server'
-
-// Reports are set up by the administrator or by the Chief Accounting Officer or
-// Controller, who keeps the books the reports are drawn from. (The same list is in
-// admin.reports.$reportId.drafts.tsx.)
-const REPORT_ADMIN_ROLES: readonly Role[] = ['administrator', 'cao']
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, REPORT_ADMIN_ROLES)

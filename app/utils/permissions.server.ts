@@ -34,6 +34,10 @@ const BODY_OF_ROLE: Partial<Record<Role, Body>> = {
  * review the sign-offs before filing (the Disclosure Committee approves, the
  * Audit Committee reviews) and the Chairman, who receives duty 3 and 4 matters.
  */
+// Who creates periodic reports and registers their drafts: the administrator and
+// the Chief Accounting Officer/Controller, who prepares the drafts.
+export const REPORT_ADMIN_ROLES: readonly Role[] = ['administrator', 'cao']
+
 export const REPORT_READER_ROLES: readonly Role[] = ['disclosure_committee', 'audit_committee_member', 'audit_committee_chair', 'chairman']
 
 export function bodiesOf(roles: readonly Role[]): Body[] {
