@@ -15,10 +15,7 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/tests/**'], message: 'Production code never imports tests.' }] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/tests/**'], message: 'Production code never imports tests.' }] }],
     },
   },
   {
@@ -29,7 +26,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/db/**', '**/app/**', '**/seeds/**', 'react', 'kysely', 'better-sqlite3', 'node:*'], message: 'machines/ stays pure: no database, no React, no I/O.' },
+            {
+              group: ['**/db/**', '**/app/**', '**/seeds/**', 'react', 'kysely', 'better-sqlite3', 'node:*'],
+              message: 'machines/ stays pure: no database, no React, no I/O.',
+            },
           ],
         },
       ],

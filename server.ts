@@ -17,7 +17,9 @@ const host = process.env.HOST || '127.0.0.1'
 const file = databasePath()
 
 const { migrated, seeded } = await prepareDatabase(file)
-console.log(`Database ${file}: ${migrated.length ? `migrated (${migrated.join(', ')})` : 'up to date'}${seeded ? ', demo company seeded' : ''}`)
+console.log(
+  `Database ${file}: ${migrated.length ? `migrated (${migrated.join(', ')})` : 'up to date'}${seeded ? ', demo company seeded' : ''}`,
+)
 
 const buildPath = path.resolve('build/server/index.js')
 const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild

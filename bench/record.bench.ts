@@ -40,7 +40,9 @@ async function time(label: string, work: () => Promise<void>) {
 
 const baselineInsert = await time('plain INSERT, one IMMEDIATE transaction each', async () => {
   for (let i = 0; i < N; i++) {
-    await immediateTransaction(db, (trx) => sql`INSERT INTO baseline (body) VALUES (${JSON.stringify({ type: 'duty.answer', i })})`.execute(trx).then(() => undefined))
+    await immediateTransaction(db, (trx) =>
+      sql`INSERT INTO baseline (body) VALUES (${JSON.stringify({ type: 'duty.answer', i })})`.execute(trx).then(() => undefined),
+    )
   }
 })
 
@@ -53,9 +55,23 @@ const answers = (i: number) => ({
 })
 const officer = { userId: 'user-cfo', role: 'cfo' as const }
 const append = await time('workflow event through the record', async () => {
-  await sendDutyEvent(record, { reportId: 'report-2012-fy', officer, dutyNumber: 7, expectedVersion: 0, event: { type: 'duty.start' }, actor: officer })
+  await sendDutyEvent(record, {
+    reportId: 'report-2012-fy',
+    officer,
+    dutyNumber: 7,
+    expectedVersion: 0,
+    event: { type: 'duty.start' },
+    actor: officer,
+  })
   for (let i = 1; i < N; i++) {
-    await sendDutyEvent(record, { reportId: 'report-2012-fy', officer, dutyNumber: 7, expectedVersion: i, event: { type: 'duty.answer', answers: answers(i) }, actor: officer })
+    await sendDutyEvent(record, {
+      reportId: 'report-2012-fy',
+      officer,
+      dutyNumber: 7,
+      expectedVersion: i,
+      event: { type: 'duty.answer', answers: answers(i) },
+      actor: officer,
+    })
   }
 })
 
@@ -68,7 +84,11 @@ const verify = await time('verify the whole chain (hashes, signatures, replay)',
   if (!report.ok) throw new Error(`bench record does not verify: ${JSON.stringify(report.problems[0])}`)
 })
 
-const state = await db.selectFrom('workflow_snapshot').select('version').where('instance_id', '=', instanceId.duty('report-2012-fy', 'user-cfo', 7)).executeTakeFirstOrThrow()
+const state = await db
+  .selectFrom('workflow_snapshot')
+  .select('version')
+  .where('instance_id', '=', instanceId.duty('report-2012-fy', 'user-cfo', 7))
+  .executeTakeFirstOrThrow()
 if (state.version !== N) throw new Error(`expected ${N} events, found ${state.version}`)
 await db.destroy()
 fs.rmSync(dir, { recursive: true, force: true })

@@ -169,7 +169,12 @@ async function sendDutyEventInside(
       id: instanceId.duty(request.reportId, request.officer.userId, request.dutyNumber),
       machineId: 'duty-review',
       reportId: request.reportId,
-      subject: { reportId: request.reportId, officerUserId: request.officer.userId, officerRole: request.officer.role, dutyNumber: request.dutyNumber },
+      subject: {
+        reportId: request.reportId,
+        officerUserId: request.officer.userId,
+        officerRole: request.officer.role,
+        dutyNumber: request.dutyNumber,
+      },
       input: { dutyNumber: request.dutyNumber, officerRole: request.officer.role, currentDraftSha256: draft?.sha256 ?? null },
     },
     expectedVersion: request.expectedVersion,
@@ -211,7 +216,13 @@ export async function signDuty(
     const manifestation: Manifestation = {
       kind: 'hecla-attest/sign-off/v1',
       company: { name: company.name, ticker: company.ticker },
-      report: { id: report.id, form: report.form, fiscalYear: report.fiscal_year, fiscalQuarter: report.fiscal_quarter, periodEnd: report.period_end },
+      report: {
+        id: report.id,
+        form: report.form,
+        fiscalYear: report.fiscal_year,
+        fiscalQuarter: report.fiscal_quarter,
+        periodEnd: report.period_end,
+      },
       draft: draft ? { id: draft.id, version: draft.version, sha256: draft.sha256 } : null,
       duty: { number: duty.number, title: duty.title, text: duty.text },
       officer: { userId: user.id, role: request.officer.role, printedName: user.full_name, title: user.title },
@@ -266,7 +277,6 @@ async function submitIfComplete(unit: WriteUnit, reportId: string, at: Date) {
   return sendToReport(unit, reportId, event, SYSTEM, at)
 }
 
-
 /**
  * Registers a new draft of a report: the draft row, the report's current draft,
  * the lifecycle's event, and for every duty workflow of the report the event
@@ -274,7 +284,15 @@ async function submitIfComplete(unit: WriteUnit, reportId: string, at: Date) {
  */
 export async function registerDraft(
   record: WorkflowRecord,
-  request: { reportId: string; draftId: string; sha256: string; sizeBytes: number; fileName: string; uploadedBy: Actor & { userId: string }; at?: Date },
+  request: {
+    reportId: string
+    draftId: string
+    sha256: string
+    sizeBytes: number
+    fileName: string
+    uploadedBy: Actor & { userId: string }
+    at?: Date
+  },
 ) {
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
@@ -304,7 +322,13 @@ export async function registerDraft(
       })
       .execute()
     await trx.updateTable('periodic_report').set({ current_draft_id: request.draftId }).where('id', '=', request.reportId).execute()
-    await sendToReport(unit, request.reportId, { type: 'report.registerDraft', sha256: request.sha256, at: iso(at) }, request.uploadedBy, at)
+    await sendToReport(
+      unit,
+      request.reportId,
+      { type: 'report.registerDraft', sha256: request.sha256, at: iso(at) },
+      request.uploadedBy,
+      at,
+    )
     const reopened: string[] = []
     for (const duty of await listDutyInstances(trx, request.reportId)) {
       const instance = await loadInstance(trx, unit.lookup, duty.id)
@@ -361,7 +385,13 @@ export async function fileReport(
 ) {
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
-    await sendToReport(unit, request.reportId, { type: 'report.file', filedAt: iso(request.filedAt), accessionNumber: request.accessionNumber }, request.actor, at)
+    await sendToReport(
+      unit,
+      request.reportId,
+      { type: 'report.file', filedAt: iso(request.filedAt), accessionNumber: request.accessionNumber },
+      request.actor,
+      at,
+    )
     await sendToReport(unit, request.reportId, { type: 'report.lock' }, SYSTEM, at)
     await sendToEveryDuty(unit, request.reportId, { type: 'duty.lock' }, at)
   })
@@ -401,10 +431,21 @@ async function reportCaseInside(unit: WriteUnit, request: NewCaseRequest) {
     id,
     machineId: 'case',
     reportId: request.reportId,
-    subject: { caseId: input.caseId, reportId: request.reportId, duty: input.duty, subjectUserId: input.subject.kind === 'none' ? null : input.subject.userId },
+    subject: {
+      caseId: input.caseId,
+      reportId: request.reportId,
+      duty: input.duty,
+      subjectUserId: input.subject.kind === 'none' ? null : input.subject.userId,
+    },
     input,
   }
-  await unit.append({ instance, expectedVersion: 0, event: { type: 'case.route', at: iso(at) } satisfies CaseEvent, actor: request.actor, recordedAt: at })
+  await unit.append({
+    instance,
+    expectedVersion: 0,
+    event: { type: 'case.route', at: iso(at) } satisfies CaseEvent,
+    actor: request.actor,
+    recordedAt: at,
+  })
   return { instanceId: id }
 }
 
@@ -415,7 +456,13 @@ async function reportCaseInside(unit: WriteUnit, request: NewCaseRequest) {
  */
 export async function acknowledgeCase(
   record: WorkflowRecord,
-  request: { caseId: string; body: CaseEvent extends infer E ? (E extends { type: 'case.acknowledge'; body: infer B } ? B : never) : never; expectedVersion: number; actor: Actor; at?: Date },
+  request: {
+    caseId: string
+    body: CaseEvent extends infer E ? (E extends { type: 'case.acknowledge'; body: infer B } ? B : never) : never
+    expectedVersion: number
+    actor: Actor
+    at?: Date
+  },
 ) {
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
@@ -449,7 +496,13 @@ export async function acknowledgeCase(
 /** Resolves or refers a case under review (its recipients decide). */
 export async function decideCase(
   record: WorkflowRecord,
-  request: { caseId: string; event: Extract<CaseEvent, { type: 'case.resolve' | 'case.refer' }>; expectedVersion: number; actor: Actor; at?: Date },
+  request: {
+    caseId: string
+    event: Extract<CaseEvent, { type: 'case.resolve' | 'case.refer' }>
+    expectedVersion: number
+    actor: Actor
+    at?: Date
+  },
 ) {
   return record.append({
     instance: { id: instanceId.case(request.caseId) },

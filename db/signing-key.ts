@@ -28,7 +28,9 @@ export interface SigningKey {
 }
 
 function fingerprintOf(publicKey: KeyObject) {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex')
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
 }
 
 /** Loads the key pair, creating it (mode 0600) on first start. */

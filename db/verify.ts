@@ -61,17 +61,19 @@ export function verifyRecord(options: {
     }
     const install = meta[0]!.installation_id
     const instances = new Map(
-      (sqlite.prepare('SELECT id, machine_id, machine_version, report_id, subject, input FROM workflow_instance').all() as InstanceRow[]).map(
-        (i) => [i.id, i],
-      ),
+      (
+        sqlite.prepare('SELECT id, machine_id, machine_version, report_id, subject, input FROM workflow_instance').all() as InstanceRow[]
+      ).map((i) => [i.id, i]),
     )
     const checkpoints = new Map(
-      (sqlite.prepare('SELECT sequence, head_hash, key_fingerprint, signature FROM chain_checkpoint').all() as {
-        sequence: number
-        head_hash: string
-        key_fingerprint: string
-        signature: string
-      }[]).map((c) => [c.sequence, c]),
+      (
+        sqlite.prepare('SELECT sequence, head_hash, key_fingerprint, signature FROM chain_checkpoint').all() as {
+          sequence: number
+          head_hash: string
+          key_fingerprint: string
+          signature: string
+        }[]
+      ).map((c) => [c.sequence, c]),
     )
     const events = sqlite
       .prepare(
@@ -95,7 +97,10 @@ export function verifyRecord(options: {
       const expectedVersion = (versions.get(row.instance_id) ?? 0) + 1
       versions.set(row.instance_id, expectedVersion)
       if (row.instance_version !== expectedVersion) {
-        problems.push({ sequence: row.sequence, message: `event ${row.sequence} is version ${row.instance_version} of ${row.instance_id}; version ${expectedVersion} was expected` })
+        problems.push({
+          sequence: row.sequence,
+          message: `event ${row.sequence} is version ${row.instance_version} of ${row.instance_id}; version ${expectedVersion} was expected`,
+        })
       }
       if (row.prev_hash !== prevHash) {
         problems.push({ sequence: row.sequence, message: `event ${row.sequence} does not link to the event before it` })
@@ -122,7 +127,10 @@ export function verifyRecord(options: {
         recomputed = ''
       }
       if (recomputed !== row.hash) {
-        problems.push({ sequence: row.sequence, message: `event ${row.sequence}: its content does not match its hash (edited after it was written)` })
+        problems.push({
+          sequence: row.sequence,
+          message: `event ${row.sequence}: its content does not match its hash (edited after it was written)`,
+        })
       }
       const checkpoint = checkpoints.get(row.sequence)
       if (!checkpoint) {
@@ -131,12 +139,16 @@ export function verifyRecord(options: {
         checkpoint.head_hash !== row.hash ||
         !verifyCheckpoint(options.key, { installationId: install, sequence: row.sequence, headHash: row.hash }, checkpoint.signature)
       ) {
-        problems.push({ sequence: row.sequence, message: `event ${row.sequence}: the signed checkpoint does not verify with the key at ${options.key.keyPath}` })
+        problems.push({
+          sequence: row.sequence,
+          message: `event ${row.sequence}: the signed checkpoint does not verify with the key at ${options.key.keyPath}`,
+        })
       }
       prevHash = row.hash
     })
     for (const sequence of checkpoints.keys()) {
-      if (sequence > events.length) problems.push({ sequence, message: `a checkpoint is signed for event ${sequence}, which the file does not hold` })
+      if (sequence > events.length)
+        problems.push({ sequence, message: `a checkpoint is signed for event ${sequence}, which the file does not hold` })
     }
 
     const headFile = headFilePath(options.key.keyPath, install)

@@ -28,7 +28,11 @@ export interface MachineLookup {
 
 export class WorkflowConflictError extends Error {
   readonly status = 409
-  constructor(readonly instanceId: string, readonly expected: number, readonly actual: number) {
+  constructor(
+    readonly instanceId: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
     super(
       `This workflow moved on while you were looking at it (you saw version ${expected}, it is now at ${actual}). Reload and try again.`,
     )
@@ -37,7 +41,11 @@ export class WorkflowConflictError extends Error {
 
 export class EventNotAllowedError extends Error {
   readonly status = 422
-  constructor(readonly instanceId: string, readonly eventType: string, readonly state: unknown) {
+  constructor(
+    readonly instanceId: string,
+    readonly eventType: string,
+    readonly state: unknown,
+  ) {
     super(`“${eventType}” is not allowed now: the workflow is in state ${JSON.stringify(state)}.`)
   }
 }
@@ -51,13 +59,19 @@ export class WorkflowNotFoundError extends Error {
 
 export class InvalidWorkflowInputError extends Error {
   readonly status = 422
-  constructor(readonly machineId: string, cause: unknown) {
+  constructor(
+    readonly machineId: string,
+    cause: unknown,
+  ) {
     super(`A ${machineId} workflow cannot start with that input: ${(cause as Error)?.message ?? String(cause)}`, { cause })
   }
 }
 
 export class UnknownMachineVersionError extends Error {
-  constructor(readonly machineId: string, readonly version: number) {
+  constructor(
+    readonly machineId: string,
+    readonly version: number,
+  ) {
     super(
       `Workflow machine ${machineId} version ${version} is stored in the database but this code does not know it. ` +
         `Keep the old machine in machines/registry.ts under its version (see docs/decisions/005-workflow-record.md, "Changing a machine").`,
@@ -167,7 +181,14 @@ export async function replayInstance(db: Executor, lookup: MachineLookup, instan
     .where('instance_id', '=', instanceId)
     .orderBy('instance_version')
     .execute()
-  return { machine, ...replayInstanceFrom(machine, JSON.parse(instance.input), events.map((e) => JSON.parse(e.event) as EventObject)) }
+  return {
+    machine,
+    ...replayInstanceFrom(
+      machine,
+      JSON.parse(instance.input),
+      events.map((e) => JSON.parse(e.event) as EventObject),
+    ),
+  }
 }
 
 export interface WorkflowRecord {
@@ -295,7 +316,10 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
     if (existing) {
       await trx.updateTable('workflow_snapshot').set(snapshotRow).where('instance_id', '=', instanceFields.id).execute()
     } else {
-      await trx.insertInto('workflow_snapshot').values({ instance_id: instanceFields.id, ...snapshotRow }).execute()
+      await trx
+        .insertInto('workflow_snapshot')
+        .values({ instance_id: instanceFields.id, ...snapshotRow })
+        .execute()
     }
     return { sequence, version: version + 1, hash, snapshot: next }
   }

@@ -29,7 +29,11 @@ const at = (events: BoardDeterminationEvent[], i = input) => replay(boardDetermi
 
 const factors: BoardDeterminationEvent = { type: 'determination.recordFactors', factors: SAMPLE_FACTORS, at: AT }
 const decide = (i: number): BoardDeterminationEvent => ({ type: 'determination.decide', decision: SAMPLE_DECISIONS[i]!, at: LATER })
-const notice: BoardDeterminationEvent = { type: 'determination.giveNotice', text: 'The Board has determined that there has been a violation.', at: LATER }
+const notice: BoardDeterminationEvent = {
+  type: 'determination.giveNotice',
+  text: 'The Board has determined that there has been a violation.',
+  at: LATER,
+}
 const close: BoardDeterminationEvent = { type: 'determination.close', at: LATER }
 
 test('every simple path of the board-determination model replays to the same snapshot', () => {

@@ -45,13 +45,7 @@ export type DeterminationFactors = z.infer<typeof determinationFactorsSchema>
 // has determined that there has been a violation, censure by the Board, demotion
 // or re-assignment of the individual involved, suspension with or without pay or
 // benefits (as determined by the Board) and termination of the individual's employment".
-export const BOARD_ACTIONS = [
-  'written_notice_of_violation',
-  'censure',
-  'demotion_or_reassignment',
-  'suspension',
-  'termination',
-] as const
+export const BOARD_ACTIONS = ['written_notice_of_violation', 'censure', 'demotion_or_reassignment', 'suspension', 'termination'] as const
 export type BoardAction = (typeof BOARD_ACTIONS)[number]
 
 const decidedBySchema = z.enum(['board', 'board_designee'])
@@ -126,8 +120,7 @@ export const boardDeterminationMachine = setup({
           : context.decision,
     }),
     recordNotice: assign({
-      notice: ({ context, event }) =>
-        event.type === 'determination.giveNotice' ? { text: event.text, at: event.at } : context.notice,
+      notice: ({ context, event }) => (event.type === 'determination.giveNotice' ? { text: event.text, at: event.at } : context.notice),
     }),
     recordClosed: assign({
       closedAt: ({ context, event }) => (event.type === 'determination.close' ? event.at : context.closedAt),

@@ -23,7 +23,10 @@ const at = (i: CaseInput, events: CaseEvent[]) => replay(caseMachine, i, events)
 
 describe('every simple path of the case model replays to the same snapshot', () => {
   for (const duty of [1, 2, 3, 4] as const) {
-    for (const [name, subject] of [['an employee', anEmployee], ['the CEO', aboutTheCeo]] as const) {
+    for (const [name, subject] of [
+      ['an employee', anEmployee],
+      ['the CEO', aboutTheCeo],
+    ] as const) {
       test(`duty ${duty}, about ${name}`, () => {
         const result = checkEverySimplePath(caseMachine, input(duty, subject), caseModelEvents as never)
         expect(result.failures).toEqual([])
@@ -82,7 +85,11 @@ test('a resolution needs an outcome and a note; nothing moves after the end', ()
   const review = at(input(1), [route, ack('disclosure_committee')])
   expect(review.can({ type: 'case.resolve', outcome: 'ignored' as never, note: 'x', at: LATER })).toBe(false)
   expect(review.can({ type: 'case.resolve', outcome: 'disclosed', note: ' ', at: LATER })).toBe(false)
-  const resolved = at(input(1), [route, ack('disclosure_committee'), { type: 'case.resolve', outcome: 'disclosed', note: 'In the 10-K.', at: LATER }])
+  const resolved = at(input(1), [
+    route,
+    ack('disclosure_committee'),
+    { type: 'case.resolve', outcome: 'disclosed', note: 'In the 10-K.', at: LATER },
+  ])
   expect(describeCaseState(resolved)).toBe('Case case-1 (duty 1) is resolved (disclosed).')
   for (const event of caseRandomEvents()) expect(resolved.can(event), event.type).toBe(false)
 })

@@ -81,8 +81,7 @@ export const caseMachine = setup({
   guards: {
     eventIsValid: ({ event }) => isValid(event),
     // Only a body the matter was routed to acknowledges it, and each only once.
-    isPendingRecipient: ({ context, event }) =>
-      event.type === 'case.acknowledge' && pendingRecipients(context).includes(event.body),
+    isPendingRecipient: ({ context, event }) => event.type === 'case.acknowledge' && pendingRecipients(context).includes(event.body),
     isLastPendingRecipient: ({ context, event }) =>
       event.type === 'case.acknowledge' && pendingRecipients(context).every((b) => b === event.body),
     // Duties 3 and 4 are about violations; a duty 1 or 2 matter goes to the Board

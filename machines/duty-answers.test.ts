@@ -58,12 +58,11 @@ test('duty 12: both auditors confirm, and a known misstatement cannot be confirm
   const answer = sampleAnswers(12, DRAFT_A)
   if (!('internalAuditor' in answer)) throw new Error('duty 12 sample')
   expect(parseDutyAnswers(12, { ...answer, independentAuditors: undefined }).success).toBe(false)
+  expect(parseDutyAnswers(12, { ...answer, internalAuditor: { ...answer.internalAuditor, noMaterialMisstatements: false } }).success).toBe(
+    false,
+  )
   expect(
-    parseDutyAnswers(12, { ...answer, internalAuditor: { ...answer.internalAuditor, noMaterialMisstatements: false } }).success,
-  ).toBe(false)
-  expect(
-    parseDutyAnswers(12, { ...answer, internalAuditor: { ...answer.internalAuditor, confirmedAt: '2013-02-19T17:00:00+01:00' } })
-      .success,
+    parseDutyAnswers(12, { ...answer, internalAuditor: { ...answer.internalAuditor, confirmedAt: '2013-02-19T17:00:00+01:00' } }).success,
   ).toBe(false)
 })
 

@@ -103,13 +103,11 @@ export const dutyReviewMachine = setup({
     // Every transition checks its event against the schema, payload-less ones too:
     // what is stored in the history is exactly what the schema describes.
     eventIsValid: ({ event }) => isValid(event),
-    answersAreValid: ({ context, event }) =>
-      event.type === 'duty.answer' && parseDutyAnswers(context.dutyNumber, event.answers).success,
+    answersAreValid: ({ context, event }) => event.type === 'duty.answer' && parseDutyAnswers(context.dutyNumber, event.answers).success,
     // Duties 6, 10 and 12 speak of "the draft": answers name the draft they are about.
     answersAreAboutCurrentDraft: ({ context, event }) =>
       event.type === 'duty.answer' &&
-      (!context.boundToDraft ||
-        (context.currentDraftSha256 !== null && answersDraftSha256(event.answers) === context.currentDraftSha256)),
+      (!context.boundToDraft || (context.currentDraftSha256 !== null && answersDraftSha256(event.answers) === context.currentDraftSha256)),
     answersAreComplete: ({ context }) =>
       context.answers !== null &&
       parseDutyAnswers(context.dutyNumber, context.answers).success &&
@@ -175,8 +173,7 @@ export const dutyReviewMachine = setup({
           : context.signature,
     }),
     recordNewDraft: assign({
-      currentDraftSha256: ({ context, event }) =>
-        event.type === 'duty.newDraft' ? event.draftSha256 : context.currentDraftSha256,
+      currentDraftSha256: ({ context, event }) => (event.type === 'duty.newDraft' ? event.draftSha256 : context.currentDraftSha256),
     }),
     // A newer draft voids what was said about the old one: answers, exception and
     // signature go (they stay in the event history); the case lives on by itself.
@@ -309,10 +306,7 @@ export type DutyReviewSnapshot = ReturnType<typeof dutyReviewMachine.resolveStat
  * null when it takes none (locked, approved, or already on that draft). Duties
  * 6, 10 and 12 already answered or signed are reopened; the others follow along.
  */
-export function dutyEventForNewDraft(
-  snapshot: DutyReviewSnapshot,
-  draft: { sha256: string; at: string },
-): DutyReviewEvent | null {
+export function dutyEventForNewDraft(snapshot: DutyReviewSnapshot, draft: { sha256: string; at: string }): DutyReviewEvent | null {
   const reopen: DutyReviewEvent = { type: 'duty.reopen', reason: 'newDraft', at: draft.at, draftSha256: draft.sha256 }
   if (snapshot.can(reopen)) return reopen
   const follow: DutyReviewEvent = { type: 'duty.newDraft', draftSha256: draft.sha256 }

@@ -197,13 +197,19 @@ test('two consecutive closures move the due date two days (2018-12-05 and a seco
 })
 
 test('a closure on a Friday carries the due date over the weekend to Monday, or to Tuesday before a Monday holiday', () => {
-  expect(filingDueDate({ form: '10-Q', periodEnd: '2024-12-01', category: 'large_accelerated', extraClosures: ['2025-01-10'] })).toBe('2025-01-13')
+  expect(filingDueDate({ form: '10-Q', periodEnd: '2024-12-01', category: 'large_accelerated', extraClosures: ['2025-01-10'] })).toBe(
+    '2025-01-13',
+  )
   // Friday 2025-01-17, then the weekend, then Martin Luther King Jr. Day.
-  expect(filingDueDate({ form: '10-Q', periodEnd: '2024-12-08', category: 'large_accelerated', extraClosures: ['2025-01-17'] })).toBe('2025-01-21')
+  expect(filingDueDate({ form: '10-Q', periodEnd: '2024-12-08', category: 'large_accelerated', extraClosures: ['2025-01-17'] })).toBe(
+    '2025-01-21',
+  )
 })
 
 test('a closure that is not on the way changes nothing', () => {
-  expect(filingDueDate({ form: '10-Q', periodEnd: '2024-12-01', category: 'large_accelerated', extraClosures: ['2025-01-11', '2025-01-14'] })).toBe('2025-01-10')
+  expect(
+    filingDueDate({ form: '10-Q', periodEnd: '2024-12-01', category: 'large_accelerated', extraClosures: ['2025-01-11', '2025-01-14'] }),
+  ).toBe('2025-01-10')
   expect(filingDueDate({ form: '10-Q', periodEnd: '2024-12-01', category: 'large_accelerated', extraClosures: [] })).toBe('2025-01-10')
 })
 
@@ -279,9 +285,9 @@ test('a period end that is not a string throws', () => {
 
 test('a bad form, filer category or input object throws', () => {
   expect(() => filingDeadline({ form: '8-K' as Form, periodEnd: '2024-06-30', category: 'accelerated' })).toThrow("Invalid form: '8-K'")
-  expect(() =>
-    filingDeadline({ form: '10-K', periodEnd: '2024-06-30', category: 'smaller_reporting' as FilerCategory }),
-  ).toThrow("Invalid filer category: 'smaller_reporting'")
+  expect(() => filingDeadline({ form: '10-K', periodEnd: '2024-06-30', category: 'smaller_reporting' as FilerCategory })).toThrow(
+    "Invalid filer category: 'smaller_reporting'",
+  )
   expect(() => filingDeadline(null as unknown as FilingDeadlineInput)).toThrow('Invalid input')
 })
 

@@ -191,7 +191,7 @@ function holidayObservedOn(n: number): string | undefined {
 function closureSet(extraClosures: unknown): Set<number> {
   if (extraClosures === undefined) return new Set()
   if (!Array.isArray(extraClosures)) {
-    throw new Error('Invalid extraClosures: expected an array of \'YYYY-MM-DD\' strings')
+    throw new Error("Invalid extraClosures: expected an array of 'YYYY-MM-DD' strings")
   }
   return new Set(extraClosures.map((d, i) => parse(d, `extraClosures[${i}]`)))
 }

@@ -40,7 +40,13 @@ const subjects: Subject[] = [
     candidates: dutyReviewRandomEvents as Subject['candidates'],
     minLongest: 20,
   })),
-  { name: 'report-lifecycle', machine: reportLifecycleMachine, input: { form: '10-Q' }, candidates: reportRandomEvents as Subject['candidates'], minLongest: 10 },
+  {
+    name: 'report-lifecycle',
+    machine: reportLifecycleMachine,
+    input: { form: '10-Q' },
+    candidates: reportRandomEvents as Subject['candidates'],
+    minLongest: 10,
+  },
   ...([1, 2, 3, 4] as const).map((duty) => ({
     name: `case, duty ${duty}`,
     machine: caseMachine,
@@ -111,7 +117,8 @@ describe('malformed events are refused, never thrown, in every state a history p
       const run = randomHistory(machine, input as never, candidates as never, { seed: 7 + index, attempts: 200, holdBack: ends })
       let snapshot = replay(machine, input as never, [] as never) as AnyMachineSnapshot
       for (const event of [...run.events, null]) {
-        for (const bad of malformedEvents(machine)) expect(snapshot.can(bad), `${bad.type} in ${JSON.stringify(snapshot.value)}`).toBe(false)
+        for (const bad of malformedEvents(machine))
+          expect(snapshot.can(bad), `${bad.type} in ${JSON.stringify(snapshot.value)}`).toBe(false)
         if (event) [snapshot] = transition(machine, snapshot as never, event as never) as [AnyMachineSnapshot, unknown]
       }
     })

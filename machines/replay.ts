@@ -18,9 +18,7 @@ export class EventRefusedError extends Error {
     /** Position in the replayed history, or null for a single event. */
     readonly index: number | null,
   ) {
-    super(
-      `"${eventType}" is not allowed in state ${JSON.stringify(state)}${index === null ? '' : ` (event #${index} of the history)`}`,
-    )
+    super(`"${eventType}" is not allowed in state ${JSON.stringify(state)}${index === null ? '' : ` (event #${index} of the history)`}`)
   }
 }
 
@@ -62,7 +60,10 @@ export function replay<M extends AnyStateMachine>(
 }
 
 /** A JSON-safe form of the snapshot for the snapshot cache (`machine.getPersistedSnapshot`). */
-export function persistSnapshot<M extends AnyStateMachine>(machine: M, snapshot: SnapshotFrom<M>): { value: unknown; context: unknown; status: string } {
+export function persistSnapshot<M extends AnyStateMachine>(
+  machine: M,
+  snapshot: SnapshotFrom<M>,
+): { value: unknown; context: unknown; status: string } {
   return JSON.parse(JSON.stringify(machine.getPersistedSnapshot(snapshot))) as { value: unknown; context: unknown; status: string }
 }
 

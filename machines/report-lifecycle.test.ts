@@ -48,7 +48,10 @@ test('the machine is named and versioned for the registry', () => {
 })
 
 test('the committees approve and review in either order, both before approval for filing', () => {
-  for (const order of [[dcApprove, acReview], [acReview, dcApprove]]) {
+  for (const order of [
+    [dcApprove, acReview],
+    [acReview, dcApprove],
+  ]) {
     const one = at([draft(DRAFT_A), begin, submit(), order[0]!])
     expect(one.can(approve())).toBe(false)
     const both = at([draft(DRAFT_A), begin, submit(), ...order])
@@ -105,7 +108,11 @@ test('filing needs a valid accession number; no new draft once approved', () => 
 
 test('nothing moves after filing except the lock, and nothing after the lock', () => {
   const filed = at([draft(DRAFT_A), begin, submit(), dcApprove, acReview, approve(), file])
-  expect(reportRandomEvents(filed).filter((e) => filed.can(e)).map((e) => e.type)).toEqual(['report.lock'])
+  expect(
+    reportRandomEvents(filed)
+      .filter((e) => filed.can(e))
+      .map((e) => e.type),
+  ).toEqual(['report.lock'])
   const locked = at([draft(DRAFT_A), begin, submit(), dcApprove, acReview, approve(), file, lock])
   expect(locked.status).toBe('done')
   for (const event of reportRandomEvents(locked)) expect(locked.can(event), event.type).toBe(false)

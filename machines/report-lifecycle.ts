@@ -110,8 +110,7 @@ export const reportLifecycleMachine = setup({
     noBlockingCaseOpen: ({ event }) =>
       (event.type === 'report.submitForReview' || event.type === 'report.approveForFiling') && event.openBlockingCases === 0,
     // "Disclosure Committee approves; Audit Committee reviews": both, in either order.
-    bothCommitteesDone: ({ context }) =>
-      context.disclosureCommitteeApprovedAt !== null && context.auditCommitteeReviewedAt !== null,
+    bothCommitteesDone: ({ context }) => context.disclosureCommitteeApprovedAt !== null && context.auditCommitteeReviewedAt !== null,
   },
   actions: {
     recordDraft: assign({
@@ -121,8 +120,7 @@ export const reportLifecycleMachine = setup({
     // A new draft during committee review voids what the committees saw.
     clearReview: assign(clearedReview),
     recordSubmission: assign({
-      submittedForReviewAt: ({ context, event }) =>
-        event.type === 'report.submitForReview' ? event.at : context.submittedForReviewAt,
+      submittedForReviewAt: ({ context, event }) => (event.type === 'report.submitForReview' ? event.at : context.submittedForReviewAt),
     }),
     recordDisclosureCommitteeApproval: assign({
       disclosureCommitteeApprovedAt: ({ context, event }) =>
@@ -133,8 +131,7 @@ export const reportLifecycleMachine = setup({
         event.type === 'report.auditCommitteeReview' ? event.at : context.auditCommitteeReviewedAt,
     }),
     recordApproval: assign({
-      approvedForFilingAt: ({ context, event }) =>
-        event.type === 'report.approveForFiling' ? event.at : context.approvedForFilingAt,
+      approvedForFilingAt: ({ context, event }) => (event.type === 'report.approveForFiling' ? event.at : context.approvedForFilingAt),
     }),
     recordFiling: assign({
       filing: ({ context, event }) =>

@@ -33,11 +33,7 @@ const DUTIES_3_AND_4: Record<SubjectName, Record<OfficerRole, Body[]>> = {
 }
 
 const expected = (duty: 1 | 2 | 3 | 4, subject: SubjectName, reporter: OfficerRole): Body[] =>
-  duty === 1
-    ? ['disclosure_committee']
-    : duty === 2
-      ? ['disclosure_committee', 'audit_committee']
-      : DUTIES_3_AND_4[subject][reporter]
+  duty === 1 ? ['disclosure_committee'] : duty === 2 ? ['disclosure_committee', 'audit_committee'] : DUTIES_3_AND_4[subject][reporter]
 
 test('a matter about no one (material information) goes to the Disclosure Committee and excludes no one', () => {
   const routing = routeCase({ duty: 1, subject: { kind: 'none' }, reporter: { role: 'cfo', userId: 'user-cfo' } })

@@ -32,15 +32,7 @@ export interface Routing {
 
 export type RoutedDuty = 1 | 2 | 3 | 4 | 5
 
-export function routeCase({
-  duty,
-  subject,
-  reporter,
-}: {
-  duty: number
-  subject: CaseSubject
-  reporter: Reporter
-}): Routing {
+export function routeCase({ duty, subject, reporter }: { duty: number; subject: CaseSubject; reporter: Reporter }): Routing {
   const excludedUserIds = subject.kind === 'none' ? [] : [subject.userId]
   switch (duty) {
     case 1:

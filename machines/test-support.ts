@@ -27,7 +27,9 @@ export function sameData(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b)
   return (
     ka.length === kb.length &&
-    ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    ka.every(
+      (k) => Object.prototype.hasOwnProperty.call(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
   )
 }
 
@@ -66,11 +68,27 @@ export function sampleAnswers(duty: DutyNumber, draftSha256: string, variant: An
         : { items: [], noneBeyondReported: true }
     case 2:
       return revised
-        ? { items: [{ summary: 'Reconciliation control not operating at La Camorra.', caseId: 'case-control-1', category: 'significant_deficiency' }] }
+        ? {
+            items: [
+              {
+                summary: 'Reconciliation control not operating at La Camorra.',
+                caseId: 'case-control-1',
+                category: 'significant_deficiency',
+              },
+            ],
+          }
         : { items: [], noneBeyondReported: true }
     case 3:
       return revised
-        ? { items: [{ summary: 'Apparent conflict of interest in a supplier contract.', caseId: 'case-conduct-1', category: 'conflict_of_interest' }] }
+        ? {
+            items: [
+              {
+                summary: 'Apparent conflict of interest in a supplier contract.',
+                caseId: 'case-conduct-1',
+                category: 'conflict_of_interest',
+              },
+            ],
+          }
         : { items: [], noneBeyondReported: true }
     case 4:
       return revised
@@ -118,7 +136,11 @@ export function sampleAnswers(duty: DutyNumber, draftSha256: string, variant: An
         noMaterialMisstatements: true as const,
         noMdaConcerns: !(adverse && confirmedBy === 'Independent auditors'),
       })
-      return { draftSha256, internalAuditor: confirmation('Internal audit director'), independentAuditors: confirmation('Independent auditors') }
+      return {
+        draftSha256,
+        internalAuditor: confirmation('Internal audit director'),
+        independentAuditors: confirmation('Independent auditors'),
+      }
     }
   }
 }
@@ -271,7 +293,11 @@ export const SAMPLE_FACTORS: DeterminationFactors = {
   advisedBeforehand: false,
   priorViolations: false,
 }
-export const REVISED_FACTORS: DeterminationFactors = { ...SAMPLE_FACTORS, occurrence: 'repeated', otherRelevantInformation: 'A second contract found.' }
+export const REVISED_FACTORS: DeterminationFactors = {
+  ...SAMPLE_FACTORS,
+  occurrence: 'repeated',
+  otherRelevantInformation: 'A second contract found.',
+}
 
 export const SAMPLE_DECISIONS: DeterminationDecision[] = [
   { violation: false, decidedBy: 'board', rationale: 'The interest was disclosed in time.' },
@@ -398,7 +424,10 @@ export function checkEverySimplePath<M extends AnyStateMachine>(
       if (!child) {
         let snapshot: AnyMachineSnapshot | Error
         try {
-          snapshot = node.snapshot instanceof Error ? node.snapshot : (applyEvent(machine, node.snapshot as never, event, index) as AnyMachineSnapshot)
+          snapshot =
+            node.snapshot instanceof Error
+              ? node.snapshot
+              : (applyEvent(machine, node.snapshot as never, event, index) as AnyMachineSnapshot)
         } catch (error) {
           snapshot = error as Error
         }
@@ -413,7 +442,10 @@ export function checkEverySimplePath<M extends AnyStateMachine>(
     }
     const replayed = node.snapshot
     const restored = restoreSnapshot(machine, JSON.parse(JSON.stringify(persistSnapshot(machine, replayed as never)))) as AnyMachineSnapshot
-    for (const [name, s] of [['replay', replayed], ['restored', restored]] as const) {
+    for (const [name, s] of [
+      ['replay', replayed],
+      ['restored', restored],
+    ] as const) {
       if (!sameData(s.value, end.value) || !sameData(s.context, end.context) || s.status !== end.status) {
         result.failures.push(`${name} differs from the model at the end of ${label}`)
       }

@@ -32,16 +32,76 @@ export interface DemoUser {
 // Phillips S. Baker, Jr. is named in both releases. The seeds name no one else
 // in these roles, so the others take plainly fictional names.
 export const users: DemoUser[] = [
-  { id: 'user-ceo', email: 'ceo@hecla.example', full_name: 'Phillips S. Baker, Jr.', title: 'President and Chief Executive Officer', roles: ['ceo', 'disclosure_committee'] },
-  { id: 'user-cfo', email: 'cfo@hecla.example', full_name: 'Avery Ledger', title: 'Chief Financial Officer', roles: ['cfo', 'disclosure_committee'] },
-  { id: 'user-cao', email: 'controller@hecla.example', full_name: 'Jordan Tally', title: 'Chief Accounting Officer and Controller', roles: ['cao', 'disclosure_committee'] },
-  { id: 'user-disclosure-chair', email: 'disclosure@hecla.example', full_name: 'Quinn Footnote', title: 'General Counsel, Chair of the Disclosure Committee', roles: ['disclosure_committee'] },
-  { id: 'user-chairman', email: 'chairman@hecla.example', full_name: 'Robin Gavel', title: 'Chairman of the Board', roles: ['chairman', 'director'] },
-  { id: 'user-audit-chair', email: 'audit.chair@hecla.example', full_name: 'Morgan Oversight', title: 'Director, Chair of the Audit Committee', roles: ['audit_committee_chair', 'audit_committee_member', 'director'] },
-  { id: 'user-audit-member', email: 'audit.member@hecla.example', full_name: 'Taylor Quorum', title: 'Director, Audit Committee member', roles: ['audit_committee_member', 'director'] },
-  { id: 'user-internal-auditor', email: 'internal.audit@hecla.example', full_name: 'Casey Sample', title: 'Director of Internal Audit', roles: ['internal_auditor'] },
-  { id: 'user-independent-auditor', email: 'auditor@hecla.example', full_name: 'Jamie Tickmark', title: 'Engagement Partner, Example & Co. LLP (independent auditors)', roles: ['independent_auditor'] },
-  { id: 'user-admin', email: 'admin@hecla.example', full_name: 'Alex Registrar', title: 'Compliance Administrator', roles: ['administrator'] },
+  {
+    id: 'user-ceo',
+    email: 'ceo@hecla.example',
+    full_name: 'Phillips S. Baker, Jr.',
+    title: 'President and Chief Executive Officer',
+    roles: ['ceo', 'disclosure_committee'],
+  },
+  {
+    id: 'user-cfo',
+    email: 'cfo@hecla.example',
+    full_name: 'Avery Ledger',
+    title: 'Chief Financial Officer',
+    roles: ['cfo', 'disclosure_committee'],
+  },
+  {
+    id: 'user-cao',
+    email: 'controller@hecla.example',
+    full_name: 'Jordan Tally',
+    title: 'Chief Accounting Officer and Controller',
+    roles: ['cao', 'disclosure_committee'],
+  },
+  {
+    id: 'user-disclosure-chair',
+    email: 'disclosure@hecla.example',
+    full_name: 'Quinn Footnote',
+    title: 'General Counsel, Chair of the Disclosure Committee',
+    roles: ['disclosure_committee'],
+  },
+  {
+    id: 'user-chairman',
+    email: 'chairman@hecla.example',
+    full_name: 'Robin Gavel',
+    title: 'Chairman of the Board',
+    roles: ['chairman', 'director'],
+  },
+  {
+    id: 'user-audit-chair',
+    email: 'audit.chair@hecla.example',
+    full_name: 'Morgan Oversight',
+    title: 'Director, Chair of the Audit Committee',
+    roles: ['audit_committee_chair', 'audit_committee_member', 'director'],
+  },
+  {
+    id: 'user-audit-member',
+    email: 'audit.member@hecla.example',
+    full_name: 'Taylor Quorum',
+    title: 'Director, Audit Committee member',
+    roles: ['audit_committee_member', 'director'],
+  },
+  {
+    id: 'user-internal-auditor',
+    email: 'internal.audit@hecla.example',
+    full_name: 'Casey Sample',
+    title: 'Director of Internal Audit',
+    roles: ['internal_auditor'],
+  },
+  {
+    id: 'user-independent-auditor',
+    email: 'auditor@hecla.example',
+    full_name: 'Jamie Tickmark',
+    title: 'Engagement Partner, Example & Co. LLP (independent auditors)',
+    roles: ['independent_auditor'],
+  },
+  {
+    id: 'user-admin',
+    email: 'admin@hecla.example',
+    full_name: 'Alex Registrar',
+    title: 'Compliance Administrator',
+    roles: ['administrator'],
+  },
 ]
 
 export interface DemoReport {
@@ -73,14 +133,30 @@ export const reports: DemoReport[] = [
     fiscal_quarter: 2,
     period_end: '2008-06-30',
     drafts: [
-      { id: 'draft-2008-q2-v1', version: 1, file_name: 'hecla-10q-2008-q2-draft-1.txt', content: 'Hecla Mining Company, Form 10-Q for the quarter ended June 30, 2008. Draft 1.\n', uploaded_by: 'user-cao', uploaded_at: '2008-07-21T16:00:00.000Z' },
-      { id: 'draft-2008-q2-v2', version: 2, file_name: 'hecla-10q-2008-q2-draft-2.txt', content: 'Hecla Mining Company, Form 10-Q for the quarter ended June 30, 2008. Draft 2, with the sale of the Venezuelan subsidiaries.\n', uploaded_by: 'user-cao', uploaded_at: '2008-07-30T16:00:00.000Z' },
+      {
+        id: 'draft-2008-q2-v1',
+        version: 1,
+        file_name: 'hecla-10q-2008-q2-draft-1.txt',
+        content: 'Hecla Mining Company, Form 10-Q for the quarter ended June 30, 2008. Draft 1.\n',
+        uploaded_by: 'user-cao',
+        uploaded_at: '2008-07-21T16:00:00.000Z',
+      },
+      {
+        id: 'draft-2008-q2-v2',
+        version: 2,
+        file_name: 'hecla-10q-2008-q2-draft-2.txt',
+        content:
+          'Hecla Mining Company, Form 10-Q for the quarter ended June 30, 2008. Draft 2, with the sale of the Venezuelan subsidiaries.\n',
+        uploaded_by: 'user-cao',
+        uploaded_at: '2008-07-30T16:00:00.000Z',
+      },
     ],
     items: [
       {
         id: 'item-2008-q2-rusoro-sale',
         title: 'Sale of the Venezuelan subsidiaries (La Camorra) to Rusoro Mining',
-        description: 'Hecla agreed to sell its Venezuelan subsidiaries to Rusoro Mining for $20 million in cash and 4,273,504 shares of Rusoro common stock.',
+        description:
+          'Hecla agreed to sell its Venezuelan subsidiaries to Rusoro Mining for $20 million in cash and 4,273,504 shares of Rusoro common stock.',
         source: RUSORO_ARTICLE,
         source_date: null,
         recorded_at: '2008-07-15T17:00:00.000Z',
@@ -92,7 +168,8 @@ export const reports: DemoReport[] = [
       {
         id: 'item-2008-q2-fx-loss',
         title: 'Foreign-exchange loss on repatriation of cash from Venezuela',
-        description: 'Before the sale Hecla repatriated approximately $39 million in cash, which generated a $14 million foreign-exchange loss, to be reported in second-quarter results.',
+        description:
+          'Before the sale Hecla repatriated approximately $39 million in cash, which generated a $14 million foreign-exchange loss, to be reported in second-quarter results.',
         source: RUSORO_ARTICLE,
         source_date: null,
         recorded_at: '2008-07-15T17:05:00.000Z',
@@ -104,7 +181,8 @@ export const reports: DemoReport[] = [
       {
         id: 'item-2008-q2-loss-on-sale',
         title: 'Expected pre-tax loss on the sale',
-        description: 'Hecla carries the Venezuelan properties at a book value of $39 million; the sale is expected to result in a pre-tax loss in the range of $10 million to $12 million.',
+        description:
+          'Hecla carries the Venezuelan properties at a book value of $39 million; the sale is expected to result in a pre-tax loss in the range of $10 million to $12 million.',
         source: RUSORO_ARTICLE,
         source_date: null,
         recorded_at: '2008-07-15T17:10:00.000Z',
@@ -117,7 +195,8 @@ export const reports: DemoReport[] = [
       {
         id: 'item-2008-q2-gold-guidance',
         title: 'Gold production guidance reduced',
-        description: "The sale of the La Camorra unit reduces Hecla's gold production this year to 70,000 ounces, against the earlier guidance of 115,000 ounces.",
+        description:
+          "The sale of the La Camorra unit reduces Hecla's gold production this year to 70,000 ounces, against the earlier guidance of 115,000 ounces.",
         source: RUSORO_ARTICLE,
         source_date: null,
         recorded_at: '2008-07-15T17:15:00.000Z',
@@ -129,7 +208,8 @@ export const reports: DemoReport[] = [
       {
         id: 'item-2008-q2-concession-reversion',
         title: 'La Camorra mill and concession may revert to the Venezuelan State',
-        description: 'Both parties anticipate that the La Camorra mill and concession may revert to the Venezuelan State on or about January 1, 2009.',
+        description:
+          'Both parties anticipate that the La Camorra mill and concession may revert to the Venezuelan State on or about January 1, 2009.',
         source: RUSORO_ARTICLE,
         source_date: null,
         recorded_at: '2008-07-15T17:20:00.000Z',
@@ -138,7 +218,8 @@ export const reports: DemoReport[] = [
       {
         id: 'item-2008-q2-isidora-mediation',
         title: 'Government mediation of a labour dispute at the Isidora mine',
-        description: 'The Venezuelan Government announced on June 3, 2008, that it would mediate between workers and Hecla management in a dispute over working conditions at the Isidora gold mine.',
+        description:
+          'The Venezuelan Government announced on June 3, 2008, that it would mediate between workers and Hecla management in a dispute over working conditions at the Isidora gold mine.',
         source: RUSORO_ARTICLE,
         source_date: null,
         recorded_at: '2008-07-15T17:25:00.000Z',
@@ -153,7 +234,14 @@ export const reports: DemoReport[] = [
     fiscal_quarter: null,
     period_end: '2012-12-31',
     drafts: [
-      { id: 'draft-2012-fy-v1', version: 1, file_name: 'hecla-10k-2012-draft-1.txt', content: 'Hecla Mining Company, Form 10-K for the fiscal year ended December 31, 2012. Draft 1.\n', uploaded_by: 'user-cao', uploaded_at: '2013-02-11T17:00:00.000Z' },
+      {
+        id: 'draft-2012-fy-v1',
+        version: 1,
+        file_name: 'hecla-10k-2012-draft-1.txt',
+        content: 'Hecla Mining Company, Form 10-K for the fiscal year ended December 31, 2012. Draft 1.\n',
+        uploaded_by: 'user-cao',
+        uploaded_at: '2013-02-11T17:00:00.000Z',
+      },
     ],
     items: [
       {

@@ -59,7 +59,12 @@ async function version(record: WorkflowRecord, id: string) {
   return row?.version ?? 0
 }
 
-function standardAnswers(n: DutyNumber, draftSha256: string, confirmedAt: string, duty1Items: { itemId: string; summary: string; caseId: string }[] = []): DutyAnswers {
+function standardAnswers(
+  n: DutyNumber,
+  draftSha256: string,
+  confirmedAt: string,
+  duty1Items: { itemId: string; summary: string; caseId: string }[] = [],
+): DutyAnswers {
   switch (n) {
     case 1:
       return duty1Items.length ? { items: duty1Items } : { items: [], noneBeyondReported: true }
@@ -70,13 +75,32 @@ function standardAnswers(n: DutyNumber, draftSha256: string, confirmedAt: string
     case 5:
       return { acknowledgesBoardDetermination: true }
     case 6:
-      return { draftSha256, accurateAndComplete: true, comments: 'Read in full against the trial balance and the disclosure checklist; no open points.' }
+      return {
+        draftSha256,
+        accurateAndComplete: true,
+        comments: 'Read in full against the trial balance and the disclosure checklist; no open points.',
+      }
     case 7:
-      return { established: true, operatingEffectively: true, changesInPeriod: 'None', referenceDocument: { title: 'Accounting Policies and Procedures Manual', identifier: 'FIN-POL-001' } }
+      return {
+        established: true,
+        operatingEffectively: true,
+        changesInPeriod: 'None',
+        referenceDocument: { title: 'Accounting Policies and Procedures Manual', identifier: 'FIN-POL-001' },
+      }
     case 8:
-      return { established: true, operatingEffectively: true, changesInPeriod: 'None', referenceDocument: { title: 'Records Retention Policy', identifier: 'LEG-POL-014' } }
+      return {
+        established: true,
+        operatingEffectively: true,
+        changesInPeriod: 'None',
+        referenceDocument: { title: 'Records Retention Policy', identifier: 'LEG-POL-014' },
+      }
     case 9:
-      return { established: true, operatingEffectively: true, changesInPeriod: 'None', referenceDocument: { title: 'Disclosure Committee Charter and Disclosure Controls', identifier: 'DC-CHARTER' } }
+      return {
+        established: true,
+        operatingEffectively: true,
+        changesInPeriod: 'None',
+        referenceDocument: { title: 'Disclosure Committee Charter and Disclosure Controls', identifier: 'DC-CHARTER' },
+      }
     case 10:
       return {
         draftSha256,
@@ -88,17 +112,35 @@ function standardAnswers(n: DutyNumber, draftSha256: string, confirmedAt: string
               { name: 'General Manager, Greens Creek', group: 'division_head' },
               { name: 'Corporate accounting staff', group: 'accounting_staff' },
             ],
-            comments: [{ text: 'Tie the production figures in MD&A to the operating statistics.', disposition: 'Tied and agreed in this draft.' }],
+            comments: [
+              { text: 'Tie the production figures in MD&A to the operating statistics.', disposition: 'Tied and agreed in this draft.' },
+            ],
           },
         ],
       }
     case 11:
-      return { consultedOn: confirmedAt.slice(0, 10), weaknessesIdentified: false, summary: 'The Audit Committee has identified no weaknesses or concerns with respect to internal controls.' }
+      return {
+        consultedOn: confirmedAt.slice(0, 10),
+        weaknessesIdentified: false,
+        summary: 'The Audit Committee has identified no weaknesses or concerns with respect to internal controls.',
+      }
     case 12:
       return {
         draftSha256,
-        internalAuditor: { confirmedBy: 'Casey Sample, Director of Internal Audit', confirmedAt, documentSha256: draftSha256, noMaterialMisstatements: true, noMdaConcerns: true },
-        independentAuditors: { confirmedBy: 'Jamie Tickmark, Example & Co. LLP', confirmedAt, documentSha256: draftSha256, noMaterialMisstatements: true, noMdaConcerns: true },
+        internalAuditor: {
+          confirmedBy: 'Casey Sample, Director of Internal Audit',
+          confirmedAt,
+          documentSha256: draftSha256,
+          noMaterialMisstatements: true,
+          noMdaConcerns: true,
+        },
+        independentAuditors: {
+          confirmedBy: 'Jamie Tickmark, Example & Co. LLP',
+          confirmedAt,
+          documentSha256: draftSha256,
+          noMaterialMisstatements: true,
+          noMdaConcerns: true,
+        },
       }
   }
 }
@@ -107,7 +149,15 @@ function standardAnswers(n: DutyNumber, draftSha256: string, confirmedAt: string
 async function walkDuty(record: WorkflowRecord, reportId: string, officer: Officer, n: DutyNumber, answers: DutyAnswers, next: () => Date) {
   const id = instanceId.duty(reportId, officer.userId, n)
   const send = async (event: Parameters<typeof sendDutyEvent>[1]['event']) =>
-    sendDutyEvent(record, { reportId, officer, dutyNumber: n, expectedVersion: await version(record, id), event, actor: officer, at: next() })
+    sendDutyEvent(record, {
+      reportId,
+      officer,
+      dutyNumber: n,
+      expectedVersion: await version(record, id),
+      event,
+      actor: officer,
+      at: next(),
+    })
   if ((await version(record, id)) === 0) await send({ type: 'duty.start' })
   await send({ type: 'duty.answer', answers })
   await send({ type: 'duty.confirm' })
@@ -148,7 +198,13 @@ async function seedQuarter2008(record: WorkflowRecord) {
     const caseId = `case-2008-q2-${item.id.replace(/^item-2008-q2-/, '')}`
     await reportCase(record, {
       reportId: Q2_2008,
-      input: { caseId, duty: 1, subject: { kind: 'none' }, reporter: { role: CAO.role, userId: CAO.userId }, summary: sentence(item.title, item.description) },
+      input: {
+        caseId,
+        duty: 1,
+        subject: { kind: 'none' },
+        reporter: { role: CAO.role, userId: CAO.userId },
+        summary: sentence(item.title, item.description),
+      },
       actor: CAO,
       at: next(),
     })
@@ -156,13 +212,24 @@ async function seedQuarter2008(record: WorkflowRecord) {
   }
   next = day('2008-07-16T16:00:00Z')
   for (const { caseId } of items) {
-    await acknowledgeCase(record, { caseId, body: 'disclosure_committee', expectedVersion: await version(record, instanceId.case(caseId)), actor: DISCLOSURE_CHAIR, at: next() })
+    await acknowledgeCase(record, {
+      caseId,
+      body: 'disclosure_committee',
+      expectedVersion: await version(record, instanceId.case(caseId)),
+      actor: DISCLOSURE_CHAIR,
+      at: next(),
+    })
   }
   next = day('2008-07-18T16:00:00Z')
   for (const { caseId } of items) {
     await decideCase(record, {
       caseId,
-      event: { type: 'case.resolve', outcome: 'disclosed', note: 'Disclosed in the Form 10-Q for the quarter ended June 30, 2008 (MD&A and the notes to the financial statements).', at: next().toISOString() },
+      event: {
+        type: 'case.resolve',
+        outcome: 'disclosed',
+        note: 'Disclosed in the Form 10-Q for the quarter ended June 30, 2008 (MD&A and the notes to the financial statements).',
+        at: next().toISOString(),
+      },
       expectedVersion: await version(record, instanceId.case(caseId)),
       actor: DISCLOSURE_CHAIR,
       at: next(),
@@ -187,11 +254,22 @@ async function seedQuarter2008(record: WorkflowRecord) {
   draftSha = await registerDemoDraft(record, Q2_2008, 1)
   next = day('2008-07-31T15:00:00Z')
   for (const [officer] of walks) {
-    for (const n of [6, 10, 12] as DutyNumber[]) await walkDuty(record, Q2_2008, officer, n, standardAnswers(n, draftSha, next().toISOString()), next)
+    for (const n of [6, 10, 12] as DutyNumber[])
+      await walkDuty(record, Q2_2008, officer, n, standardAnswers(n, draftSha, next().toISOString()), next)
   }
   // The last signature moved the report to committee review (signDuty does that).
-  await recordCommitteeStep(record, { reportId: Q2_2008, step: 'disclosureCommitteeApprove', actor: DISCLOSURE_CHAIR, at: new Date('2008-08-04T17:00:00Z') })
-  await recordCommitteeStep(record, { reportId: Q2_2008, step: 'auditCommitteeReview', actor: AUDIT_CHAIR, at: new Date('2008-08-05T17:00:00Z') })
+  await recordCommitteeStep(record, {
+    reportId: Q2_2008,
+    step: 'disclosureCommitteeApprove',
+    actor: DISCLOSURE_CHAIR,
+    at: new Date('2008-08-04T17:00:00Z'),
+  })
+  await recordCommitteeStep(record, {
+    reportId: Q2_2008,
+    step: 'auditCommitteeReview',
+    actor: AUDIT_CHAIR,
+    at: new Date('2008-08-05T17:00:00Z'),
+  })
   await approveForFiling(record, { reportId: Q2_2008, actor: DISCLOSURE_CHAIR, at: new Date('2008-08-06T17:00:00Z') })
   // A demo accession number in EDGAR's shape (Hecla's CIK is 0000719413); not the real filing's.
   await fileReport(record, {
@@ -211,7 +289,13 @@ async function seedFiscal2012(record: WorkflowRecord) {
   const canamex = report(FY_2012).items[0]!
   await reportCase(record, {
     reportId: FY_2012,
-    input: { caseId: 'case-2012-canamex', duty: 1, subject: { kind: 'none' }, reporter: { role: CFO.role, userId: CFO.userId }, summary: sentence(canamex.title, canamex.description) },
+    input: {
+      caseId: 'case-2012-canamex',
+      duty: 1,
+      subject: { kind: 'none' },
+      reporter: { role: CFO.role, userId: CFO.userId },
+      summary: sentence(canamex.title, canamex.description),
+    },
     actor: CFO,
     at: new Date('2012-11-19T21:00:00Z'),
   })
@@ -225,7 +309,8 @@ async function seedFiscal2012(record: WorkflowRecord) {
   const draftSha = await registerDemoDraft(record, FY_2012, 0)
   await beginCertification(record, { reportId: FY_2012, actor: ADMIN, at: new Date('2013-02-11T17:30:00Z') })
   let next = day('2013-02-12T16:00:00Z')
-  for (const n of [5, 7, 8, 9] as DutyNumber[]) await walkDuty(record, FY_2012, CAO, n, standardAnswers(n, draftSha, next().toISOString()), next)
+  for (const n of [5, 7, 8, 9] as DutyNumber[])
+    await walkDuty(record, FY_2012, CAO, n, standardAnswers(n, draftSha, next().toISOString()), next)
   next = day('2013-02-13T16:00:00Z')
   for (const n of [5, 7] as DutyNumber[]) await walkDuty(record, FY_2012, CFO, n, standardAnswers(n, draftSha, next().toISOString()), next)
 }

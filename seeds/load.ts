@@ -24,7 +24,10 @@ export async function seedDemoCompany(db: DB, options: { passwordHash?: string }
   const passwordHash = options.passwordHash ?? (await hashPassword(DEMO_PASSWORD))
 
   await db.transaction().execute(async (trx) => {
-    const dutyCount = await trx.selectFrom('duty').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const dutyCount = await trx
+      .selectFrom('duty')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     if (Number(dutyCount.n) === 0) {
       await trx
         .insertInto('duty')

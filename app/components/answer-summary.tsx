@@ -161,8 +161,9 @@ export function AnswerSummary({ answers, dutyNumber, timeZone }: { answers: Duty
               <div key={party.key}>
                 <dt>{party.label}</dt>
                 <dd>
-                  Confirmed by {c.confirmedBy}, {formatInstantUtc(c.confirmedAt)} ({local.format(new Date(c.confirmedAt))} company time), on document{' '}
-                  <code className="ow-hash">{c.documentSha256}</code>. No material misstatements or omissions known. {c.noMdaConcerns ? 'No concerns about the MD&A.' : 'Concerns about the MD&A.'}
+                  Confirmed by {c.confirmedBy}, {formatInstantUtc(c.confirmedAt)} ({local.format(new Date(c.confirmedAt))} company time), on
+                  document <code className="ow-hash">{c.documentSha256}</code>. No material misstatements or omissions known.{' '}
+                  {c.noMdaConcerns ? 'No concerns about the MD&A.' : 'Concerns about the MD&A.'}
                 </dd>
               </div>
             )

@@ -78,9 +78,26 @@ function ReportedMatters({ ctx, values, errors }: Props) {
           <FieldError name="cite" errors={errors} />
           {ctx.citeableCases.map((c) => (
             <div className="ow-cited-case" key={c.caseId}>
-              <Checkbox name="cite" value={c.caseId} label={<>Case <code>{c.caseId}</code>: {clip(c.summary, 220)} <span className="ow-muted">({c.state})</span></>} values={values} errors={errors} />
+              <Checkbox
+                name="cite"
+                value={c.caseId}
+                label={
+                  <>
+                    Case <code>{c.caseId}</code>: {clip(c.summary, 220)} <span className="ow-muted">({c.state})</span>
+                  </>
+                }
+                values={values}
+                errors={errors}
+              />
               {categories ? (
-                <SelectField name={`cite-${c.caseId}-category`} label={`Kind of matter, case ${c.caseId}`} placeholder="Choose…" options={categories} values={values} errors={errors} />
+                <SelectField
+                  name={`cite-${c.caseId}-category`}
+                  label={`Kind of matter, case ${c.caseId}`}
+                  placeholder="Choose…"
+                  options={categories}
+                  values={values}
+                  errors={errors}
+                />
               ) : null}
             </div>
           ))}
@@ -93,7 +110,13 @@ function ReportedMatters({ ctx, values, errors }: Props) {
           <FieldError name="raise" errors={errors} />
           {ctx.items.map((item) => (
             <div className="ow-raise-item" key={item.id}>
-              <Checkbox name="raise" value={item.id} label={<>Raise “{item.title}” to the Disclosure Committee as a new case</>} values={values} errors={errors} />
+              <Checkbox
+                name="raise"
+                value={item.id}
+                label={<>Raise “{item.title}” to the Disclosure Committee as a new case</>}
+                values={values}
+                errors={errors}
+              />
               {item.amounts.length ? <p className="hint">Figures: {item.amounts.join('; ')}</p> : null}
               <TextArea
                 name={`item-${item.id}-summary`}
@@ -110,7 +133,16 @@ function ReportedMatters({ ctx, values, errors }: Props) {
       {Array.from({ length: n === 1 ? 1 : MATTER_ROWS }, (_, i) => (
         <fieldset className="ow-group ow-matter-row" key={i}>
           <legend>{n === 1 ? 'Other material information, not listed above (optional)' : `New matter ${i + 1} (optional)`}</legend>
-          {categories ? <SelectField name={`matter-${i}-category`} label="Kind of matter" placeholder="Choose…" options={categories} values={values} errors={errors} /> : null}
+          {categories ? (
+            <SelectField
+              name={`matter-${i}-category`}
+              label="Kind of matter"
+              placeholder="Choose…"
+              options={categories}
+              values={values}
+              errors={errors}
+            />
+          ) : null}
           {n !== 1 ? <SubjectSelect name={`matter-${i}-subject`} ctx={ctx} values={values} errors={errors} /> : null}
           <TextArea name={`matter-${i}-summary`} label="What the matter is" rows={3} maxLength={TEXT_MAX} values={values} errors={errors} />
         </fieldset>
@@ -130,11 +162,34 @@ function Controls({ values, errors }: Props) {
   return (
     <>
       <Checkbox name="established" required label="They are established for the period" values={values} errors={errors} />
-      <YesNo name="operatingEffectively" required label="Are they operating effectively?" yes="Yes, operating effectively" no="No — not operating effectively (needs an exception)" values={values} errors={errors} />
-      <TextArea name="changesInPeriod" required label="Changes in the period" hint="Write “None” if there were none." rows={3} values={values} errors={errors} />
+      <YesNo
+        name="operatingEffectively"
+        required
+        label="Are they operating effectively?"
+        yes="Yes, operating effectively"
+        no="No — not operating effectively (needs an exception)"
+        values={values}
+        errors={errors}
+      />
+      <TextArea
+        name="changesInPeriod"
+        required
+        label="Changes in the period"
+        hint="Write “None” if there were none."
+        rows={3}
+        values={values}
+        errors={errors}
+      />
       <div className="ow-field-pair">
         <TextField name="referenceTitle" required label="Reference document: title" maxLength={TEXT_MAX} values={values} errors={errors} />
-        <TextField name="referenceIdentifier" required label="Reference document: identifier" maxLength={ID_MAX} values={values} errors={errors} />
+        <TextField
+          name="referenceIdentifier"
+          required
+          label="Reference document: identifier"
+          maxLength={ID_MAX}
+          values={values}
+          errors={errors}
+        />
       </div>
     </>
   )
@@ -146,7 +201,11 @@ function Duty10({ ctx, values, errors }: Props) {
     <>
       <DraftFacts draft={ctx.draft} />
       <TextField name="heldOn" type="date" required label="Date of the meeting" values={values} errors={errors} />
-      <fieldset className="ow-group" id={fieldId('attendees')} aria-describedby={errors.attendees ? `${fieldId('attendees')}-error` : 'attendees-hint'}>
+      <fieldset
+        className="ow-group"
+        id={fieldId('attendees')}
+        aria-describedby={errors.attendees ? `${fieldId('attendees')}-error` : 'attendees-hint'}
+      >
         <legend>Attendees</legend>
         <p className="hint" id="attendees-hint">
           The duty names senior management, division heads and accounting staff: at least one of each. Empty rows are ignored.
@@ -154,8 +213,21 @@ function Duty10({ ctx, values, errors }: Props) {
         <FieldError name="attendees" errors={errors} />
         {Array.from({ length: ATTENDEE_ROWS }, (_, i) => (
           <div className="ow-field-pair" key={i}>
-            <TextField name={`attendee-${i}-name`} label={`Attendee ${i + 1}: name and position`} maxLength={TEXT_MAX} values={values} errors={errors} />
-            <SelectField name={`attendee-${i}-group`} label={`Attendee ${i + 1}: group`} placeholder="Choose…" options={groups} values={values} errors={errors} />
+            <TextField
+              name={`attendee-${i}-name`}
+              label={`Attendee ${i + 1}: name and position`}
+              maxLength={TEXT_MAX}
+              values={values}
+              errors={errors}
+            />
+            <SelectField
+              name={`attendee-${i}-group`}
+              label={`Attendee ${i + 1}: group`}
+              placeholder="Choose…"
+              options={groups}
+              values={values}
+              errors={errors}
+            />
           </div>
         ))}
       </fieldset>
@@ -191,7 +263,11 @@ function Duty11({ ctx, values, errors }: Props) {
       <SelectField
         name="caseId"
         label="The control-deficiency case (duty 2) recording the weakness"
-        hint={duty2.length ? 'Only if weaknesses were identified.' : 'There is no duty 2 case for this report yet: if weaknesses were identified, raise one under duty 2 first.'}
+        hint={
+          duty2.length
+            ? 'Only if weaknesses were identified.'
+            : 'There is no duty 2 case for this report yet: if weaknesses were identified, raise one under duty 2 first.'
+        }
         placeholder="None"
         options={duty2.map((c) => ({ value: c.caseId, label: `${c.caseId}: ${clip(c.summary, 80)}` }))}
         values={values}
@@ -219,7 +295,14 @@ function Duty12({ ctx, values, errors }: Props) {
               values={values}
               errors={errors}
             />
-            <TextField name={`${p}-confirmedAt`} type="datetime-local" required label={`Confirmed at (company time, ${ctx.timeZone})`} values={values} errors={errors} />
+            <TextField
+              name={`${p}-confirmedAt`}
+              type="datetime-local"
+              required
+              label={`Confirmed at (company time, ${ctx.timeZone})`}
+              values={values}
+              errors={errors}
+            />
             <TextField
               name={`${p}-documentSha256`}
               required
@@ -286,7 +369,14 @@ export function DutyAnswerFields(props: Props) {
             values={values}
             errors={errors}
           />
-          <TextArea name="comments" label="Comments" hint="Required if the draft is not accurate or not complete." rows={4} values={values} errors={errors} />
+          <TextArea
+            name="comments"
+            label="Comments"
+            hint="Required if the draft is not accurate or not complete."
+            rows={4}
+            values={values}
+            errors={errors}
+          />
         </>
       )
     case 7:
@@ -337,7 +427,13 @@ export function ExceptionFields({ ctx, values, errors }: Props) {
         {ctx.visibleCases.length ? (
           <>
             <div className="ow-check">
-              <input id={`${fieldId('link')}-existing`} type="radio" name="link" value="existing" defaultChecked={values.link === 'existing'} />
+              <input
+                id={`${fieldId('link')}-existing`}
+                type="radio"
+                name="link"
+                value="existing"
+                defaultChecked={values.link === 'existing'}
+              />
               <label htmlFor={`${fieldId('link')}-existing`}>Link a case already reported</label>
             </div>
             <div className="ow-option-fields">

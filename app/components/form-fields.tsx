@@ -69,7 +69,12 @@ export function TextField({
   )
 }
 
-export function TextArea({ rows = 4, maxLength = 20_000, defaultValue, ...p }: Common & { rows?: number; maxLength?: number; defaultValue?: string }) {
+export function TextArea({
+  rows = 4,
+  maxLength = 20_000,
+  defaultValue,
+  ...p
+}: Common & { rows?: number; maxLength?: number; defaultValue?: string }) {
   const error = p.errors?.[p.name]
   return (
     <div className="field">
@@ -175,7 +180,15 @@ export function YesNo({ yes, no, ...p }: Common & { yes: string; no: string }) {
 }
 
 /** The refusal at the top of the page: what went wrong, each reason linked to its field. */
-export function ErrorSummary({ message, fieldErrors, labels }: { message: string; fieldErrors?: FieldErrors; labels?: Record<string, string> }) {
+export function ErrorSummary({
+  message,
+  fieldErrors,
+  labels,
+}: {
+  message: string
+  fieldErrors?: FieldErrors
+  labels?: Record<string, string>
+}) {
   const entries = Object.entries(fieldErrors ?? {})
   return (
     <div role="alert" className="form-error" id="form-error">

@@ -66,8 +66,8 @@ export function WorkflowDiagram({ states, titleId }: { states: DiagramState[]; t
   return (
     <figure className="workflow-diagram" aria-labelledby={titleId}>
       <figcaption className="wf-summary">
-        Step {position} of {countTop}: <strong>{trail.map((s) => s.label).join(' — ')}</strong>. Each step lists what moves it on; your own steps
-        first, then those of the recipients, the committees and the filing.
+        Step {position} of {countTop}: <strong>{trail.map((s) => s.label).join(' — ')}</strong>. Each step lists what moves it on; your own
+        steps first, then those of the recipients, the committees and the filing.
       </figcaption>
       <ol className="wf-states">
         {states.map((s) => (

@@ -13,7 +13,6 @@ import { getDb } from '../utils/db.server'
 import { REPORT_ADMIN_ROLES, REPORT_READER_ROLES, officerRolesOf } from '../utils/permissions.server'
 import { formatCalendarDate } from '../utils/format'
 
-
 const CATEGORY_NAMES: Record<FilerCategory, string> = {
   large_accelerated: 'large accelerated filer',
   accelerated: 'accelerated filer',
@@ -71,11 +70,17 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
           movedFrom: deadline.skipped.length > 0 ? { date: deadline.nominalDate, holiday: deadline.skipped[0]!.holiday ?? null } : null,
         }
       : null,
-    filing: filing && filedOn ? { filedOn, accessionNumber: filing.accessionNumber, late: deadline ? isOverdue(deadline.dueDate, filedOn) : false } : null,
+    filing:
+      filing && filedOn
+        ? { filedOn, accessionNumber: filing.accessionNumber, late: deadline ? isOverdue(deadline.dueDate, filedOn) : false }
+        : null,
     daysLeft: deadline && !filing ? daysLeft(deadline.dueDate, today) : null,
     overdue: deadline && !filing ? isOverdue(deadline.dueDate, today) : false,
     progress: { signed: Math.min(row.signed_duties, dutiesDue), due: dutiesDue },
-    state: { label: REPORT_STATE_LABELS[statePath(lifecycle.value).split('.')[0]!] ?? 'Unknown', description: describeReportState(lifecycle) },
+    state: {
+      label: REPORT_STATE_LABELS[statePath(lifecycle.value).split('.')[0]!] ?? 'Unknown',
+      description: describeReportState(lifecycle),
+    },
   }
 }
 
@@ -90,7 +95,10 @@ export default function Dashboard() {
       <div className="page-head">
         <div>
           <h1>
-            {company.name} <span className="ticker">({company.exchange}: {company.ticker})</span>
+            {company.name}{' '}
+            <span className="ticker">
+              ({company.exchange}: {company.ticker})
+            </span>
           </h1>
           <p className="page-lede">
             Periodic reports to the SEC, their due dates, and the officers&rsquo; sign-offs of the twelve duties of the Code of Ethics.
@@ -107,7 +115,12 @@ export default function Dashboard() {
           <h2 id="reports-title">Periodic reports</h2>
           <p className="summary">
             {plural(reports.length, 'report')}
-            {overdue > 0 ? <> · <strong className="text-warn">{overdue} overdue</strong></> : null}
+            {overdue > 0 ? (
+              <>
+                {' '}
+                · <strong className="text-warn">{overdue} overdue</strong>
+              </>
+            ) : null}
             {filed > 0 ? <> · {filed} filed</> : null} · days counted to {formatWeekdayDate(today)} (UTC)
           </p>
         </div>
@@ -125,7 +138,17 @@ export default function Dashboard() {
   )
 }
 
-function ReportCard({ report, isOfficer, canOpen, canAdminister }: { report: Card; isOfficer: boolean; canOpen: boolean; canAdminister: boolean }) {
+function ReportCard({
+  report,
+  isOfficer,
+  canOpen,
+  canAdminister,
+}: {
+  report: Card
+  isOfficer: boolean
+  canOpen: boolean
+  canAdminister: boolean
+}) {
   return (
     <li className={`report-card${report.overdue ? ' is-overdue' : ''}${report.filing ? ' is-filed' : ''}`}>
       <div className="report-card-head">
@@ -191,7 +214,8 @@ function TimeLeft({ report }: { report: Card }) {
           {report.filing.late ? <strong className="overdue-badge">Filed late</strong> : null}
         </span>
         <span className="fact-note">
-          {report.filing.late ? 'After the due date' : 'On time'} · accession <span className="nowrap">{report.filing.accessionNumber}</span>
+          {report.filing.late ? 'After the due date' : 'On time'} · accession{' '}
+          <span className="nowrap">{report.filing.accessionNumber}</span>
         </span>
       </>
     )

@@ -14,7 +14,12 @@ import { getPeriodicReport } from '../../db/queries/reports'
 import type { PeriodicReport } from '../../db/schema'
 import { EventNotAllowedError, WorkflowConflictError, loadInstance, type Actor } from '../../db/workflow-record'
 import { statePath } from '../../machines/primitives'
-import { REPORT_STATE_LABELS, describeReportState, reportLifecycleMachine, type ReportLifecycleContext } from '../../machines/report-lifecycle'
+import {
+  REPORT_STATE_LABELS,
+  describeReportState,
+  reportLifecycleMachine,
+  type ReportLifecycleContext,
+} from '../../machines/report-lifecycle'
 import { requireRole, type CurrentUser } from '../utils/auth.server'
 import { REPORT_ADMIN_ROLES } from '../utils/permissions.server'
 import { getDb } from '../utils/db.server'
@@ -26,7 +31,8 @@ const MAX_DRAFT_BYTES = 25 * 1024 * 1024
 
 async function loadReport(reportId: string | undefined) {
   const report = reportId ? await getPeriodicReport(await getDb(), reportId) : undefined
-  if (!report) throw new Response('There is no such periodic report.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+  if (!report)
+    throw new Response('There is no such periodic report.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
   return report
 }
 
@@ -183,11 +189,13 @@ async function storeDraftFile(sha256: string, bytes: Uint8Array) {
 
 /** The name as uploaded, minus control characters, at most 255 characters. */
 function cleanFileName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = name.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255)
+  const cleaned = name
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 255)
   return cleaned || 'draft'
 }
-
 
 export default function ReportDrafts() {
   const { report, drafts, lifecycle, maxMiB } = useLoaderData<typeof loader>()
@@ -198,8 +206,8 @@ export default function ReportDrafts() {
   return (
     <section className="admin-page" aria-labelledby="drafts-title">
       <p className="breadcrumbs">
-        <Link to="/">Periodic reports</Link> <span aria-hidden="true">›</span>{' '}
-        <Link to={`/reports/${report.id}`}>Form {report.form}</Link> <span aria-hidden="true">›</span> Drafts
+        <Link to="/">Periodic reports</Link> <span aria-hidden="true">›</span> <Link to={`/reports/${report.id}`}>Form {report.form}</Link>{' '}
+        <span aria-hidden="true">›</span> Drafts
       </p>
       <h1 id="drafts-title">Drafts of the Form {report.form}</h1>
       <p className="page-lede">{report.period}</p>
@@ -231,7 +239,9 @@ export default function ReportDrafts() {
               <button type="submit" className="primary-button" disabled={busy === 'beginCertification'}>
                 {busy === 'beginCertification' ? 'Beginning…' : 'Begin certification'}
               </button>
-              <span className="hint">The officers sign against draft {current?.version ?? '?'}; a later draft reopens duties 6, 10 and 12.</span>
+              <span className="hint">
+                The officers sign against draft {current?.version ?? '?'}; a later draft reopens duties 6, 10 and 12.
+              </span>
             </Form>
           ) : lifecycle.state === 'drafting' ? (
             <p className="hint">Certification can begin once a first draft is registered.</p>
@@ -257,7 +267,9 @@ export default function ReportDrafts() {
               </button>
             </Form>
           ) : (
-            <p className="hint">This report has been approved for filing: what was signed is what goes to the SEC, so it takes no new draft.</p>
+            <p className="hint">
+              This report has been approved for filing: what was signed is what goes to the SEC, so it takes no new draft.
+            </p>
           )}
         </section>
       </div>

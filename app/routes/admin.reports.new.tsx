@@ -27,22 +27,37 @@ const NewReportSchema = z
       .regex(/^\d{4}$/, { error: 'Enter the fiscal year as four digits, e.g. 2013.' })
       .transform(Number)
       .pipe(z.number().min(1900, { error: 'Enter a fiscal year from 1900 on.' })),
-    fiscalQuarter: z.preprocess(blankToUndefined, z.enum(['1', '2', '3'], { error: 'Choose quarter 1, 2 or 3.' }).transform(Number).optional()),
+    fiscalQuarter: z.preprocess(
+      blankToUndefined,
+      z.enum(['1', '2', '3'], { error: 'Choose quarter 1, 2 or 3.' }).transform(Number).optional(),
+    ),
     periodEnd: z.iso.date({ error: 'Enter the last day of the period as a date, e.g. 2013-03-31.' }),
   })
   .superRefine((value, ctx) => {
     // Form 10-Q covers each of the first three fiscal quarters (Exchange Act Rule
     // 13a-13); the fourth is reported in the Form 10-K, which covers the year.
     if (value.form === '10-Q' && value.fiscalQuarter === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['fiscalQuarter'], message: 'A Form 10-Q is for quarter 1, 2 or 3: choose one (the fourth quarter is in the Form 10-K).' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fiscalQuarter'],
+        message: 'A Form 10-Q is for quarter 1, 2 or 3: choose one (the fourth quarter is in the Form 10-K).',
+      })
     }
     if (value.form === '10-K' && value.fiscalQuarter !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['fiscalQuarter'], message: 'A Form 10-K covers the whole fiscal year: leave the quarter empty.' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fiscalQuarter'],
+        message: 'A Form 10-K covers the whole fiscal year: leave the quarter empty.',
+      })
     }
     // A fiscal year need not end in December, but its periods end within a year of it.
     const endYear = Number(value.periodEnd.slice(0, 4))
     if (Math.abs(endYear - value.fiscalYear) > 1) {
-      ctx.addIssue({ code: 'custom', path: ['periodEnd'], message: `The period end (${value.periodEnd}) is not within a year of fiscal ${value.fiscalYear}.` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['periodEnd'],
+        message: `The period end (${value.periodEnd}) is not within a year of fiscal ${value.fiscalYear}.`,
+      })
     }
   })
 
@@ -109,8 +124,8 @@ export default function NewPeriodicReport() {
       </p>
       <h1 id="new-report-title">New periodic report</h1>
       <p className="page-lede">
-        A periodic report is created empty: register its first draft next, then begin certification so that the CEO, CFO and
-        CAO/Controller can sign the twelve duties.
+        A periodic report is created empty: register its first draft next, then begin certification so that the CEO, CFO and CAO/Controller
+        can sign the twelve duties.
       </p>
       {actionData ? (
         <div role="alert" className="form-error">

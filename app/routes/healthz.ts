@@ -6,7 +6,10 @@ export async function loader() {
   try {
     const db = await getDb()
     const { rows } = await sql<{ ok: number }>`SELECT 1 AS ok`.execute(db)
-    const reports = await db.selectFrom('periodic_report').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const reports = await db
+      .selectFrom('periodic_report')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     if (rows[0]?.ok !== 1) throw new Error('unexpected answer')
     return Response.json({ status: 'ok', database: 'ok', periodicReports: Number(reports.n) }, { headers: { 'Cache-Control': 'no-store' } })
   } catch (error) {

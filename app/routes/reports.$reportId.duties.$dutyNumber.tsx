@@ -1,6 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useParams, useRouteError, useSearchParams } from '@remix-run/react'
+import {
+  Form,
+  Link,
+  isRouteErrorResponse,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useParams,
+  useRouteError,
+  useSearchParams,
+} from '@remix-run/react'
 import { ZodError } from 'zod'
 import { CommandRefusedError, sendDutyEvent, signDuty } from '../../db/attestation'
 import { listMaterialInformation } from '../../db/queries/reports'
@@ -78,7 +88,13 @@ function allowedActions(wf: OwnDutyWorkflow, draftSha256: string | null, now: Da
   }
 }
 
-async function parseContext(db: Awaited<ReturnType<typeof getDb>>, report: FoundReport, officer: Officer, n: DutyNumber, now: Date): Promise<ParseContext> {
+async function parseContext(
+  db: Awaited<ReturnType<typeof getDb>>,
+  report: FoundReport,
+  officer: Officer,
+  n: DutyNumber,
+  now: Date,
+): Promise<ParseContext> {
   return {
     dutyNumber: n,
     reportId: report.id,
@@ -126,11 +142,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     dutyNumber: n,
     draft: draft ? { version: draft.version, sha256: draft.sha256 } : null,
     timeZone: report.time_zone,
-    citeableCases: ctx.visibleCases.filter((k) => k.context.duty === n).map((k) => ({ caseId: k.context.caseId, summary: k.context.summary, state: stateWords(k.path) })),
-    visibleCases: ctx.visibleCases.map((k) => ({ caseId: k.context.caseId, duty: k.context.duty, summary: k.context.summary, state: stateWords(k.path) })),
-    items: n === 1
-      ? (await listMaterialInformation(db, report.id)).map((i) => ({ id: i.id, title: i.title, description: i.description, amounts: i.amounts.map((a) => `${a.label}: ${formatAmount(a.value, a.unit)}`) }))
-      : [],
+    citeableCases: ctx.visibleCases
+      .filter((k) => k.context.duty === n)
+      .map((k) => ({ caseId: k.context.caseId, summary: k.context.summary, state: stateWords(k.path) })),
+    visibleCases: ctx.visibleCases.map((k) => ({
+      caseId: k.context.caseId,
+      duty: k.context.duty,
+      summary: k.context.summary,
+      state: stateWords(k.path),
+    })),
+    items:
+      n === 1
+        ? (await listMaterialInformation(db, report.id)).map((i) => ({
+            id: i.id,
+            title: i.title,
+            description: i.description,
+            amounts: i.amounts.map((a) => `${a.label}: ${formatAmount(a.value, a.unit)}`),
+          }))
+        : [],
     people: ctx.people.filter((p) => !p.roles.includes('administrator')).map((p) => ({ id: p.id, label: `${p.name} — ${p.title}` })),
     auditorDefaults: { internal: auditor('internal_auditor'), independent: auditor('independent_auditor') },
   }
@@ -138,7 +167,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     report: {
       id: report.id,
-      heading: report.form === '10-K' ? `Form 10-K for fiscal year ${report.fiscal_year}` : `Form 10-Q for quarter ${report.fiscal_quarter} of fiscal ${report.fiscal_year}`,
+      heading:
+        report.form === '10-K'
+          ? `Form 10-K for fiscal year ${report.fiscal_year}`
+          : `Form 10-Q for quarter ${report.fiscal_quarter} of fiscal ${report.fiscal_year}`,
       period: describePeriod(report),
       inCommitteeReview: lifecycle.path.startsWith('committeeReview'),
     },
@@ -158,7 +190,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       answers: c.answers,
       adverse: c.answers ? adverseFinding(c.answers) : null,
       exception: c.exception
-        ? { ...c.exception, caseState: exceptionCase ? stateWords(exceptionCase.path) : null, caseDescription: exceptionCase ? describeCaseWords(exceptionCase) : null }
+        ? {
+            ...c.exception,
+            caseState: exceptionCase ? stateWords(exceptionCase.path) : null,
+            caseDescription: exceptionCase ? describeCaseWords(exceptionCase) : null,
+          }
         : null,
       reopenedBy: c.lastReopen ? { reason: c.lastReopen.reason, at: formatInstantUtc(c.lastReopen.at) } : null,
     },
@@ -186,13 +222,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 function stateWords(path: string) {
   return (
-    { reported: 'reported', routed: 'waiting for acknowledgement', underReview: 'acknowledged, under review', resolved: 'resolved', referredForDetermination: 'referred to the Board' } as Record<string, string>
-  )[path] ?? path
+    (
+      {
+        reported: 'reported',
+        routed: 'waiting for acknowledgement',
+        underReview: 'acknowledged, under review',
+        resolved: 'resolved',
+        referredForDetermination: 'referred to the Board',
+      } as Record<string, string>
+    )[path] ?? path
+  )
 }
 
 function describeCaseWords(k: Awaited<ReturnType<typeof listVisibleCases>>[number]) {
   const pending = (k.context.routing?.recipients ?? []).filter((b) => !k.context.acknowledgements.some((a) => a.body === b))
-  return pending.length ? `Waiting for ${pending.map((b) => BODY_NAMES[b]).join(' and ')} to acknowledge it.` : 'Every recipient has acknowledged it.'
+  return pending.length
+    ? `Waiting for ${pending.map((b) => BODY_NAMES[b]).join(' and ')} to acknowledge it.`
+    : 'Every recipient has acknowledged it.'
 }
 
 type ActionResult = { intent: Intent | null; message: string; fieldErrors: FieldErrors; values: FieldValues }
@@ -208,9 +254,13 @@ const CONFLICT =
 function refusalOf(error: unknown): { status: number; message: string } | null {
   if (error instanceof WorkflowConflictError) return { status: 409, message: CONFLICT }
   if (error instanceof EventNotAllowedError) {
-    return { status: 422, message: 'That step is not open in the state this duty is in now: nothing was saved. Reload the page to see what it waits for.' }
+    return {
+      status: 422,
+      message: 'That step is not open in the state this duty is in now: nothing was saved. Reload the page to see what it waits for.',
+    }
   }
-  if (error instanceof ZodError) return { status: 400, message: `The request is not valid: ${error.issues.map((i) => i.message).join('; ')}.` }
+  if (error instanceof ZodError)
+    return { status: 400, message: `The request is not valid: ${error.issues.map((i) => i.message).join('; ')}.` }
   if (error instanceof CommandRefusedError || error instanceof InvalidWorkflowInputError || error instanceof WorkflowNotFoundError) {
     return { status: error.status, message: error.message }
   }
@@ -240,7 +290,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   const now = new Date()
   const record = await getRecord()
-  const base = { reportId: report.id, officer: { userId: officer.user.id, role: officer.role }, dutyNumber: n, expectedVersion, actor: { userId: officer.user.id, role: officer.role } }
+  const base = {
+    reportId: report.id,
+    officer: { userId: officer.user.id, role: officer.role },
+    dutyNumber: n,
+    expectedVersion,
+    actor: { userId: officer.user.id, role: officer.role },
+  }
   const self = `/reports/${report.id}/duties/${n}`
   const notNow = () =>
     refused(422, {
@@ -261,7 +317,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case 'answer': {
         const ctx = await parseContext(db, report, officer, n, now)
         const parsed = parseAnswerForm(form, ctx)
-        if (!parsed.ok) return refused(400, { intent, message: 'Your answers were not saved: some need your attention.', fieldErrors: parsed.fieldErrors, values })
+        if (!parsed.ok)
+          return refused(400, {
+            intent,
+            message: 'Your answers were not saved: some need your attention.',
+            fieldErrors: parsed.fieldErrors,
+            values,
+          })
         const event: DutyReviewEvent = { type: 'duty.answer', answers: parsed.value.answers }
         // Asked before any case is raised, so a refused answer leaves no case behind.
         if (!wf.snapshot.can(event)) return notNow()
@@ -271,7 +333,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case 'raiseException': {
         const ctx = await parseContext(db, report, officer, n, now)
         const parsed = parseExceptionForm(form, ctx)
-        if (!parsed.ok) return refused(400, { intent, message: 'The exception was not raised: some fields need your attention.', fieldErrors: parsed.fieldErrors, values })
+        if (!parsed.ok)
+          return refused(400, {
+            intent,
+            message: 'The exception was not raised: some fields need your attention.',
+            fieldErrors: parsed.fieldErrors,
+            values,
+          })
         const { explanation, link } = parsed.value
         const caseId = 'existingCaseId' in link ? link.existingCaseId : link.newCase.caseId
         const event: DutyReviewEvent = { type: 'duty.raiseException', explanation, caseId }
@@ -283,20 +351,44 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case 'sign': {
         const parsed = SignSchema.safeParse({ password: form.get('password') ?? undefined })
         if (!parsed.success) {
-          return refused(400, { intent, message: 'Nothing was signed.', fieldErrors: { password: parsed.error.issues[0]!.message }, values })
+          return refused(400, {
+            intent,
+            message: 'Nothing was signed.',
+            fieldErrors: { password: parsed.error.issues[0]!.message },
+            values,
+          })
         }
         // Every signature is the officer's own act: the password again, each time (reauthenticate logs a failure).
         if (!(await reauthenticate(db, officer.user, parsed.data.password, request))) {
-          return refused(401, { intent, message: 'Nothing was signed: that password is not right.', fieldErrors: { password: 'The password is not right. Enter the password you sign in with.' }, values })
+          return refused(401, {
+            intent,
+            message: 'Nothing was signed: that password is not right.',
+            fieldErrors: { password: 'The password is not right. Enter the password you sign in with.' },
+            values,
+          })
         }
         const draftSha = report.draft?.sha256 ?? null
-        if (!wf.snapshot.can({ type: 'duty.sign', at: now.toISOString(), signatureId: 'preview', draftSha256: wf.context.boundToDraft ? draftSha : null })) return notNow()
+        if (
+          !wf.snapshot.can({
+            type: 'duty.sign',
+            at: now.toISOString(),
+            signatureId: 'preview',
+            draftSha256: wf.context.boundToDraft ? draftSha : null,
+          })
+        )
+          return notNow()
         const result = await signDuty(record, { ...base })
         throw redirect(`${self}?done=${result.submittedForReview ? 'signed-last' : 'signed'}`)
       }
       case 'withdraw': {
         const parsed = WithdrawSchema.safeParse({ confirmWithdraw: form.get('confirmWithdraw') ?? undefined })
-        if (!parsed.success) return refused(400, { intent, message: 'Your signature was not withdrawn.', fieldErrors: { confirmWithdraw: parsed.error.issues[0]!.message }, values })
+        if (!parsed.success)
+          return refused(400, {
+            intent,
+            message: 'Your signature was not withdrawn.',
+            fieldErrors: { confirmWithdraw: parsed.error.issues[0]!.message },
+            values,
+          })
         const event: DutyReviewEvent = { type: 'duty.reopen', reason: 'withdrawn', at: now.toISOString() }
         if (!wf.snapshot.can(event)) return notNow()
         await sendDutyEvent(record, { ...base, event, at: now })
@@ -317,7 +409,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 function newCaseRequests(reportId: string, officer: Officer, cases: NewCase[], at: Date) {
   return cases.map((c) => ({
     reportId,
-    input: { caseId: c.caseId, duty: c.duty, subject: c.subject, reporter: { role: officer.role, userId: officer.user.id }, summary: c.summary },
+    input: {
+      caseId: c.caseId,
+      duty: c.duty,
+      subject: c.subject,
+      reporter: { role: officer.role, userId: officer.user.id },
+      summary: c.summary,
+    },
     actor: { userId: officer.user.id, role: officer.role },
     at,
   }))
@@ -326,7 +424,8 @@ function newCaseRequests(reportId: string, officer: Officer, cases: NewCase[], a
 const DONE: Record<string, string> = {
   start: 'The review is started. Record your answers below.',
   answer: 'Your answers are recorded. Check them below, then confirm them — or raise an exception.',
-  raiseException: 'The exception is recorded and its case has gone to its recipients. You can confirm once every recipient has acknowledged it.',
+  raiseException:
+    'The exception is recorded and its case has gone to its recipients. You can confirm once every recipient has acknowledged it.',
   confirm: 'Your answers are confirmed. Check the signature below, then sign with your password.',
   signed: 'Signed. Your sign-off is kept below.',
   'signed-last': 'Signed. That was the last signature the report needed: it has gone to committee review.',
@@ -334,7 +433,8 @@ const DONE: Record<string, string> = {
 }
 
 export default function DutyPage() {
-  const { report, duty, officer, workflow, allowed, preview, signOff, earlierSignOffs, diagram, formContext, answerValues } = useLoaderData<typeof loader>()
+  const { report, duty, officer, workflow, allowed, preview, signOff, earlierSignOffs, diagram, formContext, answerValues } =
+    useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const done = searchParams.get('done')
@@ -487,8 +587,8 @@ export default function DutyPage() {
             <section aria-labelledby="exception-form-title" className="ow-panel ow-action-panel">
               <h2 id="exception-form-title">Raise an exception</h2>
               <p>
-                An exception is signed as part of your attestation. It needs a written explanation and a case, and every recipient of the case must
-                acknowledge it before you can sign.
+                An exception is signed as part of your attestation. It needs a written explanation and a case, and every recipient of the
+                case must acknowledge it before you can sign.
               </p>
               <Form method="post" className="ow-duty-form">
                 {hidden('raiseException')}
@@ -589,7 +689,12 @@ function SubmitButton({ intent, label, pending, secondary }: { intent: Intent; l
   const navigation = useNavigation()
   const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === intent
   return (
-    <button type="submit" className={secondary ? 'ow-secondary-button' : 'primary-button'} disabled={busy} aria-disabled={busy || undefined}>
+    <button
+      type="submit"
+      className={secondary ? 'ow-secondary-button' : 'primary-button'}
+      disabled={busy}
+      aria-disabled={busy || undefined}
+    >
       {busy ? pending : label}
     </button>
   )
@@ -608,7 +713,13 @@ export function ErrorBoundary() {
     <section aria-labelledby="error-title" className="ow-panel">
       <h1 id="error-title">{status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : 'Something went wrong'}</h1>
       <p>{detail}</p>
-      <p>{params.reportId ? <Link to={`/reports/${params.reportId}`}>Back to the report</Link> : <Link to="/">Back to the periodic reports</Link>}</p>
+      <p>
+        {params.reportId ? (
+          <Link to={`/reports/${params.reportId}`}>Back to the report</Link>
+        ) : (
+          <Link to="/">Back to the periodic reports</Link>
+        )}
+      </p>
     </section>
   )
 }

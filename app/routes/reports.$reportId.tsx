@@ -21,7 +21,6 @@ import {
 } from '../utils/officer-walk.server'
 import { requireReportReader } from '../utils/permissions.server'
 
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const reader = await requireReportReader(request)
   const db = await getDb()
@@ -89,10 +88,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id: report.id,
       form: report.form,
       companyName: report.company_name,
-      heading: report.form === '10-K' ? `Form 10-K for fiscal year ${report.fiscal_year}` : `Form 10-Q for quarter ${report.fiscal_quarter} of fiscal ${report.fiscal_year}`,
+      heading:
+        report.form === '10-K'
+          ? `Form 10-K for fiscal year ${report.fiscal_year}`
+          : `Form 10-Q for quarter ${report.fiscal_quarter} of fiscal ${report.fiscal_year}`,
       period: describePeriod(report),
     },
-    draft: report.draft ? { version: report.draft.version, sha256: report.draft.sha256, fileName: report.draft.fileName, uploadedAt: formatInstantUtc(report.draft.uploadedAt) } : null,
+    draft: report.draft
+      ? {
+          version: report.draft.version,
+          sha256: report.draft.sha256,
+          fileName: report.draft.fileName,
+          uploadedAt: formatInstantUtc(report.draft.uploadedAt),
+        }
+      : null,
     lifecycle: { state: top, stateLabel: REPORT_STATE_LABELS[top] ?? top, description: describeReportState(lifecycle) },
     officerTitle: reader.officerRole ? OFFICER_TITLES[reader.officerRole] : null,
     mine,
@@ -137,7 +146,10 @@ function Report() {
           <dd>
             {draft ? (
               <>
-                Draft {draft.version} <span className="ow-muted">({draft.fileName}, registered {draft.uploadedAt})</span>
+                Draft {draft.version}{' '}
+                <span className="ow-muted">
+                  ({draft.fileName}, registered {draft.uploadedAt})
+                </span>
                 <br />
                 SHA-256 <code className="ow-hash">{draft.sha256}</code>
               </>
@@ -149,7 +161,8 @@ function Report() {
         <div>
           <dt>Where it stands</dt>
           <dd>
-            <span className={`ow-state-badge ow-report-${lifecycle.state}`}>{lifecycle.stateLabel}</span> <span id="report-state">{lifecycle.description}</span>
+            <span className={`ow-state-badge ow-report-${lifecycle.state}`}>{lifecycle.stateLabel}</span>{' '}
+            <span id="report-state">{lifecycle.description}</span>
           </dd>
         </div>
       </dl>

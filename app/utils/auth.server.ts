@@ -105,7 +105,11 @@ function dummyPasswordHash(): Promise<string> {
   return dummyHash
 }
 
-async function loadCurrentUser(db: Executor, user: { id: string; email: string; full_name: string; title: string }, now: Date): Promise<CurrentUser> {
+async function loadCurrentUser(
+  db: Executor,
+  user: { id: string; email: string; full_name: string; title: string },
+  now: Date,
+): Promise<CurrentUser> {
   // Memberships are calendar dates; UTC's calendar day decides which are in force.
   const roles = await rolesOn(db, user.id, now.toISOString().slice(0, 10))
   return { id: user.id, email: user.email, fullName: user.full_name, title: user.title, roles }

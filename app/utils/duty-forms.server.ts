@@ -78,8 +78,7 @@ const written = (what: string) =>
     .regex(/\S/, { error: `Enter ${what}.` })
     .max(TEXT_MAX, { error: `Shorten ${what}: at most 20,000 characters.` })
 
-const optionalText = (what: string) =>
-  z.string().max(TEXT_MAX, { error: `Shorten ${what}: at most 20,000 characters.` })
+const optionalText = (what: string) => z.string().max(TEXT_MAX, { error: `Shorten ${what}: at most 20,000 characters.` })
 
 const identifier = (what: string) =>
   z
@@ -87,13 +86,14 @@ const identifier = (what: string) =>
     .regex(/\S/, { error: `Enter ${what}.` })
     .max(ID_MAX, { error: `Shorten ${what}: at most 200 characters.` })
 
-const yesNo = (error: string) =>
-  z.enum(['yes', 'no'], { error }).transform((v) => v === 'yes')
+const yesNo = (error: string) => z.enum(['yes', 'no'], { error }).transform((v) => v === 'yes')
 
 const ticked = (error: string) => z.literal('on', { error })
 
 const sha256 = (what: string) =>
-  z.string({ error: `${upperFirst(what)} is missing.` }).regex(/^[0-9a-f]{64}$/, { error: `${upperFirst(what)} must be a SHA-256 digest: 64 lower-case hexadecimal characters.` })
+  z
+    .string({ error: `${upperFirst(what)} is missing.` })
+    .regex(/^[0-9a-f]{64}$/, { error: `${upperFirst(what)} must be a SHA-256 digest: 64 lower-case hexadecimal characters.` })
 
 function localDate(instant: Date, timeZone: string): string {
   // en-CA writes dates as YYYY-MM-DD.
@@ -166,7 +166,9 @@ function parseReportedMatters(f: Fields, ctx: ParseContext, duty: 1 | 2 | 3 | 4)
   const newCases: NewCase[] = []
   const categories = duty === 1 ? null : MATTER_CATEGORIES[duty]
   const category = (name: string) =>
-    categories ? f.take(name, z.enum(Object.keys(categories) as [string, ...string[]], { error: 'Choose what kind of matter it is.' })) : undefined
+    categories
+      ? f.take(name, z.enum(Object.keys(categories) as [string, ...string[]], { error: 'Choose what kind of matter it is.' }))
+      : undefined
 
   const citeable = ctx.visibleCases.filter((c) => c.context.duty === duty)
   for (const caseId of new Set(f.all('cite'))) {
@@ -209,7 +211,12 @@ function parseReportedMatters(f: Fields, ctx: ParseContext, duty: 1 | 2 | 3 | 4)
   }
   if (!f.ok) return { ok: false, fieldErrors: f.errors }
   const answers = {
-    items: items.map(({ itemId, summary, caseId, category: c }) => ({ ...(itemId ? { itemId } : {}), summary, caseId, ...(c ? { category: c } : {}) })),
+    items: items.map(({ itemId, summary, caseId, category: c }) => ({
+      ...(itemId ? { itemId } : {}),
+      summary,
+      caseId,
+      ...(c ? { category: c } : {}),
+    })),
     ...(none ? { noneBeyondReported: true as const } : {}),
   }
   return { ok: true, value: { answers: answers as DutyAnswers, newCases } }
@@ -220,19 +227,32 @@ function draftField(f: Fields, ctx: ParseContext): string | undefined {
   if (sha === undefined) return undefined
   if (ctx.draftSha256 === null) f.add('draftSha256', 'There is no draft of this report yet: this duty is about a specific draft.')
   else if (sha !== ctx.draftSha256) {
-    f.add('draftSha256', `This form was for another draft; the current draft is ${ctx.draftSha256.slice(0, 12)}…. Reload the page and answer about the current draft.`)
+    f.add(
+      'draftSha256',
+      `This form was for another draft; the current draft is ${ctx.draftSha256.slice(0, 12)}…. Reload the page and answer about the current draft.`,
+    )
   }
   return sha
 }
 
 function parseControls(f: Fields): DutyAnswersFor<7> | undefined {
-  const established = f.take('established', ticked('Tick to state that they are established for the period (if they are not, answer that they are not operating effectively and explain).'))
+  const established = f.take(
+    'established',
+    ticked(
+      'Tick to state that they are established for the period (if they are not, answer that they are not operating effectively and explain).',
+    ),
+  )
   const operatingEffectively = f.take('operatingEffectively', yesNo('Say whether they are operating effectively.'))
   const changesInPeriod = f.take('changesInPeriod', written('the changes in the period (write “None” if there were none)'))
   const title = f.take('referenceTitle', written('the title of the document that sets them out'))
   const id = f.take('referenceIdentifier', identifier('the document’s identifier'))
   if (!f.ok) return undefined
-  return { established: established === 'on', operatingEffectively: operatingEffectively!, changesInPeriod: changesInPeriod!, referenceDocument: { title: title!, identifier: id! } } as DutyAnswersFor<7>
+  return {
+    established: established === 'on',
+    operatingEffectively: operatingEffectively!,
+    changesInPeriod: changesInPeriod!,
+    referenceDocument: { title: title!, identifier: id! },
+  } as DutyAnswersFor<7>
 }
 
 function parseDuty10(f: Fields, ctx: ParseContext, draftSha256: string | undefined): DutyAnswersFor<10> | undefined {
@@ -276,7 +296,10 @@ function parseDuty11(f: Fields, ctx: ParseContext): DutyAnswersFor<11> | undefin
     else f.add('caseId', 'Choose one of the duty 2 cases listed.')
   } else if (weaknessesIdentified === true) {
     // A weakness is a duty 2 matter (machines/duty-answers.ts): it must already be a case.
-    f.add('caseId', 'Choose the control-deficiency case (duty 2) that records the weakness; if there is none yet, raise it under duty 2 first.')
+    f.add(
+      'caseId',
+      'Choose the control-deficiency case (duty 2) that records the weakness; if there is none yet, raise it under duty 2 first.',
+    )
   }
   if (!f.ok) return undefined
   return { consultedOn: consultedOn!, weaknessesIdentified: weaknessesIdentified!, summary: summary!, ...(caseId ? { caseId } : {}) }
@@ -300,11 +323,19 @@ function parseDuty12(f: Fields, ctx: ParseContext, draftSha256: string | undefin
     }
     f.take(
       `${p}-noMaterialMisstatements`,
-      ticked(`Tick to confirm that ${who} know of no material misstatements or omissions. A known misstatement cannot be confirmed away: it needs a new draft, and a duty 1 matter.`),
+      ticked(
+        `Tick to confirm that ${who} know of no material misstatements or omissions. A known misstatement cannot be confirmed away: it needs a new draft, and a duty 1 matter.`,
+      ),
     )
     const noMdaConcerns = f.take(`${p}-noMdaConcerns`, yesNo(`Say whether ${who} have concerns about the MD&A.`))
     if (confirmedBy !== undefined && at && documentSha256 !== undefined && noMdaConcerns !== undefined) {
-      confirmations[party.key] = { confirmedBy, confirmedAt: at.toISOString(), documentSha256, noMaterialMisstatements: true, noMdaConcerns }
+      confirmations[party.key] = {
+        confirmedBy,
+        confirmedAt: at.toISOString(),
+        documentSha256,
+        noMaterialMisstatements: true,
+        noMdaConcerns,
+      }
     }
   }
   if (!f.ok || !draftSha256) return undefined
@@ -327,7 +358,10 @@ export function parseAnswerForm(form: FormData, ctx: ParseContext): Parsed<{ ans
     }
     case 5: {
       // Duty 5 is the Board's: the officer acknowledges that violations go to it.
-      const ack = f.take('acknowledgesBoardDetermination', ticked('Tick to acknowledge that the Board determines the actions taken for violations.'))
+      const ack = f.take(
+        'acknowledgesBoardDetermination',
+        ticked('Tick to acknowledge that the Board determines the actions taken for violations.'),
+      )
       if (ack) answers = { acknowledgesBoardDetermination: true }
       break
     }
@@ -354,14 +388,20 @@ export function parseAnswerForm(form: FormData, ctx: ParseContext): Parsed<{ ans
       answers = parseDuty12(f, ctx, draftField(f, ctx))
       break
   }
-  if (!f.ok || !answers) return { ok: false, fieldErrors: Object.keys(f.errors).length ? f.errors : { form: 'The answers are not complete.' } }
+  if (!f.ok || !answers)
+    return { ok: false, fieldErrors: Object.keys(f.errors).length ? f.errors : { form: 'The answers are not complete.' } }
   return checkedAgainstMachine(n, answers, [])
 }
 
-function checkedAgainstMachine(n: DutyNumber, answers: DutyAnswers, newCases: NewCase[]): Parsed<{ answers: DutyAnswers; newCases: NewCase[] }> {
+function checkedAgainstMachine(
+  n: DutyNumber,
+  answers: DutyAnswers,
+  newCases: NewCase[],
+): Parsed<{ answers: DutyAnswers; newCases: NewCase[] }> {
   // The duty machine accepts only what its schema parses: refuse here, with words, rather than there.
   const check = parseDutyAnswers(n, answers)
-  if (!check.success) return { ok: false, fieldErrors: { form: `The answers do not fit duty ${n}: ${check.error.issues.map((i) => i.message).join('; ')}.` } }
+  if (!check.success)
+    return { ok: false, fieldErrors: { form: `The answers do not fit duty ${n}: ${check.error.issues.map((i) => i.message).join('; ')}.` } }
   return { ok: true, value: { answers: check.data, newCases } }
 }
 
@@ -374,7 +414,10 @@ export interface ExceptionInput {
 export function parseExceptionForm(form: FormData, ctx: ParseContext): Parsed<ExceptionInput> {
   const f = new Fields(form)
   const explanation = f.take('explanation', written('a written explanation of the exception'))
-  const link = f.take('link', z.enum(['existing', 'new'], { error: 'Choose whether the exception links to a case already reported or raises a new one.' }))
+  const link = f.take(
+    'link',
+    z.enum(['existing', 'new'], { error: 'Choose whether the exception links to a case already reported or raises a new one.' }),
+  )
   let result: ExceptionInput['link'] | undefined
   if (link === 'existing') {
     const caseId = f.raw('existingCaseId')

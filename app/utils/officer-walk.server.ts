@@ -58,7 +58,11 @@ export type FoundReport = NonNullable<Awaited<ReturnType<typeof findReport>>>
 /** The report or a 404 the reader understands. */
 export async function requireReport(db: DB, reportId: string | undefined): Promise<FoundReport> {
   const report = reportId ? await findReport(db, reportId) : null
-  if (!report) throw new Response(`There is no periodic report “${reportId ?? ''}”.`, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+  if (!report)
+    throw new Response(`There is no periodic report “${reportId ?? ''}”.`, {
+      status: 404,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    })
   return report
 }
 
@@ -93,7 +97,11 @@ export function dutyStateLabel(path: string): string {
 }
 
 /** A duty workflow not yet started exists only as its machine's initial state. */
-export function initialDutySnapshot(dutyNumber: DutyNumber, officerRole: Officer['role'], currentDraftSha256: string | null): DutyReviewSnapshot {
+export function initialDutySnapshot(
+  dutyNumber: DutyNumber,
+  officerRole: Officer['role'],
+  currentDraftSha256: string | null,
+): DutyReviewSnapshot {
   return createActor(dutyReviewMachine, { input: { dutyNumber, officerRole, currentDraftSha256 } }).getSnapshot()
 }
 
@@ -110,7 +118,13 @@ export interface OwnDutyWorkflow {
  * The signed-in officer's own workflow of one duty. The id is built from the
  * session's user, never from the request; the stored row is checked as well.
  */
-export async function loadOwnDutyWorkflow(db: DB, request: Request, officer: Officer, report: FoundReport, dutyNumber: DutyNumber): Promise<OwnDutyWorkflow> {
+export async function loadOwnDutyWorkflow(
+  db: DB,
+  request: Request,
+  officer: Officer,
+  report: FoundReport,
+  dutyNumber: DutyNumber,
+): Promise<OwnDutyWorkflow> {
   const id = instanceId.duty(report.id, officer.user.id, dutyNumber)
   const instance = await loadInstance(db, machineLookup, id)
   if (!instance) {
@@ -123,9 +137,13 @@ export async function loadOwnDutyWorkflow(db: DB, request: Request, officer: Off
 }
 
 /** The report's lifecycle as its cached snapshot has it, or its initial state before its first event. */
-export async function loadReportLifecycle(db: DB, report: Pick<FoundReport, 'id' | 'form'>): Promise<{ value: unknown; context: ReportLifecycleContext; path: string }> {
+export async function loadReportLifecycle(
+  db: DB,
+  report: Pick<FoundReport, 'id' | 'form'>,
+): Promise<{ value: unknown; context: ReportLifecycleContext; path: string }> {
   const instance = await loadInstance(db, machineLookup, instanceId.report(report.id))
-  const snapshot = (instance?.snapshot ?? createActor(reportLifecycleMachine, { input: { form: report.form } }).getSnapshot()) as ReportLifecycleSnapshot
+  const snapshot = (instance?.snapshot ??
+    createActor(reportLifecycleMachine, { input: { form: report.form } }).getSnapshot()) as ReportLifecycleSnapshot
   return { value: snapshot.value, context: snapshot.context, path: statePath(snapshot.value) }
 }
 

@@ -42,7 +42,12 @@ type Node = {
 const guardName = (guard: unknown): string | null => (typeof guard === 'string' ? guard : null)
 
 /** `hideGuards`: branches that cannot happen for this workflow (e.g. a new draft reopening a duty not about a draft). */
-export function workflowDiagram(machine: AnyStateMachine, currentPath: string, words: WorkflowWords, hideGuards: readonly string[] = []): DiagramState[] {
+export function workflowDiagram(
+  machine: AnyStateMachine,
+  currentPath: string,
+  words: WorkflowWords,
+  hideGuards: readonly string[] = [],
+): DiagramState[] {
   const rootId = machine.root.id
   const pathOf = (node: Node) => node.id.slice(rootId.length + 1)
   const labelOf = (node: Node) => words.states[pathOf(node)]?.label ?? words.states[node.key]?.label ?? node.key
@@ -89,7 +94,10 @@ export const DUTY_WORKFLOW_WORDS: WorkflowWords = {
     inProgress: { label: 'In progress', about: 'Started: the answers are being prepared.' },
     answered: { label: 'Answered', about: 'The answers and evidence are recorded.' },
     'answered.noException': { label: 'No exception', about: 'The answers need no exception.' },
-    'answered.exceptionRaised': { label: 'Exception raised', about: 'An exception is raised, with its case, and waits for the case’s recipients.' },
+    'answered.exceptionRaised': {
+      label: 'Exception raised',
+      about: 'An exception is raised, with its case, and waits for the case’s recipients.',
+    },
     readyToSign: { label: 'Ready to sign', about: 'The answers are confirmed.' },
     signed: { label: 'Signed', about: 'The officer has signed; the sign-off is kept.' },
     locked: { label: 'Locked', about: 'Reached from any step when the report is filed: nothing can change.' },

@@ -39,7 +39,15 @@ export async function listDashboardReports(
   const reports = await db
     .selectFrom('periodic_report as r')
     .leftJoin('report_draft as d', 'd.id', 'r.current_draft_id')
-    .select(['r.id', 'r.form', 'r.fiscal_year', 'r.fiscal_quarter', 'r.period_end', 'd.version as draft_version', 'd.sha256 as draft_sha256'])
+    .select([
+      'r.id',
+      'r.form',
+      'r.fiscal_year',
+      'r.fiscal_quarter',
+      'r.period_end',
+      'd.version as draft_version',
+      'd.sha256 as draft_sha256',
+    ])
     .where('r.company_id', '=', companyId)
     .orderBy('r.period_end', 'desc')
     .orderBy('r.form')

@@ -127,7 +127,10 @@ test('a wrong password is refused and logged, and so is an unknown e-mail, with 
 
 test('five failures in 15 minutes lock the e-mail for 15 minutes, even against the right password', async () => {
   for (let i = 0; i < 4; i++) {
-    expect(await signIn(db, 'cfo@hecla.example', `guess-${i}`, request(), { now: at(i * MINUTE) })).toEqual({ ok: false, reason: 'invalid' })
+    expect(await signIn(db, 'cfo@hecla.example', `guess-${i}`, request(), { now: at(i * MINUTE) })).toEqual({
+      ok: false,
+      reason: 'invalid',
+    })
   }
   const fifth = await signIn(db, 'CFO@hecla.example', 'guess-4', request(), { now: at(4 * MINUTE) })
   const lockedUntil = at(4 * MINUTE + LOCKOUT_DURATION_MS).toISOString()
@@ -157,9 +160,15 @@ test('an e-mail no account has is locked the same way, so the lock reveals nothi
 test('failures spread over more than 15 minutes, or broken by a success, do not lock', async () => {
   for (let i = 0; i < 4; i++) await signIn(db, 'controller@hecla.example', 'wrong', request(), { now: at(i * MINUTE) })
   // The first failure has left the window 15 minutes on.
-  expect(await signIn(db, 'controller@hecla.example', 'wrong', request(), { now: at(16 * MINUTE) })).toEqual({ ok: false, reason: 'invalid' })
+  expect(await signIn(db, 'controller@hecla.example', 'wrong', request(), { now: at(16 * MINUTE) })).toEqual({
+    ok: false,
+    reason: 'invalid',
+  })
   expect((await signIn(db, 'controller@hecla.example', DEMO_PASSWORD, request(), { now: at(17 * MINUTE) })).ok).toBe(true)
-  expect(await signIn(db, 'controller@hecla.example', 'wrong', request(), { now: at(18 * MINUTE) })).toEqual({ ok: false, reason: 'invalid' })
+  expect(await signIn(db, 'controller@hecla.example', 'wrong', request(), { now: at(18 * MINUTE) })).toEqual({
+    ok: false,
+    reason: 'invalid',
+  })
   expect(await events('sign_in_locked')).toEqual([])
 })
 
@@ -227,7 +236,13 @@ test('roles come from the memberships in force today', async () => {
 
   await db
     .insertInto('membership')
-    .values({ id: 'membership-ceo-director', user_id: 'user-ceo', company_id: 'company-hecla', role: 'director', effective_from: '2026-04-01' })
+    .values({
+      id: 'membership-ceo-director',
+      user_id: 'user-ceo',
+      company_id: 'company-hecla',
+      role: 'director',
+      effective_from: '2026-04-01',
+    })
     .execute()
   expect(await roles()).toEqual(['disclosure_committee'])
 })
@@ -267,7 +282,12 @@ test('after sign-in only a path on this site is a place to go', () => {
 test('the security log and ended sessions cannot be rewritten', async () => {
   await signIn(db, 'ceo@hecla.example', 'wrong', request(), { now: T0 })
   await expect(db.deleteFrom('security_event').execute()).rejects.toThrow(/append-only/)
-  await expect(db.updateTable('security_event').set({ ip: null } as never).execute()).rejects.toThrow(/append-only/)
+  await expect(
+    db
+      .updateTable('security_event')
+      .set({ ip: null } as never)
+      .execute(),
+  ).rejects.toThrow(/append-only/)
   const { cookie } = await signedIn()
   await signOut(db, request({ cookie }), { now: at(MINUTE) })
   await expect(db.updateTable('session').set({ ended_at: null, ended_reason: null }).execute()).rejects.toThrow(/cannot change/)

@@ -1,13 +1,24 @@
 import { expect, test } from 'vitest'
 import { parseDutyAnswers } from '../../machines/duty-answers'
 import type { DutyNumber } from '../../machines/duties'
-import { type ParseContext, parseAnswerForm, parseExceptionForm, utcToZonedWallTime, zonedWallTimeToUtc } from '../../app/utils/duty-forms.server'
+import {
+  type ParseContext,
+  parseAnswerForm,
+  parseExceptionForm,
+  utcToZonedWallTime,
+  zonedWallTimeToUtc,
+} from '../../app/utils/duty-forms.server'
 import type { Person, VisibleCase } from '../../app/utils/officer-walk.server'
 
 // The duty forms read into exactly the shapes machines/duty-answers.ts accepts.
 const DRAFT = 'a'.repeat(64)
 const people: Person[] = [
-  { id: 'user-ceo', name: 'Phillips S. Baker, Jr.', title: 'President and Chief Executive Officer', roles: ['ceo', 'disclosure_committee'] },
+  {
+    id: 'user-ceo',
+    name: 'Phillips S. Baker, Jr.',
+    title: 'President and Chief Executive Officer',
+    roles: ['ceo', 'disclosure_committee'],
+  },
   { id: 'user-chairman', name: 'Robin Gavel', title: 'Chairman of the Board', roles: ['chairman', 'director'] },
 ]
 const canamexCase = {
@@ -15,7 +26,12 @@ const canamexCase = {
   version: 2,
   state: 'underReview',
   path: 'underReview',
-  context: { caseId: 'case-2012-canamex', duty: 1, summary: 'Investment in Canamex Resources Corp.', reporter: { role: 'cfo', userId: 'user-cfo' } },
+  context: {
+    caseId: 'case-2012-canamex',
+    duty: 1,
+    summary: 'Investment in Canamex Resources Corp.',
+    reporter: { role: 'cfo', userId: 'user-cfo' },
+  },
 } as unknown as VisibleCase
 
 function ctx(n: DutyNumber, extra: Partial<ParseContext> = {}): ParseContext {
@@ -70,23 +86,45 @@ test('duties 1–4: "none beyond those already reported", or a refusal on that f
 })
 
 test('duty 3: a matter about the CEO is raised with the CEO as its subject, so it never routes to them', () => {
-  const { answers, newCases } = answersOf(3, { 'matter-0-category': 'conflict_of_interest', 'matter-0-subject': 'user-ceo', 'matter-0-summary': 'A supplier owned by a relative.' })
+  const { answers, newCases } = answersOf(3, {
+    'matter-0-category': 'conflict_of_interest',
+    'matter-0-subject': 'user-ceo',
+    'matter-0-summary': 'A supplier owned by a relative.',
+  })
   expect(newCases[0]!.subject).toEqual({ kind: 'officer', role: 'ceo', userId: 'user-ceo' })
-  expect(answers).toEqual({ items: [{ summary: 'A supplier owned by a relative.', caseId: newCases[0]!.caseId, category: 'conflict_of_interest' }] })
+  expect(answers).toEqual({
+    items: [{ summary: 'A supplier owned by a relative.', caseId: newCases[0]!.caseId, category: 'conflict_of_interest' }],
+  })
 })
 
 test('duties 5 to 9 and 11', () => {
   expect(answersOf(5, { acknowledgesBoardDetermination: 'on' }).answers).toEqual({ acknowledgesBoardDetermination: true })
-  expect(answersOf(6, { draftSha256: DRAFT, accurateAndComplete: 'yes', comments: '' }).answers).toEqual({ draftSha256: DRAFT, accurateAndComplete: true, comments: '' })
-  expect(
-    answersOf(8, { established: 'on', operatingEffectively: 'yes', changesInPeriod: 'None', referenceTitle: 'Records Retention Policy', referenceIdentifier: 'LEG-POL-014' })
-      .answers,
-  ).toEqual({ established: true, operatingEffectively: true, changesInPeriod: 'None', referenceDocument: { title: 'Records Retention Policy', identifier: 'LEG-POL-014' } })
-  expect(answersOf(11, { consultedOn: '2013-02-19', weaknessesIdentified: 'no', summary: 'None identified.', caseId: '' }).answers).toEqual({
-    consultedOn: '2013-02-19',
-    weaknessesIdentified: false,
-    summary: 'None identified.',
+  expect(answersOf(6, { draftSha256: DRAFT, accurateAndComplete: 'yes', comments: '' }).answers).toEqual({
+    draftSha256: DRAFT,
+    accurateAndComplete: true,
+    comments: '',
   })
+  expect(
+    answersOf(8, {
+      established: 'on',
+      operatingEffectively: 'yes',
+      changesInPeriod: 'None',
+      referenceTitle: 'Records Retention Policy',
+      referenceIdentifier: 'LEG-POL-014',
+    }).answers,
+  ).toEqual({
+    established: true,
+    operatingEffectively: true,
+    changesInPeriod: 'None',
+    referenceDocument: { title: 'Records Retention Policy', identifier: 'LEG-POL-014' },
+  })
+  expect(answersOf(11, { consultedOn: '2013-02-19', weaknessesIdentified: 'no', summary: 'None identified.', caseId: '' }).answers).toEqual(
+    {
+      consultedOn: '2013-02-19',
+      weaknessesIdentified: false,
+      summary: 'None identified.',
+    },
+  )
 })
 
 test('duty 6: a draft found inaccurate needs a comment; another draft’s hash is refused', () => {
@@ -127,7 +165,10 @@ test('duty 10: empty rows are ignored; the three groups the duty names must atte
       },
     ],
   })
-  const missing = parseAnswerForm(form({ ...base, 'attendee-0-name': 'Assistant Controller', 'attendee-0-group': 'accounting_staff' }), ctx(10))
+  const missing = parseAnswerForm(
+    form({ ...base, 'attendee-0-name': 'Assistant Controller', 'attendee-0-group': 'accounting_staff' }),
+    ctx(10),
+  )
   expect(missing.ok === false && missing.fieldErrors.attendees).toContain('at least one attendee of each')
   const future = parseAnswerForm(form({ ...base, heldOn: '2013-03-02' }), ctx(10))
   expect(future.ok === false && future.fieldErrors.heldOn).toBe('The date of the meeting cannot be in the future.')
@@ -142,15 +183,34 @@ test('duty 12: both confirmations, the time typed in the company’s zone stored
     [`${p}-noMdaConcerns`]: 'yes',
   })
   const { answers } = answersOf(12, { draftSha256: DRAFT, ...party('internal'), ...party('independent') })
-  const confirmation = (who: string) => ({ confirmedBy: who, confirmedAt: '2013-02-20T18:00:00.000Z', documentSha256: DRAFT, noMaterialMisstatements: true, noMdaConcerns: true })
-  expect(answers).toEqual({ draftSha256: DRAFT, internalAuditor: confirmation('internal auditor'), independentAuditors: confirmation('independent auditor') })
-  const misstated = parseAnswerForm(form({ draftSha256: DRAFT, ...party('internal'), ...party('independent'), 'internal-noMaterialMisstatements': '' }), ctx(12))
+  const confirmation = (who: string) => ({
+    confirmedBy: who,
+    confirmedAt: '2013-02-20T18:00:00.000Z',
+    documentSha256: DRAFT,
+    noMaterialMisstatements: true,
+    noMdaConcerns: true,
+  })
+  expect(answers).toEqual({
+    draftSha256: DRAFT,
+    internalAuditor: confirmation('internal auditor'),
+    independentAuditors: confirmation('independent auditor'),
+  })
+  const misstated = parseAnswerForm(
+    form({ draftSha256: DRAFT, ...party('internal'), ...party('independent'), 'internal-noMaterialMisstatements': '' }),
+    ctx(12),
+  )
   expect(misstated.ok === false && misstated.fieldErrors['internal-noMaterialMisstatements']).toContain('cannot be confirmed away')
 })
 
 test('written text over 20,000 characters is refused, never cut', () => {
   const long = parseAnswerForm(
-    form({ established: 'on', operatingEffectively: 'yes', changesInPeriod: 'x'.repeat(20_001), referenceTitle: 'T', referenceIdentifier: 'I' }),
+    form({
+      established: 'on',
+      operatingEffectively: 'yes',
+      changesInPeriod: 'x'.repeat(20_001),
+      referenceTitle: 'T',
+      referenceIdentifier: 'I',
+    }),
     ctx(7),
   )
   expect(long.ok === false && long.fieldErrors.changesInPeriod).toMatch(/^Shorten .*at most 20,000 characters\.$/)
@@ -159,7 +219,10 @@ test('written text over 20,000 characters is refused, never cut', () => {
 })
 
 test('an exception links a visible case or raises a new one under the duty chosen', () => {
-  const existing = parseExceptionForm(form({ explanation: 'Late recording.', link: 'existing', existingCaseId: 'case-2012-canamex' }), ctx(7))
+  const existing = parseExceptionForm(
+    form({ explanation: 'Late recording.', link: 'existing', existingCaseId: 'case-2012-canamex' }),
+    ctx(7),
+  )
   expect(existing).toEqual({ ok: true, value: { explanation: 'Late recording.', link: { existingCaseId: 'case-2012-canamex' } } })
   const raised = parseExceptionForm(form({ explanation: 'Late recording.', link: 'new', newCaseDuty: '2', newCaseSubject: '' }), ctx(7))
   expect(raised.ok && 'newCase' in raised.value.link && raised.value.link.newCase).toMatchObject({ duty: 2, subject: { kind: 'none' } })

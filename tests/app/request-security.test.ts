@@ -43,5 +43,7 @@ test('an action refuses a cross-site request with 403 and logs it', async () => 
       { reason: 'origin_mismatch', method: 'POST', path: '/logout', origin: 'https://evil.example', secFetchSite: null },
     ],
   ])
-  await expect(requireSameOrigin(new Request(`${own}/logout`, { method: 'POST', headers: { Origin: own } }), { db })).resolves.toBeUndefined()
+  await expect(
+    requireSameOrigin(new Request(`${own}/logout`, { method: 'POST', headers: { Origin: own } }), { db }),
+  ).resolves.toBeUndefined()
 })

@@ -44,9 +44,7 @@ let child: ChildProcess | undefined
 export default async function setup(project: TestProject) {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     // A browser test that cannot run is a failure, not a skip.
-    throw new Error(
-      `Browser tests need Chromium at ${CHROMIUM_PATH}. Install it with: apt-get install -y chromium`,
-    )
+    throw new Error(`Browser tests need Chromium at ${CHROMIUM_PATH}. Install it with: apt-get install -y chromium`)
   }
   if (!fs.existsSync('build/server/index.js')) throw new Error('No production build: run `npm run build` first')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-browser-'))

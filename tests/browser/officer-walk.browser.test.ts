@@ -50,7 +50,11 @@ async function acknowledgePendingCases(): Promise<string[]> {
     const done: string[] = []
     for (const c of await listCaseInstances(db, REPORT)) {
       for (const body of pendingRecipients(c.context)) {
-        const { version } = await db.selectFrom('workflow_snapshot').select('version').where('instance_id', '=', c.id).executeTakeFirstOrThrow()
+        const { version } = await db
+          .selectFrom('workflow_snapshot')
+          .select('version')
+          .where('instance_id', '=', c.id)
+          .executeTakeFirstOrThrow()
         await acknowledgeCase(record, { caseId: c.context.caseId, body, expectedVersion: version, actor: RECIPIENT_ACTORS[body]! })
         done.push(`${c.context.caseId}:${body}`)
       }
@@ -149,7 +153,9 @@ const duty5: Fill = async (form) => {
 }
 const duty6: Fill = async (form) => {
   await form.getByRole('radio', { name: 'Yes, accurate and complete' }).check()
-  await form.getByLabel('Comments', { exact: true }).fill('Read in full against the trial balance and the disclosure checklist; the Canamex investment is in the notes.')
+  await form
+    .getByLabel('Comments', { exact: true })
+    .fill('Read in full against the trial balance and the disclosure checklist; the Canamex investment is in the notes.')
 }
 const controls =
   (title: string, identifier: string): Fill =>
@@ -177,8 +183,13 @@ const duty10: Fill = async (form) => {
 }
 const duty11: Fill = async (form) => {
   await form.getByLabel('Date you consulted the Audit Committee').fill('2013-02-19')
-  await form.getByRole('group', { name: /Has the Audit Committee identified/ }).getByRole('radio', { name: 'No', exact: true }).check()
-  await form.getByLabel('Summary of what the Audit Committee said').fill('The Audit Committee has identified no weaknesses or concerns with respect to internal controls.')
+  await form
+    .getByRole('group', { name: /Has the Audit Committee identified/ })
+    .getByRole('radio', { name: 'No', exact: true })
+    .check()
+  await form
+    .getByLabel('Summary of what the Audit Committee said')
+    .fill('The Audit Committee has identified no weaknesses or concerns with respect to internal controls.')
 }
 const duty12: Fill = async (form) => {
   const draftSha = currentDraftSha()
@@ -233,7 +244,9 @@ describe('the Chief Accounting Officer (Controller)', () => {
     expect(body).toMatch(/SHA-256 [0-9a-f]{64}/)
     const mine = region(page, 'Your duties as Chief Accounting Officer or Controller')
     for (const duty of DUTIES) {
-      expect(await mine.getByRole('link', { name: `Duty ${duty.number}: ${duty.title}` }).getAttribute('href')).toBe(`/reports/${REPORT}/duties/${duty.number}`)
+      expect(await mine.getByRole('link', { name: `Duty ${duty.number}: ${duty.title}` }).getAttribute('href')).toBe(
+        `/reports/${REPORT}/duties/${duty.number}`,
+      )
       expect(await mine.getByText(duty.text, { exact: true }).count()).toBe(1)
     }
     expect(await mine.textContent()).toMatch(/\d+ of 12 signed/)
@@ -259,7 +272,13 @@ describe('the Chief Accounting Officer (Controller)', () => {
       expect(await has(button(page, 'Record my answers'))).toBe(false)
       expect(await has(button(page, 'Sign duty 3'))).toBe(false)
     }
-    expect(await page.getByText('The CEO and each Senior Financial Officer shall promptly bring to the attention of the Chairman of the Board or the CEO').count()).toBe(1)
+    expect(
+      await page
+        .getByText(
+          'The CEO and each Senior Financial Officer shall promptly bring to the attention of the Chairman of the Board or the CEO',
+        )
+        .count(),
+    ).toBe(1)
   })
 
   test('duty 10’s form has no serious or critical accessibility violations, before and after a refusal shown next to its fields', async () => {
@@ -443,7 +462,8 @@ describe('the Chief Executive Officer', () => {
     expect(stored).toContain(`Attested with exception: ${EXPLANATION}`)
     const signOffId = /Sign-off id\s*([0-9a-f]{64})/.exec(stored)?.[1]
     expect(signOffId).toBeTruthy()
-    const row = sqlite.prepare('SELECT * FROM sign_off WHERE id = ?').get(signOffId) as { meaning: string; printed_name: string; officer_user_id: string } | undefined
+    const row = sqlite.prepare('SELECT * FROM sign_off WHERE id = ?').get(signOffId) as
+      { meaning: string; printed_name: string; officer_user_id: string } | undefined
     expect(row).toMatchObject({ meaning: 'attested_with_exception', printed_name: 'Phillips S. Baker, Jr.', officer_user_id: 'user-ceo' })
   })
 

@@ -49,7 +49,12 @@ test('signed duties: all three officers’ of 36, or one officer’s own of 12',
 
 test('a new report has no workflow and nothing signed; the same period twice is refused', async () => {
   const q1 = { form: '10-Q' as const, fiscalYear: 2016, fiscalQuarter: 1, periodEnd: '2016-03-31' }
-  const created = await createPeriodicReport(db, { ...q1, companyId: 'company-hecla', createdBy: 'user-admin', at: new Date('2016-04-01T12:00:00Z') })
+  const created = await createPeriodicReport(db, {
+    ...q1,
+    companyId: 'company-hecla',
+    createdBy: 'user-admin',
+    at: new Date('2016-04-01T12:00:00Z'),
+  })
   expect(created).toEqual({ created: true, id: 'report-2016-q1' })
   const row = (await listDashboardReports(db, 'company-hecla')).find((r) => r.id === 'report-2016-q1')!
   expect(row).toMatchObject({ lifecycle: null, signed_duties: 0, draft_version: null })
@@ -57,10 +62,24 @@ test('a new report has no workflow and nothing signed; the same period twice is 
   const again = await createPeriodicReport(db, { ...q1, companyId: 'company-hecla', createdBy: 'user-cao', at: new Date() })
   expect(again).toMatchObject({ created: false, existing: { id: 'report-2016-q1' } })
   // Another quarter ending the same day is the same period under another name.
-  const sameEnd = await createPeriodicReport(db, { ...q1, fiscalQuarter: 2, companyId: 'company-hecla', createdBy: 'user-cao', at: new Date() })
+  const sameEnd = await createPeriodicReport(db, {
+    ...q1,
+    fiscalQuarter: 2,
+    companyId: 'company-hecla',
+    createdBy: 'user-cao',
+    at: new Date(),
+  })
   expect(sameEnd).toMatchObject({ created: false, existing: { id: 'report-2016-q1' } })
   // UNIQUE treats NULL quarters as distinct: the second 10-K of a year is caught all the same.
-  const tenK = await createPeriodicReport(db, { form: '10-K', fiscalYear: 2012, fiscalQuarter: null, periodEnd: '2012-12-30', companyId: 'company-hecla', createdBy: 'user-admin', at: new Date() })
+  const tenK = await createPeriodicReport(db, {
+    form: '10-K',
+    fiscalYear: 2012,
+    fiscalQuarter: null,
+    periodEnd: '2012-12-30',
+    companyId: 'company-hecla',
+    createdBy: 'user-admin',
+    at: new Date(),
+  })
   expect(tenK).toMatchObject({ created: false, existing: { id: 'report-2012-fy' } })
 })
 

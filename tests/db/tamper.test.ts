@@ -129,21 +129,33 @@ test('rewriting the whole chain consistently inside the file is caught by the si
       const event = e.sequence === 2 ? { type: 'tally.add', amount: 999_999 } : JSON.parse(e.event)
       const hash = eventHash({
         sequence: e.sequence,
-        instance: { id: inst.id, machineId: inst.machine_id, machineVersion: inst.machine_version, reportId: inst.report_id, subject: JSON.parse(inst.subject), input: JSON.parse(inst.input) },
+        instance: {
+          id: inst.id,
+          machineId: inst.machine_id,
+          machineVersion: inst.machine_version,
+          reportId: inst.report_id,
+          subject: JSON.parse(inst.subject),
+          input: JSON.parse(inst.input),
+        },
         instanceVersion: e.instance_version,
         event,
         actor: { userId: e.actor_user_id, role: e.actor_role },
         recordedAt: e.recorded_at,
         prevHash: prev,
       })
-      s.prepare('UPDATE workflow_event SET event = ?, prev_hash = ?, hash = ? WHERE sequence = ?').run(JSON.stringify(event), prev, hash, e.sequence)
+      s.prepare('UPDATE workflow_event SET event = ?, prev_hash = ?, hash = ? WHERE sequence = ?').run(
+        JSON.stringify(event),
+        prev,
+        hash,
+        e.sequence,
+      )
       // The forger re-signs what changed with a key of their own: the installation's key is not in the file.
       if (e.sequence >= 2)
         s.prepare('UPDATE chain_checkpoint SET head_hash = ?, signature = ? WHERE sequence = ?').run(
-        hash,
-        signCheckpoint(forger, { installationId: install, sequence: e.sequence, headHash: hash }),
-        e.sequence,
-      )
+          hash,
+          signCheckpoint(forger, { installationId: install, sequence: e.sequence, headHash: hash }),
+          e.sequence,
+        )
       prev = hash
     }
   })

@@ -19,7 +19,11 @@ import { testRecord } from '../utils/record'
 // A small machine of the test's own, so that the record is tested apart from the
 // domain machines (tests/workflows/ runs those through this same record).
 const counterMachine = setup({
-  types: { context: {} as { count: number; limit: number }, input: {} as { limit: number }, events: {} as { type: 'count.add'; at: string } | { type: 'count.close' } },
+  types: {
+    context: {} as { count: number; limit: number },
+    input: {} as { limit: number },
+    events: {} as { type: 'count.add'; at: string } | { type: 'count.close' },
+  },
   guards: { belowLimit: ({ context }) => context.count < context.limit },
   actions: { increment: assign({ count: ({ context }) => context.count + 1 }) },
 }).createMachine({
@@ -57,16 +61,30 @@ beforeEach(async () => {
 })
 afterEach(() => close())
 
-const instance = (id = 'counter-1') => ({ id, machineId: 'counter', reportId: 'report-2012-fy', subject: { test: id }, input: { limit: 5 } })
+const instance = (id = 'counter-1') => ({
+  id,
+  machineId: 'counter',
+  reportId: 'report-2012-fy',
+  subject: { test: id },
+  input: { limit: 5 },
+})
 const officer = { userId: 'user-cfo', role: 'cfo' }
 
 async function countRows(table: 'workflow_event' | 'chain_checkpoint' | 'workflow_snapshot' | 'workflow_instance') {
-  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
 test('appending events chains them, signs each head and caches the state', async () => {
-  const first = await record.append({ instance: instance(), expectedVersion: 0, event: { type: 'count.add', at: '2013-02-12T10:00:00Z' }, actor: officer })
+  const first = await record.append({
+    instance: instance(),
+    expectedVersion: 0,
+    event: { type: 'count.add', at: '2013-02-12T10:00:00Z' },
+    actor: officer,
+  })
   const second = await record.append({ instance: instance(), expectedVersion: 1, event: { type: 'count.close' }, actor: officer })
   expect([first.sequence, second.sequence]).toEqual([1, 2])
   expect(second.snapshot.status).toBe('done')
@@ -125,13 +143,22 @@ test('replaying the events rebuilds the cached snapshot', async () => {
   await record.append({ instance: instance(), expectedVersion: 0, event: { type: 'count.add', at: 'x' }, actor: officer })
   await record.append({ instance: instance(), expectedVersion: 1, event: { type: 'count.close' }, actor: officer })
   const replayed = await replayInstance(db, lookup, 'counter-1')
-  const cached = await db.selectFrom('workflow_snapshot').select(['snapshot', 'version']).where('instance_id', '=', 'counter-1').executeTakeFirstOrThrow()
+  const cached = await db
+    .selectFrom('workflow_snapshot')
+    .select(['snapshot', 'version'])
+    .where('instance_id', '=', 'counter-1')
+    .executeTakeFirstOrThrow()
   expect(canonicalJson(replayed.persisted)).toBe(cached.snapshot)
   expect(replayed.version).toBe(cached.version)
 })
 
 test('an instance stored with a machine version the code does not know fails loudly', async () => {
   await record.append({ instance: instance(), expectedVersion: 0, event: { type: 'count.add', at: 'x' }, actor: officer })
-  const newer: MachineLookup = { current: lookup.current, atVersion: (id) => { throw new UnknownMachineVersionError(id, 1) } }
+  const newer: MachineLookup = {
+    current: lookup.current,
+    atVersion: (id) => {
+      throw new UnknownMachineVersionError(id, 1)
+    },
+  }
   await expect(replayInstance(db, newer, 'counter-1')).rejects.toThrow(/version 1 is stored in the database but this code does not know it/)
 })

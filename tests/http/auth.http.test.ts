@@ -27,7 +27,9 @@ async function signInAs(email: string): Promise<string> {
 }
 
 function sessionRows(userId: string) {
-  return sqlite.prepare('SELECT ended_reason FROM session WHERE user_id = ? ORDER BY created_at').all(userId) as { ended_reason: string | null }[]
+  return sqlite.prepare('SELECT ended_reason FROM session WHERE user_id = ? ORDER BY created_at').all(userId) as {
+    ended_reason: string | null
+  }[]
 }
 
 test('the home page sends a visitor without a session to sign in', async () => {
@@ -55,9 +57,13 @@ test('a sign-in posted from another site is refused with 403 and logged', async 
   expect(response.status).toBe(403)
   expect(response.headers.get('set-cookie')).toBeNull()
   const rows = sqlite
-    .prepare("SELECT detail FROM security_event WHERE kind = 'cross_site_refused' AND json_extract(detail, '$.origin') = 'https://evil.example'")
+    .prepare(
+      "SELECT detail FROM security_event WHERE kind = 'cross_site_refused' AND json_extract(detail, '$.origin') = 'https://evil.example'",
+    )
     .all() as { detail: string }[]
-  expect(rows.map((r) => JSON.parse(r.detail))).toContainEqual(expect.objectContaining({ method: 'POST', path: '/login', reason: 'origin_mismatch' }))
+  expect(rows.map((r) => JSON.parse(r.detail))).toContainEqual(
+    expect.objectContaining({ method: 'POST', path: '/login', reason: 'origin_mismatch' }),
+  )
 })
 
 test('a POST with neither Origin nor Sec-Fetch-Site is refused; Sec-Fetch-Site: same-origin alone is enough', async () => {

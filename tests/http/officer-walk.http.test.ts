@@ -50,7 +50,8 @@ function writes() {
 }
 
 function versionOf(userId: string, duty: number): number {
-  const row = sqlite.prepare('SELECT version FROM workflow_snapshot WHERE instance_id = ?').get(`duty/${REPORT}/${userId}/${duty}`) as { version: number } | undefined
+  const row = sqlite.prepare('SELECT version FROM workflow_snapshot WHERE instance_id = ?').get(`duty/${REPORT}/${userId}/${duty}`) as
+    { version: number } | undefined
   return row?.version ?? 0
 }
 
@@ -75,7 +76,11 @@ test('the CFO cannot act on the CEO’s duty: a post naming another officer, in 
   expect(inAddress.status).toBe(403)
   expect(await inAddress.text()).toContain('You can act only on your own duties')
   for (const field of ['officerUserId', 'officer', 'userId', 'officerRole']) {
-    const inForm = await post(dutyPath(3), { intent: 'start', expectedVersion: String(ceoVersion), [field]: field === 'officerRole' ? 'ceo' : 'user-ceo' }, cfo)
+    const inForm = await post(
+      dutyPath(3),
+      { intent: 'start', expectedVersion: String(ceoVersion), [field]: field === 'officerRole' ? 'ceo' : 'user-ceo' },
+      cfo,
+    )
     expect(inForm.status).toBe(403)
   }
 
@@ -83,7 +88,11 @@ test('the CFO cannot act on the CEO’s duty: a post naming another officer, in 
   expect(versionOf('user-ceo', 3)).toBe(ceoVersion)
   expect(count("SELECT count(*) AS n FROM security_event WHERE kind = 'forbidden' AND user_id = 'user-cfo'")).toBe(forbiddenBefore + 5)
   // No event by the CFO has ever landed on another officer's duty workflow.
-  expect(count("SELECT count(*) AS n FROM workflow_event WHERE actor_user_id = 'user-cfo' AND instance_id LIKE 'duty/%' AND instance_id NOT LIKE 'duty/%/user-cfo/%'")).toBe(0)
+  expect(
+    count(
+      "SELECT count(*) AS n FROM workflow_event WHERE actor_user_id = 'user-cfo' AND instance_id LIKE 'duty/%' AND instance_id NOT LIKE 'duty/%/user-cfo/%'",
+    ),
+  ).toBe(0)
 })
 
 test('an administrator can neither open a duty nor post an answer: 403, and nothing is written', async () => {
@@ -142,7 +151,9 @@ test('a stale expectedVersion is a 409 that says to reload, and changes nothing'
   for (const intent of ['start', 'confirm', 'withdraw']) {
     const response = await post(dutyPath(9), { intent, expectedVersion: String(stale), confirmWithdraw: 'on' }, cfo)
     expect(response.status).toBe(409)
-    expect(await response.text()).toContain('Someone else moved this workflow while you were looking at it: nothing was saved. Reload the page')
+    expect(await response.text()).toContain(
+      'Someone else moved this workflow while you were looking at it: nothing was saved. Reload the page',
+    )
   }
   expect(writes()).toEqual(before)
 })
@@ -221,7 +232,11 @@ test('a signature with the wrong password is a 401: nothing is signed and the fa
   const cfo = await signInAs('cfo@hecla.example')
   const before = writes()
   const failures = count("SELECT count(*) AS n FROM security_event WHERE kind = 'reauth_failed' AND user_id = 'user-cfo'")
-  const response = await post(dutyPath(11), { intent: 'sign', expectedVersion: String(versionOf('user-cfo', 11)), password: 'not-my-password' }, cfo)
+  const response = await post(
+    dutyPath(11),
+    { intent: 'sign', expectedVersion: String(versionOf('user-cfo', 11)), password: 'not-my-password' },
+    cfo,
+  )
   expect(response.status).toBe(401)
   const html = await response.text()
   expect(html).toContain('Nothing was signed: that password is not right.')
@@ -233,7 +248,12 @@ test('a signature with the wrong password is a 401: nothing is signed and the fa
 test('a post to a duty from another site is refused before it reaches the page', async () => {
   const cfo = await signInAs('cfo@hecla.example')
   const before = writes()
-  const response = await post(dutyPath(2), { intent: 'start', expectedVersion: String(versionOf('user-cfo', 2)) }, cfo, 'https://evil.example')
+  const response = await post(
+    dutyPath(2),
+    { intent: 'start', expectedVersion: String(versionOf('user-cfo', 2)) },
+    cfo,
+    'https://evil.example',
+  )
   expect(response.status).toBe(403)
   expect(writes()).toEqual(before)
 })

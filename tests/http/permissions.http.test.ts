@@ -68,7 +68,12 @@ function post(route: string, body: URLSearchParams | FormData, who?: Who, origin
 }
 
 function reportForm(report: typeof ADMIN_REPORT) {
-  return new URLSearchParams({ form: report.form, fiscalYear: report.fiscalYear, fiscalQuarter: report.fiscalQuarter, periodEnd: report.periodEnd })
+  return new URLSearchParams({
+    form: report.form,
+    fiscalYear: report.fiscalYear,
+    fiscalQuarter: report.fiscalQuarter,
+    periodEnd: report.periodEnd,
+  })
 }
 
 function draftUpload(content: string, fileName = 'draft.txt') {
@@ -138,14 +143,25 @@ describe('creating a periodic report (POST /admin/reports/new)', () => {
     const response = await post('/admin/reports/new', reportForm(ADMIN_REPORT), 'admin')
     expect(response.status).toBe(302)
     expect(response.headers.get('location')).toBe(`/admin/reports/${ADMIN_REPORT.id}/drafts`)
-    const row = sqlite.prepare('SELECT form, fiscal_year, fiscal_quarter, period_end, created_by, current_draft_id FROM periodic_report WHERE id = ?').get(ADMIN_REPORT.id)
-    expect(row).toEqual({ form: '10-Q', fiscal_year: 2015, fiscal_quarter: 1, period_end: '2015-03-31', created_by: 'user-admin', current_draft_id: null })
+    const row = sqlite
+      .prepare('SELECT form, fiscal_year, fiscal_quarter, period_end, created_by, current_draft_id FROM periodic_report WHERE id = ?')
+      .get(ADMIN_REPORT.id)
+    expect(row).toEqual({
+      form: '10-Q',
+      fiscal_year: 2015,
+      fiscal_quarter: 1,
+      period_end: '2015-03-31',
+      created_by: 'user-admin',
+      current_draft_id: null,
+    })
   })
 
   test('as the CAO/Controller → 302, and a row', async () => {
     const response = await post('/admin/reports/new', reportForm(CONTROLLER_REPORT), 'controller')
     expect(response.status).toBe(302)
-    expect(sqlite.prepare('SELECT created_by FROM periodic_report WHERE id = ?').get(CONTROLLER_REPORT.id)).toEqual({ created_by: 'user-cao' })
+    expect(sqlite.prepare('SELECT created_by FROM periodic_report WHERE id = ?').get(CONTROLLER_REPORT.id)).toEqual({
+      created_by: 'user-cao',
+    })
   })
 
   test('the same period twice → 409 that names the existing report; a 10-K with a quarter → 400', async () => {
@@ -200,12 +216,22 @@ describe('registering a draft (POST /admin/reports/:reportId/drafts, multipart)'
     const response = await post(route, draftUpload(content, 'q1-2015-draft-1.txt'), 'admin')
     expect(response.status).toBe(200)
     expect(await response.text()).toContain('Draft 1 is now the current draft')
-    const row = sqlite.prepare('SELECT version, sha256, size_bytes, file_name, uploaded_by FROM report_draft WHERE report_id = ?').get(ADMIN_REPORT.id)
-    expect(row).toEqual({ version: 1, sha256: sha256(content), size_bytes: Buffer.byteLength(content), file_name: 'q1-2015-draft-1.txt', uploaded_by: 'user-admin' })
+    const row = sqlite
+      .prepare('SELECT version, sha256, size_bytes, file_name, uploaded_by FROM report_draft WHERE report_id = ?')
+      .get(ADMIN_REPORT.id)
+    expect(row).toEqual({
+      version: 1,
+      sha256: sha256(content),
+      size_bytes: Buffer.byteLength(content),
+      file_name: 'q1-2015-draft-1.txt',
+      uploaded_by: 'user-admin',
+    })
     const stored = path.join(path.dirname(databasePath), 'drafts', sha256(content))
     expect(fs.readFileSync(stored, 'utf8')).toBe(content)
     // The report's workflow took the draft: the lifecycle's snapshot names it.
-    const snapshot = sqlite.prepare("SELECT snapshot FROM workflow_snapshot WHERE instance_id = 'report/' || ?").get(ADMIN_REPORT.id) as { snapshot: string }
+    const snapshot = sqlite.prepare("SELECT snapshot FROM workflow_snapshot WHERE instance_id = 'report/' || ?").get(ADMIN_REPORT.id) as {
+      snapshot: string
+    }
     expect(JSON.parse(snapshot.snapshot).context.currentDraft.sha256).toBe(sha256(content))
   })
 
@@ -216,7 +242,9 @@ describe('registering a draft (POST /admin/reports/:reportId/drafts, multipart)'
     expect(draftRows(ADMIN_REPORT.id)).toBe(1)
     const second = await post(route, draftUpload('Form 10-Q for the quarter ended March 31, 2015. Draft 2.\n'), 'controller')
     expect(second.status).toBe(200)
-    expect(sqlite.prepare('SELECT version, uploaded_by FROM report_draft WHERE report_id = ? ORDER BY version DESC').get(ADMIN_REPORT.id)).toEqual({
+    expect(
+      sqlite.prepare('SELECT version, uploaded_by FROM report_draft WHERE report_id = ? ORDER BY version DESC').get(ADMIN_REPORT.id),
+    ).toEqual({
       version: 2,
       uploaded_by: 'user-cao',
     })
@@ -227,7 +255,10 @@ describe('beginning certification (POST /admin/reports/:reportId/drafts, intent=
   const route = `/admin/reports/${ADMIN_REPORT.id}/drafts`
   const begin = () => new URLSearchParams({ intent: 'beginCertification' })
   const lifecycleState = () =>
-    (sqlite.prepare("SELECT state FROM workflow_snapshot WHERE instance_id = 'report/' || ?").get(ADMIN_REPORT.id) as { state: string } | undefined)?.state
+    (
+      sqlite.prepare("SELECT state FROM workflow_snapshot WHERE instance_id = 'report/' || ?").get(ADMIN_REPORT.id) as
+        { state: string } | undefined
+    )?.state
 
   test.each(notIn(REPORT_ADMINS))('as %s → 403, and no event', async (who) => {
     const events = eventRows()
@@ -255,7 +286,12 @@ describe('the officers’ duty pages take no write from anyone else', () => {
 
   test('a cross-site POST to a duty, with an officer’s cookie → 403, and no event', async () => {
     const events = eventRows()
-    const response = await post('/reports/report-2012-fy/duties/6', new URLSearchParams({ intent: 'start', expectedVersion: '0' }), 'cfo', 'https://evil.example')
+    const response = await post(
+      '/reports/report-2012-fy/duties/6',
+      new URLSearchParams({ intent: 'start', expectedVersion: '0' }),
+      'cfo',
+      'https://evil.example',
+    )
     expect(response.status).toBe(403)
     expect(eventRows()).toBe(events)
   })

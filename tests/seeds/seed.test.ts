@@ -38,7 +38,12 @@ test('every demo login can sign in with the demo password, and the CEO is the on
   expect(first?.password_hash).toBeTruthy()
   expect(await verifyPassword(DEMO_PASSWORD, first!.password_hash!)).toBe(true)
   expect(await verifyPassword('wrong password', first!.password_hash!)).toBe(false)
-  const officers = await db.selectFrom('membership').select(['user_id', 'role']).where('role', 'in', ['ceo', 'cfo', 'cao']).orderBy('role').execute()
+  const officers = await db
+    .selectFrom('membership')
+    .select(['user_id', 'role'])
+    .where('role', 'in', ['ceo', 'cfo', 'cao'])
+    .orderBy('role')
+    .execute()
   expect(officers).toEqual([
     { user_id: 'user-cao', role: 'cao' },
     { user_id: 'user-ceo', role: 'ceo' },

@@ -43,7 +43,14 @@ afterAll(async () => {
 
 async function counts() {
   const n = async (t: 'workflow_event' | 'sign_off' | 'chain_checkpoint') =>
-    Number((await db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+    Number(
+      (
+        await db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
   return { events: await n('workflow_event'), signOffs: await n('sign_off'), checkpoints: await n('chain_checkpoint') }
 }
 async function version(id: string) {
@@ -54,13 +61,27 @@ async function stateOf(id: string) {
   return { state: row.state, context: (JSON.parse(row.snapshot) as { context: Record<string, unknown> }).context }
 }
 const currentDraftSha = async (reportId: string) =>
-  (await db.selectFrom('periodic_report as r').innerJoin('report_draft as d', 'd.id', 'r.current_draft_id').select('d.sha256').where('r.id', '=', reportId).executeTakeFirstOrThrow()).sha256
+  (
+    await db
+      .selectFrom('periodic_report as r')
+      .innerJoin('report_draft as d', 'd.id', 'r.current_draft_id')
+      .select('d.sha256')
+      .where('r.id', '=', reportId)
+      .executeTakeFirstOrThrow()
+  ).sha256
 
 test('nothing moves after filing: an answer to a duty of the filed 10-Q is refused and writes nothing', async () => {
   const before = await counts()
   const id = instanceId.duty('report-2008-q2', CEO.userId, 7)
   await expect(
-    sendDutyEvent(record, { reportId: 'report-2008-q2', officer: CEO, dutyNumber: 7, expectedVersion: await version(id), event: { type: 'duty.start' }, actor: CEO }),
+    sendDutyEvent(record, {
+      reportId: 'report-2008-q2',
+      officer: CEO,
+      dutyNumber: 7,
+      expectedVersion: await version(id),
+      event: { type: 'duty.start' },
+      actor: CEO,
+    }),
   ).rejects.toBeInstanceOf(EventNotAllowedError)
   expect(await counts()).toEqual(before)
 })
@@ -69,14 +90,23 @@ test('signing with unanswered questions is refused and writes no event and no si
   const id = instanceId.duty(FY, CEO.userId, 3)
   await sendDutyEvent(record, { reportId: FY, officer: CEO, dutyNumber: 3, expectedVersion: 0, event: { type: 'duty.start' }, actor: CEO })
   const before = await counts()
-  await expect(signDuty(record, { reportId: FY, officer: CEO, dutyNumber: 3, expectedVersion: await version(id) })).rejects.toBeInstanceOf(EventNotAllowedError)
+  await expect(signDuty(record, { reportId: FY, officer: CEO, dutyNumber: 3, expectedVersion: await version(id) })).rejects.toBeInstanceOf(
+    EventNotAllowedError,
+  )
   expect(await counts()).toEqual(before)
 })
 
 test('a stale form is a conflict and writes nothing', async () => {
   const before = await counts()
   await expect(
-    sendDutyEvent(record, { reportId: FY, officer: CEO, dutyNumber: 3, expectedVersion: 0, event: { type: 'duty.answer', answers: { items: [], noneBeyondReported: true } }, actor: CEO }),
+    sendDutyEvent(record, {
+      reportId: FY,
+      officer: CEO,
+      dutyNumber: 3,
+      expectedVersion: 0,
+      event: { type: 'duty.answer', answers: { items: [], noneBeyondReported: true } },
+      actor: CEO,
+    }),
   ).rejects.toBeInstanceOf(WorkflowConflictError)
   expect(await counts()).toEqual(before)
 })
@@ -87,35 +117,84 @@ test('an exception is signed only after every recipient of its case acknowledged
   const sha = await currentDraftSha(FY)
   await sendDutyEvent(record, { reportId: FY, officer: CEO, dutyNumber: n, expectedVersion: 0, event: { type: 'duty.start' }, actor: CEO })
   await sendDutyEvent(record, {
-    reportId: FY, officer: CEO, dutyNumber: n, expectedVersion: 1, actor: CEO,
-    event: { type: 'duty.answer', answers: { draftSha256: sha, accurateAndComplete: false, comments: 'Note 12 omits the Canamex subscription.' } },
+    reportId: FY,
+    officer: CEO,
+    dutyNumber: n,
+    expectedVersion: 1,
+    actor: CEO,
+    event: {
+      type: 'duty.answer',
+      answers: { draftSha256: sha, accurateAndComplete: false, comments: 'Note 12 omits the Canamex subscription.' },
+    },
   })
   // The inaccuracy is a matter for the Disclosure Committee and the Audit Committee (duty 2).
   await reportCase(record, {
     reportId: FY,
-    input: { caseId: 'case-2012-note-12', duty: 2, subject: { kind: 'none' }, reporter: CEO, summary: 'Note 12 of draft 1 omits the Canamex subscription.' },
+    input: {
+      caseId: 'case-2012-note-12',
+      duty: 2,
+      subject: { kind: 'none' },
+      reporter: CEO,
+      summary: 'Note 12 of draft 1 omits the Canamex subscription.',
+    },
     actor: CEO,
   })
-  expect((await stateOf(instanceId.case('case-2012-note-12'))).context.routing).toEqual({ recipients: ['disclosure_committee', 'audit_committee'], excludedUserIds: [] })
+  expect((await stateOf(instanceId.case('case-2012-note-12'))).context.routing).toEqual({
+    recipients: ['disclosure_committee', 'audit_committee'],
+    excludedUserIds: [],
+  })
   await sendDutyEvent(record, {
-    reportId: FY, officer: CEO, dutyNumber: n, expectedVersion: 2, actor: CEO,
-    event: { type: 'duty.raiseException', explanation: 'Note 12 omits the Canamex subscription; raised as case-2012-note-12.', caseId: 'case-2012-note-12' },
+    reportId: FY,
+    officer: CEO,
+    dutyNumber: n,
+    expectedVersion: 2,
+    actor: CEO,
+    event: {
+      type: 'duty.raiseException',
+      explanation: 'Note 12 omits the Canamex subscription; raised as case-2012-note-12.',
+      caseId: 'case-2012-note-12',
+    },
   })
   const before = await counts()
   await expect(
     sendDutyEvent(record, { reportId: FY, officer: CEO, dutyNumber: n, expectedVersion: 3, event: { type: 'duty.confirm' }, actor: CEO }),
   ).rejects.toBeInstanceOf(EventNotAllowedError)
-  await expect(signDuty(record, { reportId: FY, officer: CEO, dutyNumber: n, expectedVersion: 3 })).rejects.toBeInstanceOf(EventNotAllowedError)
+  await expect(signDuty(record, { reportId: FY, officer: CEO, dutyNumber: n, expectedVersion: 3 })).rejects.toBeInstanceOf(
+    EventNotAllowedError,
+  )
   expect(await counts()).toEqual(before)
 
   const caseId = instanceId.case('case-2012-note-12')
-  await acknowledgeCase(record, { caseId: 'case-2012-note-12', body: 'disclosure_committee', expectedVersion: await version(caseId), actor: { userId: 'user-disclosure-chair', role: 'disclosure_committee' } })
+  await acknowledgeCase(record, {
+    caseId: 'case-2012-note-12',
+    body: 'disclosure_committee',
+    expectedVersion: await version(caseId),
+    actor: { userId: 'user-disclosure-chair', role: 'disclosure_committee' },
+  })
   expect((await stateOf(id)).context.exception).toMatchObject({ acknowledged: false })
-  await acknowledgeCase(record, { caseId: 'case-2012-note-12', body: 'audit_committee', expectedVersion: await version(caseId), actor: { userId: 'user-audit-chair', role: 'audit_committee_chair' } })
+  await acknowledgeCase(record, {
+    caseId: 'case-2012-note-12',
+    body: 'audit_committee',
+    expectedVersion: await version(caseId),
+    actor: { userId: 'user-audit-chair', role: 'audit_committee_chair' },
+  })
   // The last acknowledgement reached the duty in the same transaction.
   expect((await stateOf(id)).context.exception).toMatchObject({ acknowledged: true })
-  await sendDutyEvent(record, { reportId: FY, officer: CEO, dutyNumber: n, expectedVersion: await version(id), event: { type: 'duty.confirm' }, actor: CEO })
-  const signed = await signDuty(record, { reportId: FY, officer: CEO, dutyNumber: n, expectedVersion: await version(id), at: new Date('2013-02-20T18:30:00Z') })
+  await sendDutyEvent(record, {
+    reportId: FY,
+    officer: CEO,
+    dutyNumber: n,
+    expectedVersion: await version(id),
+    event: { type: 'duty.confirm' },
+    actor: CEO,
+  })
+  const signed = await signDuty(record, {
+    reportId: FY,
+    officer: CEO,
+    dutyNumber: n,
+    expectedVersion: await version(id),
+    at: new Date('2013-02-20T18:30:00Z'),
+  })
   expect(signed.manifestation).toMatchObject({
     meaning: 'attested_with_exception',
     meaningText: 'Attested with exception: Note 12 omits the Canamex subscription; raised as case-2012-note-12.',
@@ -125,7 +204,12 @@ test('an exception is signed only after every recipient of its case acknowledged
     draft: { version: 1, sha256: sha },
   })
   const row = await db.selectFrom('sign_off').selectAll().where('id', '=', signed.signOffId).executeTakeFirstOrThrow()
-  expect(row).toMatchObject({ meaning: 'attested_with_exception', draft_sha256: sha, officer_user_id: 'user-ceo', signed_at_local: 'February 20, 2013 at 10:30:00 AM PST' })
+  expect(row).toMatchObject({
+    meaning: 'attested_with_exception',
+    draft_sha256: sha,
+    officer_user_id: 'user-ceo',
+    signed_at_local: 'February 20, 2013 at 10:30:00 AM PST',
+  })
 })
 
 test('a new draft reopens the sign-offs about the draft (duties 6, 10, 12) and leaves the others signed', async () => {
@@ -137,7 +221,12 @@ test('a new draft reopens the sign-offs about the draft (duties 6, 10, 12) and l
   const { createHash } = await import('node:crypto')
   const sha = createHash('sha256').update(content).digest('hex')
   const result = await registerDraft(record, {
-    reportId: FY, draftId: 'draft-2012-fy-v2', sha256: sha, sizeBytes: content.length, fileName: 'hecla-10k-2012-draft-2.txt', uploadedBy: { userId: 'user-cao', role: 'cao' },
+    reportId: FY,
+    draftId: 'draft-2012-fy-v2',
+    sha256: sha,
+    sizeBytes: content.length,
+    fileName: 'hecla-10k-2012-draft-2.txt',
+    uploadedBy: { userId: 'user-cao', role: 'cao' },
   })
   expect(result.version).toBe(2)
   expect(result.reopened).toEqual([duty6])
@@ -154,7 +243,13 @@ test('a code violation goes to the CEO and the Audit Committee, is referred, and
   const at = (s: string) => new Date(s)
   await reportCase(record, {
     reportId: FY,
-    input: { caseId: 'case-2012-supplier', duty: 3, subject: { kind: 'employee', userId: 'user-internal-auditor' }, reporter: { userId: 'user-cfo', role: 'cfo' }, summary: 'An undisclosed interest in a supplier.' },
+    input: {
+      caseId: 'case-2012-supplier',
+      duty: 3,
+      subject: { kind: 'employee', userId: 'user-internal-auditor' },
+      reporter: { userId: 'user-cfo', role: 'cfo' },
+      summary: 'An undisclosed interest in a supplier.',
+    },
     actor: { userId: 'user-cfo', role: 'cfo' },
     at: at('2013-02-14T10:00:00Z'),
   })
@@ -162,16 +257,46 @@ test('a code violation goes to the CEO and the Audit Committee, is referred, and
   const routing = (await stateOf(caseId)).context.routing
   expect(routing).toEqual({ recipients: ['ceo', 'audit_committee'], excludedUserIds: ['user-internal-auditor'] })
   await acknowledgeCase(record, { caseId: 'case-2012-supplier', body: 'ceo', expectedVersion: 1, actor: CEO })
-  await acknowledgeCase(record, { caseId: 'case-2012-supplier', body: 'audit_committee', expectedVersion: 2, actor: { userId: 'user-audit-chair', role: 'audit_committee_chair' } })
+  await acknowledgeCase(record, {
+    caseId: 'case-2012-supplier',
+    body: 'audit_committee',
+    expectedVersion: 2,
+    actor: { userId: 'user-audit-chair', role: 'audit_committee_chair' },
+  })
   await decideCase(record, {
-    caseId: 'case-2012-supplier', expectedVersion: 3, actor: { userId: 'user-audit-chair', role: 'audit_committee_chair' },
+    caseId: 'case-2012-supplier',
+    expectedVersion: 3,
+    actor: { userId: 'user-audit-chair', role: 'audit_committee_chair' },
     event: { type: 'case.refer', violationOfCodes: true, note: 'A conflict of interest: for the Board.', at: '2013-02-15T10:00:00Z' },
   })
   const board = { userId: 'user-chairman', role: 'chairman' }
   const steps = [
-    { type: 'determination.recordFactors', factors: { natureAndSeverity: { description: 'Undisclosed interest in a supplier.', severity: 'serious' }, occurrence: 'single', intent: 'inadvertent', advisedBeforehand: false, priorViolations: false }, at: '2013-02-18T10:00:00Z' },
-    { type: 'determination.decide', decision: { violation: true, decidedBy: 'board', rationale: 'A single, inadvertent conflict.', actions: ['written_notice_of_violation', 'censure'] }, at: '2013-02-18T11:00:00Z' },
-    { type: 'determination.giveNotice', text: 'The Board has determined that there has been a violation of the Code of Business Conduct and Ethics.', at: '2013-02-18T12:00:00Z' },
+    {
+      type: 'determination.recordFactors',
+      factors: {
+        natureAndSeverity: { description: 'Undisclosed interest in a supplier.', severity: 'serious' },
+        occurrence: 'single',
+        intent: 'inadvertent',
+        advisedBeforehand: false,
+        priorViolations: false,
+      },
+      at: '2013-02-18T10:00:00Z',
+    },
+    {
+      type: 'determination.decide',
+      decision: {
+        violation: true,
+        decidedBy: 'board',
+        rationale: 'A single, inadvertent conflict.',
+        actions: ['written_notice_of_violation', 'censure'],
+      },
+      at: '2013-02-18T11:00:00Z',
+    },
+    {
+      type: 'determination.giveNotice',
+      text: 'The Board has determined that there has been a violation of the Code of Business Conduct and Ethics.',
+      at: '2013-02-18T12:00:00Z',
+    },
     { type: 'determination.close', at: '2013-02-18T13:00:00Z' },
   ] as const
   for (const [i, event] of steps.entries()) {
@@ -183,16 +308,38 @@ test('a code violation goes to the CEO and the Audit Committee, is referred, and
 test('an answer and the cases it raises land together: a refused answer leaves no case behind', async () => {
   const CFO = { userId: 'user-cfo', role: 'cfo' as const }
   const id = instanceId.duty(FY, CFO.userId, 1)
-  const newCases = [{ reportId: FY, input: { caseId: 'case-2012-atomic', duty: 1 as const, subject: { kind: 'none' as const }, reporter: CFO, summary: 'A matter.' }, actor: CFO }]
+  const newCases = [
+    {
+      reportId: FY,
+      input: { caseId: 'case-2012-atomic', duty: 1 as const, subject: { kind: 'none' as const }, reporter: CFO, summary: 'A matter.' },
+      actor: CFO,
+    },
+  ]
   const before = await counts()
   // Not started yet: the answer is refused, so the case it would raise is not written either.
   await expect(
-    sendDutyEvent(record, { reportId: FY, officer: CFO, dutyNumber: 1, expectedVersion: 0, actor: CFO, event: { type: 'duty.answer', answers: { items: [{ summary: 'A matter.', caseId: 'case-2012-atomic' }] } }, newCases }),
+    sendDutyEvent(record, {
+      reportId: FY,
+      officer: CFO,
+      dutyNumber: 1,
+      expectedVersion: 0,
+      actor: CFO,
+      event: { type: 'duty.answer', answers: { items: [{ summary: 'A matter.', caseId: 'case-2012-atomic' }] } },
+      newCases,
+    }),
   ).rejects.toBeInstanceOf(EventNotAllowedError)
   expect(await counts()).toEqual(before)
   expect(await db.selectFrom('workflow_instance').select('id').where('id', '=', instanceId.case('case-2012-atomic')).execute()).toEqual([])
   await sendDutyEvent(record, { reportId: FY, officer: CFO, dutyNumber: 1, expectedVersion: 0, actor: CFO, event: { type: 'duty.start' } })
-  await sendDutyEvent(record, { reportId: FY, officer: CFO, dutyNumber: 1, expectedVersion: await version(id), actor: CFO, event: { type: 'duty.answer', answers: { items: [{ summary: 'A matter.', caseId: 'case-2012-atomic' }] } }, newCases })
+  await sendDutyEvent(record, {
+    reportId: FY,
+    officer: CFO,
+    dutyNumber: 1,
+    expectedVersion: await version(id),
+    actor: CFO,
+    event: { type: 'duty.answer', answers: { items: [{ summary: 'A matter.', caseId: 'case-2012-atomic' }] } },
+    newCases,
+  })
   expect((await stateOf(instanceId.case('case-2012-atomic'))).state).toBe('routed')
   expect(JSON.parse((await stateOf(id)).state)).toEqual({ answered: 'noException' })
 })

@@ -61,9 +61,18 @@ async function applyPath(machine: AnyStateMachine, machineId: string, input: unk
       actor: { userId: null, role: 'system' },
     })),
   )
-  const stored = await db.selectFrom('workflow_event').select(['event', 'instance_version']).where('instance_id', '=', id).orderBy('instance_version').execute()
+  const stored = await db
+    .selectFrom('workflow_event')
+    .select(['event', 'instance_version'])
+    .where('instance_id', '=', id)
+    .orderBy('instance_version')
+    .execute()
   expect(stored.map((e) => JSON.parse(e.event))).toEqual(JSON.parse(JSON.stringify(events)))
-  const cached = await db.selectFrom('workflow_snapshot').select(['snapshot', 'version']).where('instance_id', '=', id).executeTakeFirstOrThrow()
+  const cached = await db
+    .selectFrom('workflow_snapshot')
+    .select(['snapshot', 'version'])
+    .where('instance_id', '=', id)
+    .executeTakeFirstOrThrow()
   expect(cached.version).toBe(events.length)
   expect(cached.snapshot).toBe(persistedOf(machine, path.state))
 }
@@ -91,7 +100,11 @@ function distinctEnds(all: StatePath<AnyMachineSnapshot, EventObject>[]) {
 describe('report lifecycle: every simple path through the record', () => {
   test.each([['10-Q'], ['10-K']] as const)('Form %s', async (form) => {
     const input = { form }
-    const all = getSimplePaths(reportLifecycleMachine, { input, events: reportModelEvents as never, serializeState: serializeState() as never })
+    const all = getSimplePaths(reportLifecycleMachine, {
+      input,
+      events: reportModelEvents as never,
+      serializeState: serializeState() as never,
+    })
     for (const path of all) await applyPath(reportLifecycleMachine, 'report-lifecycle', input, path as never)
     expect(all.length).toBeGreaterThan(50)
   })
@@ -99,7 +112,14 @@ describe('report lifecycle: every simple path through the record', () => {
 
 describe('case: every simple path through the record', () => {
   test.each([[1], [2], [3], [4]] as const)('duty %i', async (duty) => {
-    const input: CaseInput = { caseId: `case-${duty}`, duty, subject: { kind: 'employee', userId: 'user-employee' }, reporter: { role: 'cfo', userId: 'user-cfo' }, summary: 'A matter.', reportedAt: AT }
+    const input: CaseInput = {
+      caseId: `case-${duty}`,
+      duty,
+      subject: { kind: 'employee', userId: 'user-employee' },
+      reporter: { role: 'cfo', userId: 'user-cfo' },
+      summary: 'A matter.',
+      reportedAt: AT,
+    }
     const all = getSimplePaths(caseMachine, { input, events: caseModelEvents as never, serializeState: serializeState() as never })
     for (const path of all) await applyPath(caseMachine, 'case', input, path as never)
     expect(all.length).toBeGreaterThan(3)
@@ -112,21 +132,33 @@ test('board determination: every simple path through the record', async () => {
     subject: { kind: 'officer', role: 'cfo', userId: 'user-cfo' },
     reporter: { role: 'cao', userId: 'user-cao' },
   } as BoardDeterminationInput
-  const all = getSimplePaths(boardDeterminationMachine, { input, events: determinationModelEvents as never, serializeState: serializeState() as never })
+  const all = getSimplePaths(boardDeterminationMachine, {
+    input,
+    events: determinationModelEvents as never,
+    serializeState: serializeState() as never,
+  })
   for (const path of all) await applyPath(boardDeterminationMachine, 'board-determination', input, path as never)
   expect(all.length).toBeGreaterThan(3)
 })
 
 describe('duty review: paths to every end state and a seeded sample, per duty, through the record', () => {
-  test.each(DUTIES.map((d) => [d.number]))('duty %i', async (n) => {
-    const input = { dutyNumber: n, officerRole: 'cfo' as const, currentDraftSha256: DRAFT_A }
-    const all = getSimplePaths(dutyReviewMachine, { input: input as never, events: dutyReviewModelEvents as never, serializeState: serializeState() as never }) as never as StatePath<AnyMachineSnapshot, EventObject>[]
-    const random = seededRandom(n)
-    const sample = Array.from({ length: 60 }, () => all[Math.floor(random() * all.length)]!)
-    const chosen = new Set([...distinctEnds(all), ...sample])
-    for (const path of chosen) await applyPath(dutyReviewMachine, 'duty-review', input, path)
-    expect(chosen.size).toBeGreaterThan(20)
-  }, 60_000)
+  test.each(DUTIES.map((d) => [d.number]))(
+    'duty %i',
+    async (n) => {
+      const input = { dutyNumber: n, officerRole: 'cfo' as const, currentDraftSha256: DRAFT_A }
+      const all = getSimplePaths(dutyReviewMachine, {
+        input: input as never,
+        events: dutyReviewModelEvents as never,
+        serializeState: serializeState() as never,
+      }) as never as StatePath<AnyMachineSnapshot, EventObject>[]
+      const random = seededRandom(n)
+      const sample = Array.from({ length: 60 }, () => all[Math.floor(random() * all.length)]!)
+      const chosen = new Set([...distinctEnds(all), ...sample])
+      for (const path of chosen) await applyPath(dutyReviewMachine, 'duty-review', input, path)
+      expect(chosen.size).toBeGreaterThan(20)
+    },
+    60_000,
+  )
 })
 
 test('the record written by all those paths verifies', () => {

@@ -54,14 +54,26 @@ test('the Q2 2008 10-Q is filed and locked, every officer signed every duty, and
   const lifecycle = await snapshotOf('report/report-2008-q2')
   expect(lifecycle.state).toBe('locked')
   expect(lifecycle.context.filing).toEqual({ filedAt: '2008-08-08T20:30:00.000Z', accessionNumber: '0000719413-08-000045' })
-  const duties = await db.selectFrom('workflow_snapshot').select(['instance_id', 'state']).where('instance_id', 'like', 'duty/report-2008-q2/%').execute()
+  const duties = await db
+    .selectFrom('workflow_snapshot')
+    .select(['instance_id', 'state'])
+    .where('instance_id', 'like', 'duty/report-2008-q2/%')
+    .execute()
   expect(duties).toHaveLength(36)
   expect(new Set(duties.map((d) => d.state))).toEqual(new Set(['locked']))
-  const cases = await db.selectFrom('workflow_snapshot').select(['instance_id', 'state']).where('instance_id', 'like', 'case/case-2008-q2-%').execute()
+  const cases = await db
+    .selectFrom('workflow_snapshot')
+    .select(['instance_id', 'state'])
+    .where('instance_id', 'like', 'case/case-2008-q2-%')
+    .execute()
   expect(cases).toHaveLength(6)
   expect(new Set(cases.map((c) => c.state))).toEqual(new Set(['resolved']))
   // Draft 2 reopened duties 6, 10 and 12: each officer signed those twice, once a draft.
-  const signOffs = await db.selectFrom('sign_off').select(['officer_role', 'duty_number', 'draft_sha256']).where('report_id', '=', 'report-2008-q2').execute()
+  const signOffs = await db
+    .selectFrom('sign_off')
+    .select(['officer_role', 'duty_number', 'draft_sha256'])
+    .where('report_id', '=', 'report-2008-q2')
+    .execute()
   expect(signOffs).toHaveLength(36 + 9)
   const current = await db
     .selectFrom('periodic_report as r')
@@ -77,7 +89,13 @@ test('the Q2 2008 10-Q is filed and locked, every officer signed every duty, and
 
 test('the FY2012 10-K is in certification, partly signed, with the Canamex investment raised as a duty-1 case', async () => {
   expect((await snapshotOf('report/report-2012-fy')).state).toBe('certification')
-  const signed = await db.selectFrom('sign_off').select(['officer_role', 'duty_number']).where('report_id', '=', 'report-2012-fy').orderBy('officer_role').orderBy('duty_number').execute()
+  const signed = await db
+    .selectFrom('sign_off')
+    .select(['officer_role', 'duty_number'])
+    .where('report_id', '=', 'report-2012-fy')
+    .orderBy('officer_role')
+    .orderBy('duty_number')
+    .execute()
   expect(signed.map((s) => `${s.officer_role}:${s.duty_number}`)).toEqual(['cao:5', 'cao:7', 'cao:8', 'cao:9', 'cfo:5', 'cfo:7'])
   const canamex = await snapshotOf('case/case-2012-canamex')
   expect(canamex.state).toBe('underReview')
