@@ -1,7 +1,7 @@
 // The twelve duties of Hecla Mining Company's Code of Ethics for the CEO and
 // Senior Financial Officers. `text` is the seed's own words, verbatim except that
 // runs of white space (the seed has a page break inside duty 4) are one space;
-// tests/seed-text.test.ts compares every text with ../shared/seeds/001_*.txt.
+// tests/seeds/duty-text.test.ts pins every text by the SHA-256 of the source paragraph.
 
 export const DUTY_KINDS = ['report', 'enforcement', 'pre_filing'] as const
 export type DutyKind = (typeof DUTY_KINDS)[number]

@@ -1,4 +1,5 @@
-// The demo company, from the seed documents in ../shared/seeds/. Fixed ids and
+// The demo company, from public documents: Hecla Mining Company's Code of Ethics for
+// the CEO and Senior Financial Officers and two news releases (Canamex, 2012; La Camorra, 2008). Fixed ids and
 // dates, so that every machine seeds the same records. Figures are copied from
 // the seeds exactly and kept as decimal strings.
 import type { FilerCategory, Form, MaterialAmount, Role } from '../db/schema'
