@@ -9,7 +9,7 @@ import compression from 'compression'
 import express from 'express'
 import { CLIENT_IP_HEADER, CROSS_SITE_MESSAGE, checkSameOrigin, recordCrossSiteRefusal } from './app/utils/request-security.server'
 import { databasePath, openDatabase } from './db/client'
-import { prepareDatabase } from './db/prepare'
+import { prepareDatabase } from './seeds/prepare'
 import { DEMO_PASSWORD, users } from './seeds/hecla'
 
 const port = Number(process.env.PORT || 3000)

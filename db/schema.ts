@@ -7,6 +7,8 @@ import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely'
 type Frozen<T> = ColumnType<T, T, never>
 /** A column with a database default, written once. */
 type FrozenDefault<T> = ColumnType<T, T | undefined, never>
+/** A generated column: read, never inserted or updated. */
+type GeneratedFromSubject<T> = ColumnType<T, never, never>
 
 export const FILER_CATEGORIES = ['large_accelerated', 'accelerated', 'non_accelerated'] as const
 export type FilerCategory = (typeof FILER_CATEGORIES)[number]
@@ -148,6 +150,14 @@ export interface WorkflowInstanceTable {
   /** JSON: the machine's input. */
   input: Frozen<string>
   created_at: Frozen<string>
+  // Generated from `subject` (migration 005): never written, always what the chain hashed.
+  officer_user_id: GeneratedFromSubject<string | null>
+  officer_role: GeneratedFromSubject<string | null>
+  /** A duty workflow's duty, or the duty a case was raised under. */
+  duty_number: GeneratedFromSubject<number | null>
+  case_id: GeneratedFromSubject<string | null>
+  /** The person a case or determination is about. */
+  subject_user_id: GeneratedFromSubject<string | null>
 }
 
 /** The append-only, hash-chained record of every workflow event. */

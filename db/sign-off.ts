@@ -43,3 +43,39 @@ export function formatLocal(instant: Date, timeZone: string): string {
 export function manifestationHash(manifestation: Manifestation): string {
   return createHash('sha256').update(canonicalJson(manifestation)).digest('hex')
 }
+
+export interface ManifestationFacts {
+  company: { name: string; ticker: string; timeZone: string }
+  report: { id: string; form: string; fiscalYear: number; fiscalQuarter: number | null; periodEnd: string }
+  draft: { id: string; version: number; sha256: string } | null
+  duty: { number: number; title: string; text: string }
+  officer: { userId: string; role: string; printedName: string; title: string }
+  /** The duty workflow's answers and exception as they stand at signing. */
+  answers: unknown
+  exception: { explanation: string; caseId: string } | null
+  at: Date
+}
+
+/**
+ * The one builder of what a signature manifests: the duty page shows exactly this
+ * before the officer signs, and signing hashes exactly this, so the preview can
+ * never say something other than what is signed.
+ */
+export function buildManifestation(facts: ManifestationFacts): Manifestation {
+  const meaning: Meaning = facts.exception ? 'attested_with_exception' : 'attested_no_exceptions'
+  return {
+    kind: 'hecla-attest/sign-off/v1',
+    company: { name: facts.company.name, ticker: facts.company.ticker },
+    report: facts.report,
+    draft: facts.draft ? { id: facts.draft.id, version: facts.draft.version, sha256: facts.draft.sha256 } : null,
+    duty: facts.duty,
+    officer: facts.officer,
+    meaning,
+    meaningText: meaningText(meaning, facts.exception),
+    exception: facts.exception ? { explanation: facts.exception.explanation, caseId: facts.exception.caseId } : null,
+    answers: facts.answers,
+    signedAt: facts.at.toISOString(),
+    signedAtLocal: formatLocal(facts.at, facts.company.timeZone),
+    timeZone: facts.company.timeZone,
+  }
+}

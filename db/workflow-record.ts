@@ -11,6 +11,7 @@ import type { DB } from './client'
 import type { Executor } from './queries/executor'
 import { headFilePath, signCheckpoint, type SigningKey } from './signing-key'
 import { immediateTransaction } from './transaction'
+import { EventNotAllowedError, InvalidWorkflowInputError, WorkflowConflictError, WorkflowNotFoundError } from './errors'
 
 export const GENESIS_PREFIX = 'hecla-attest/genesis/'
 
@@ -26,58 +27,14 @@ export interface MachineLookup {
   atVersion(machineId: string, version: number): AnyStateMachine
 }
 
-export class WorkflowConflictError extends Error {
-  readonly status = 409
-  constructor(
-    readonly instanceId: string,
-    readonly expected: number,
-    readonly actual: number,
-  ) {
-    super(
-      `This workflow moved on while you were looking at it (you saw version ${expected}, it is now at ${actual}). Reload and try again.`,
-    )
-  }
-}
-
-export class EventNotAllowedError extends Error {
-  readonly status = 422
-  constructor(
-    readonly instanceId: string,
-    readonly eventType: string,
-    readonly state: unknown,
-  ) {
-    super(`“${eventType}” is not allowed now: the workflow is in state ${JSON.stringify(state)}.`)
-  }
-}
-
-export class WorkflowNotFoundError extends Error {
-  readonly status = 404
-  constructor(readonly instanceId: string) {
-    super(`No workflow ${instanceId}`)
-  }
-}
-
-export class InvalidWorkflowInputError extends Error {
-  readonly status = 422
-  constructor(
-    readonly machineId: string,
-    cause: unknown,
-  ) {
-    super(`A ${machineId} workflow cannot start with that input: ${(cause as Error)?.message ?? String(cause)}`, { cause })
-  }
-}
-
-export class UnknownMachineVersionError extends Error {
-  constructor(
-    readonly machineId: string,
-    readonly version: number,
-  ) {
-    super(
-      `Workflow machine ${machineId} version ${version} is stored in the database but this code does not know it. ` +
-        `Keep the old machine in machines/registry.ts under its version (see docs/decisions/005-workflow-record.md, "Changing a machine").`,
-    )
-  }
-}
+// The record's errors live in db/errors.ts (no HTTP status there); re-exported for the record's callers.
+export {
+  EventNotAllowedError,
+  InvalidWorkflowInputError,
+  UnknownMachineVersionError,
+  WorkflowConflictError,
+  WorkflowNotFoundError,
+} from './errors'
 
 export interface Actor {
   userId: string | null

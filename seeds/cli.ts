@@ -1,6 +1,6 @@
 // `npm run db:seed`: migrates, then seeds the demo company if it is not there yet.
 import { databasePath } from '../db/client'
-import { prepareDatabase } from '../db/prepare'
+import { prepareDatabase } from './prepare'
 
 const file = databasePath()
 const { seeded } = await prepareDatabase(file)

@@ -1,5 +1,5 @@
 // The demo reports' workflow history, written through the same commands the app
-// uses (db/attestation.ts), so the seeded record is a real hash chain that
+// uses (db/commands/), so the seeded record is a real hash chain that
 // `npm run verify` checks like any other. Fixed dates: the history is the same
 // on every machine.
 import {
@@ -8,13 +8,13 @@ import {
   beginCertification,
   decideCase,
   fileReport,
-  instanceId,
   recordCommitteeStep,
   registerDraft,
   reportCase,
   sendDutyEvent,
   signDuty,
-} from '../db/attestation'
+} from '../db/commands'
+import { instanceId } from '../db/ids'
 import type { WorkflowRecord } from '../db/workflow-record'
 import type { DutyAnswers } from '../machines/duty-answers'
 import type { DutyNumber } from '../machines/duties'

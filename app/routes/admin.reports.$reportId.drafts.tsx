@@ -4,25 +4,20 @@ import path from 'node:path'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { MaxPartSizeExceededError, data, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import type { AnyMachineSnapshot } from 'xstate'
-import { initialTransition } from 'xstate'
 import { z } from 'zod'
-import { CommandRefusedError, beginCertification, instanceId, registerDraft } from '../../db/attestation'
+import { beginCertification, registerDraft } from '../../db/commands'
 import { databasePath } from '../../db/client'
 import { listReportDrafts } from '../../db/queries/admin'
 import { getPeriodicReport } from '../../db/queries/reports'
 import type { PeriodicReport } from '../../db/schema'
-import { EventNotAllowedError, WorkflowConflictError, loadInstance, type Actor } from '../../db/workflow-record'
+import { findReportLifecycle } from '../../db/queries/workflows'
+import type { Actor } from '../../db/workflow-record'
 import { statePath } from '../../machines/primitives'
-import {
-  REPORT_STATE_LABELS,
-  describeReportState,
-  reportLifecycleMachine,
-  type ReportLifecycleContext,
-} from '../../machines/report-lifecycle'
+import { REPORT_STATE_LABELS, describeReportState } from '../../machines/report-lifecycle'
 import { requireRole, type CurrentUser } from '../utils/auth.server'
 import { REPORT_ADMIN_ROLES } from '../utils/permissions.server'
 import { getDb } from '../utils/db.server'
+import { refusalFor } from '../utils/domain-errors.server'
 import { describePeriod, formatInstantUtc } from '../utils/format'
 import { requireSameOrigin } from '../utils/request-security.server'
 import { getRecord } from '../utils/workflow.server'
@@ -39,9 +34,8 @@ async function loadReport(reportId: string | undefined) {
 /** The report's lifecycle as the record has it; a report without a workflow yet is in its initial state. */
 async function lifecycleOf(report: PeriodicReport) {
   const record = await getRecord()
-  const instance = await loadInstance(record.db, record.lookup, instanceId.report(report.id))
-  const snapshot: AnyMachineSnapshot = instance?.snapshot ?? initialTransition(reportLifecycleMachine, { form: report.form })[0]
-  return { record, snapshot, context: snapshot.context as ReportLifecycleContext }
+  const { snapshot, context } = await findReportLifecycle(record.db, record.lookup, report)
+  return { record, snapshot, context }
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -91,10 +85,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!parsed.success) return refused('Nothing was done: the form sent was not one this page offers.', 400)
     return await startCertification(report, actor)
   } catch (error) {
-    // The record's own refusals carry their HTTP status and a message for a person.
-    if (error instanceof CommandRefusedError || error instanceof WorkflowConflictError || error instanceof EventNotAllowedError) {
-      return refused(error.message, error.status)
-    }
+    const refusal = refusalFor(error)
+    if (refusal) return refused(refusal.message, refusal.status)
     throw error
   }
 }

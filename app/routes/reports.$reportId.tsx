@@ -1,7 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, isRouteErrorResponse, useLoaderData, useOutlet, useRouteError } from '@remix-run/react'
-import { listDutyInstances } from '../../db/attestation'
+import { Link, isRouteErrorResponse, useLoaderData, useRouteError } from '@remix-run/react'
+import { machineLookup } from '../../db/machine-lookup'
+import { listPeople } from '../../db/queries/people'
 import { listMaterialInformation } from '../../db/queries/reports'
+import {
+  findReportLifecycle,
+  initialDutySnapshot,
+  listCaseInstances,
+  listDutyInstances,
+  storedStateValue,
+} from '../../db/queries/workflows'
 import { describeCaseState } from '../../machines/case'
 import { DUTIES, type DutyNumber } from '../../machines/duties'
 import { describeDutyState } from '../../machines/duty-review'
@@ -10,22 +18,15 @@ import { REPORT_STATE_LABELS, describeReportState } from '../../machines/report-
 import { OFFICER_ROLES, OFFICER_TITLES, type OfficerRole } from '../../machines/roles'
 import { getDb } from '../utils/db.server'
 import { describePeriod, formatAmount, formatCalendarDate, formatInstantUtc } from '../utils/format'
-import {
-  dutyStateLabel,
-  initialDutySnapshot,
-  listPeople,
-  listVisibleCases,
-  loadReportLifecycle,
-  requireReport,
-  storedStateValue,
-} from '../utils/officer-walk.server'
-import { requireReportReader } from '../utils/permissions.server'
+import { dutyStateLabel } from '../utils/duty-state-labels'
+import { requireReportReader, visibleCases } from '../utils/permissions.server'
+import { requireReport } from '../utils/report-params.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const reader = await requireReportReader(request)
   const db = await getDb()
   const report = await requireReport(db, params.reportId)
-  const lifecycle = await loadReportLifecycle(db, report)
+  const lifecycle = await findReportLifecycle(db, machineLookup, report)
   const instances = await listDutyInstances(db, report.id)
   const draftSha = report.draft?.sha256 ?? null
 
@@ -73,7 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sourceDate: item.source_date ? formatCalendarDate(item.source_date) : null,
     amounts: item.amounts.map((a) => ({ label: a.label, text: formatAmount(a.value, a.unit) })),
   }))
-  const cases = (await listVisibleCases(db, report.id, reader.user)).map((c) => ({
+  const cases = visibleCases(reader.user, await listCaseInstances(db, report.id)).map((c) => ({
     caseId: c.context.caseId,
     duty: c.context.duty,
     summary: c.context.summary,
@@ -112,13 +113,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function ReportPage() {
-  const outlet = useOutlet()
-  // A duty page is this route's child: it draws its own page.
-  if (outlet) return outlet
-  return <Report />
-}
-
-function Report() {
   const { report, draft, lifecycle, officerTitle, mine, everyone, items, cases } = useLoaderData<typeof loader>()
   const signedCount = mine?.filter((d) => d.signed).length ?? 0
   return (

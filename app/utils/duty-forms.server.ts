@@ -15,7 +15,8 @@ import {
   MATTER_ROWS,
   TEXT_MAX,
 } from './duty-forms'
-import { type Person, type VisibleCase, subjectFor } from './officer-walk.server'
+import { type Person, subjectFor } from '../../db/queries/people'
+import type { VisibleCase } from './permissions.server'
 
 // Reads the duty forms into exactly the shapes of machines/duty-answers.ts, field
 // by field, so every refusal names the field it is about. The machine's own

@@ -1,6 +1,7 @@
 import type { DB } from '../../db/client'
 import { appendSecurityEvent } from '../../db/queries/auth'
 import type { Role } from '../../db/schema'
+import type { CaseInstanceRow } from '../../db/queries/workflows'
 import type { CaseContext } from '../../machines/case'
 import { type Body, OFFICER_ROLES, OFFICER_TITLES, type OfficerRole } from '../../machines/roles'
 import { type AuthOptions, type CurrentUser, requireUser } from './auth.server'
@@ -121,6 +122,13 @@ export async function requireReportReader(request: Request, options: AuthOptions
   return { user, officerRole: officerRoles.length === 1 ? officerRoles[0]! : null, readsAllOfficers }
 }
 
+export type VisibleCase = CaseInstanceRow
+
+/** The cases of a list this person may see (never those about them). */
+export function visibleCases(user: Pick<CurrentUser, 'id' | 'roles'>, cases: readonly CaseInstanceRow[]): VisibleCase[] {
+  return cases.filter((c) => canSeeCase(user, c.context))
+}
+
 /**
  * Whether a person may see a reported matter: its reporter, or a member of a
  * body it was routed to — never the person it is about (machines/routing.ts).
@@ -162,10 +170,10 @@ export async function refuseIdentityFields(request: Request, form: FormData, off
 export async function requireOwnDutyWorkflow(
   request: Request,
   officer: Officer,
-  instance: { id: string; subject: Record<string, unknown> },
+  instance: { id: string; subject: Record<string, unknown> | null },
   options: AuthOptions & { db?: DB } = {},
 ) {
-  const subject = instance.subject as { officerUserId?: unknown; officerRole?: unknown }
+  const subject = (instance.subject ?? {}) as { officerUserId?: unknown; officerRole?: unknown }
   if (subject.officerUserId === officer.user.id && subject.officerRole === officer.role) return
   await refuse(
     request,

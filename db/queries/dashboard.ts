@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { DUTY_REVIEW_MACHINE_ID } from '../../machines/duty-review'
 import type { ReportLifecycleContext } from '../../machines/report-lifecycle'
-import { instanceId } from '../attestation'
+import { instanceId } from '../ids'
 import type { Form } from '../schema'
 import type { Executor } from './executor'
 

@@ -48,3 +48,54 @@ export async function listMaterialInformation(db: Executor, reportId: string) {
     : []
   return items.map((item) => ({ ...item, amounts: amounts.filter((a) => a.item_id === item.id) }))
 }
+
+/** The report, its company and its current draft; undefined when there is no such report. */
+export async function findReportWithDraft(db: Executor, reportId: string) {
+  const report = await db
+    .selectFrom('periodic_report as r')
+    .innerJoin('company as c', 'c.id', 'r.company_id')
+    .leftJoin('report_draft as d', 'd.id', 'r.current_draft_id')
+    .select([
+      'r.id',
+      'r.form',
+      'r.fiscal_year',
+      'r.fiscal_quarter',
+      'r.period_end',
+      'r.company_id',
+      'c.name as company_name',
+      'c.ticker as company_ticker',
+      'c.time_zone',
+      'd.id as draft_id',
+      'd.version as draft_version',
+      'd.sha256 as draft_sha256',
+      'd.file_name as draft_file_name',
+      'd.size_bytes as draft_size_bytes',
+      'd.uploaded_at as draft_uploaded_at',
+    ])
+    .where('r.id', '=', reportId)
+    .executeTakeFirst()
+  if (!report) return undefined
+  const draft =
+    report.draft_id && report.draft_sha256 && report.draft_version !== null
+      ? {
+          id: report.draft_id,
+          version: report.draft_version,
+          sha256: report.draft_sha256,
+          fileName: report.draft_file_name ?? '',
+          sizeBytes: report.draft_size_bytes ?? 0,
+          uploadedAt: report.draft_uploaded_at ?? '',
+        }
+      : null
+  return { ...report, draft }
+}
+export type ReportWithDraft = NonNullable<Awaited<ReturnType<typeof findReportWithDraft>>>
+
+/** The report's current draft (id, version, SHA-256), if one is registered. */
+export async function findCurrentDraft(db: Executor, reportId: string) {
+  return db
+    .selectFrom('periodic_report as r')
+    .innerJoin('report_draft as d', 'd.id', 'r.current_draft_id')
+    .select(['d.id', 'd.version', 'd.sha256'])
+    .where('r.id', '=', reportId)
+    .executeTakeFirst()
+}

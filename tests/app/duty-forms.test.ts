@@ -8,7 +8,8 @@ import {
   utcToZonedWallTime,
   zonedWallTimeToUtc,
 } from '../../app/utils/duty-forms.server'
-import type { Person, VisibleCase } from '../../app/utils/officer-walk.server'
+import type { Person } from '../../db/queries/people'
+import type { VisibleCase } from '../../app/utils/permissions.server'
 
 // The duty forms read into exactly the shapes machines/duty-answers.ts accepts.
 const DRAFT = 'a'.repeat(64)

@@ -1,21 +1,13 @@
-// The attestation commands (db/attestation.ts) on the seeded Hecla record: what
+// The attestation commands (db/commands/) on the seeded Hecla record: what
 // the rules refuse writes nothing; what they allow reaches every workflow concerned.
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import {
-  acknowledgeCase,
-  decideCase,
-  instanceId,
-  registerDraft,
-  reportCase,
-  sendDeterminationEvent,
-  sendDutyEvent,
-  signDuty,
-} from '../../db/attestation'
+import { acknowledgeCase, decideCase, registerDraft, reportCase, sendDeterminationEvent, sendDutyEvent, signDuty } from '../../db/commands'
+import { instanceId } from '../../db/ids'
 import { openDatabase, type DB } from '../../db/client'
 import { machineLookup } from '../../db/machine-lookup'
-import { prepareDatabase } from '../../db/prepare'
+import { prepareDatabase } from '../../seeds/prepare'
 import { loadOrCreateSigningKey, signingKeyPath } from '../../db/signing-key'
 import { verifyRecord } from '../../db/verify'
 import { EventNotAllowedError, WorkflowConflictError, openWorkflowRecord, type WorkflowRecord } from '../../db/workflow-record'

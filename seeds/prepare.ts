@@ -1,10 +1,10 @@
-import { openDatabase } from './client'
-import { machineLookup } from './machine-lookup'
-import { migrateToLatest } from './migrate'
-import { loadOrCreateSigningKey, signingKeyPath } from './signing-key'
-import { openWorkflowRecord } from './workflow-record'
-import { seedDemoHistory } from '../seeds/history'
-import { seedDemoCompany } from '../seeds/load'
+import { openDatabase } from '../db/client'
+import { machineLookup } from '../db/machine-lookup'
+import { migrateToLatest } from '../db/migrate'
+import { loadOrCreateSigningKey, signingKeyPath } from '../db/signing-key'
+import { openWorkflowRecord } from '../db/workflow-record'
+import { seedDemoHistory } from './history'
+import { seedDemoCompany } from './load'
 
 /**
  * What `npm start` does to the file before serving: create it, migrate it, make

@@ -1,0 +1,73 @@
+import { ZodError } from 'zod'
+import { DomainError, type Entity, type RefusalReason } from '../../db/errors'
+
+// The one place where what the database layer refused becomes an HTTP status and
+// a sentence for a person (docs/decisions/007-errors-without-http-status.md).
+// Components read the `code`, never compare message strings.
+
+export type RefusalCode =
+  'not_found' | 'workflow_conflict' | 'event_not_allowed' | 'invalid_workflow_input' | RefusalReason | 'invalid_request'
+
+export interface Refusal {
+  status: number
+  code: RefusalCode
+  message: string
+}
+
+const ENTITY_WORDS: Record<Entity, string> = {
+  periodic_report: 'periodic report',
+  workflow: 'workflow',
+  duty_workflow: 'review of this duty',
+  case: 'reported matter',
+  draft: 'draft',
+  person: 'person',
+}
+
+const REASONS: Record<RefusalReason, { status: number; message: string }> = {
+  draft_unchanged: { status: 409, message: 'This file is the current draft already (same SHA-256): nothing was registered.' },
+  duty_not_started: { status: 422, message: 'This duty has no answers yet: record your answers before you sign. Nothing was signed.' },
+  case_not_referred: { status: 409, message: 'This matter has not been referred to the Board for a determination: nothing was recorded.' },
+  report_not_in_certification: {
+    status: 409,
+    message:
+      'Duties are signed only while the report is in certification (after its draft is registered and before the committees review it). Nothing was signed.',
+  },
+  report_locked: { status: 409, message: 'This report has been filed and is locked: nothing can change it now.' },
+  no_draft: { status: 422, message: 'No draft of this report is registered yet: there is nothing to attest to. Nothing was saved.' },
+}
+
+export const CONFLICT_MESSAGE =
+  'Someone else moved this workflow while you were looking at it: nothing was saved. Reload the page to see where it stands now, then try again.'
+
+/** The refusal a person should read for an error of the database layer or of validation; null for a real fault (a 500). */
+export function refusalFor(error: unknown): Refusal | null {
+  if (error instanceof ZodError) {
+    return { status: 400, code: 'invalid_request', message: `The request is not valid: ${error.issues.map((i) => i.message).join('; ')}.` }
+  }
+  if (!(error instanceof DomainError)) return null
+  const e = error as DomainError & Record<string, unknown>
+  switch (e.code) {
+    case 'not_found':
+      return {
+        status: 404,
+        code: 'not_found',
+        message: `There is no ${ENTITY_WORDS[e.entity as Entity] ?? 'such thing'} “${String(e.id)}”.`,
+      }
+    case 'workflow_conflict':
+      return { status: 409, code: 'workflow_conflict', message: CONFLICT_MESSAGE }
+    case 'event_not_allowed':
+      return {
+        status: 422,
+        code: 'event_not_allowed',
+        message: 'That step is not open in the state this stands in now: nothing was saved. Reload the page to see what it waits for.',
+      }
+    case 'invalid_workflow_input':
+      return { status: 422, code: 'invalid_workflow_input', message: 'That cannot be started with what was sent: nothing was saved.' }
+    case 'command_refused': {
+      const reason = e.reason as RefusalReason
+      return { code: reason, ...REASONS[reason] }
+    }
+    case 'unknown_machine_version':
+      return null
+  }
+}

@@ -1,0 +1,144 @@
+// The commands of one officer's review of one duty: its events, and its signature.
+import type { DutyNumber } from '../../machines/duties'
+import type { DutyReviewEvent, DutyReviewSnapshot } from '../../machines/duty-review'
+import type { OfficerRole } from '../../machines/roles'
+import { canonicalJson } from '../canonical-json'
+import { CommandRefusedError } from '../errors'
+import { instanceId } from '../ids'
+import { findManifestationFacts } from '../queries/sign-offs'
+import { buildManifestation, manifestationHash } from '../sign-off'
+import { loadInstance, type Actor, type AppendResult, type WorkflowRecord, type WriteUnit } from '../workflow-record'
+import { reportCaseInside, type NewCaseRequest } from './case'
+import { findCurrentDraft, iso, requireReportRow, submitIfComplete } from './shared'
+
+export interface DutyEventRequest {
+  reportId: string
+  officer: { userId: string; role: OfficerRole }
+  dutyNumber: DutyNumber
+  expectedVersion: number
+  event: Exclude<DutyReviewEvent, { type: 'duty.sign' }>
+  actor: Actor
+  at?: Date
+  /**
+   * Matters the event brings up (an answer's items, an exception's case), reported
+   * in the same transaction: a refused event leaves no case behind, and a case
+   * never exists without the answer that raised it.
+   */
+  newCases?: NewCaseRequest[]
+}
+
+/** Sends an officer's event to one of their duty workflows (not a signature: see signDuty). */
+export async function sendDutyEvent(record: WorkflowRecord, request: DutyEventRequest): Promise<AppendResult> {
+  return record.write(async (unit) => {
+    for (const c of request.newCases ?? []) await reportCaseInside(unit, c)
+    return sendDutyEventInside(unit, request)
+  })
+}
+
+async function sendDutyEventInside(unit: WriteUnit, request: Omit<DutyEventRequest, 'newCases' | 'event'> & { event: DutyReviewEvent }) {
+  await requireReportRow(unit.trx, request.reportId)
+  const draft = await findCurrentDraft(unit.trx, request.reportId)
+  return unit.append({
+    instance: {
+      id: instanceId.duty(request.reportId, request.officer.userId, request.dutyNumber),
+      machineId: 'duty-review',
+      reportId: request.reportId,
+      subject: {
+        reportId: request.reportId,
+        officerUserId: request.officer.userId,
+        officerRole: request.officer.role,
+        dutyNumber: request.dutyNumber,
+      },
+      input: { dutyNumber: request.dutyNumber, officerRole: request.officer.role, currentDraftSha256: draft?.sha256 ?? null },
+    },
+    expectedVersion: request.expectedVersion,
+    event: request.event,
+    actor: request.actor,
+    recordedAt: request.at,
+  })
+}
+
+/**
+ * An officer's signature of one duty. Builds the manifestation from the workflow
+ * as it stands, appends `duty.sign` carrying its hash, and writes the sign-off
+ * row, in one transaction. When that was the last signature the report needed,
+ * the report goes to committee review in the same transaction.
+ */
+export async function signDuty(
+  record: WorkflowRecord,
+  request: {
+    reportId: string
+    officer: { userId: string; role: OfficerRole }
+    dutyNumber: DutyNumber
+    expectedVersion: number
+    at?: Date
+  },
+) {
+  const at = request.at ?? new Date()
+  return record.write(async (unit) => {
+    const { trx } = unit
+    const id = instanceId.duty(request.reportId, request.officer.userId, request.dutyNumber)
+    const instance = await loadInstance(trx, record.lookup, id)
+    if (!instance) throw new CommandRefusedError('duty_not_started', `${id} has no events`, { instanceId: id })
+    await requireReportInCertification(unit, request.reportId)
+    const context = (instance.snapshot as DutyReviewSnapshot).context
+    const facts = await findManifestationFacts(trx, {
+      reportId: request.reportId,
+      officerUserId: request.officer.userId,
+      officerRole: request.officer.role,
+      dutyNumber: request.dutyNumber,
+      context,
+      at,
+    })
+    const manifestation = buildManifestation(facts)
+    const signatureId = manifestationHash(manifestation)
+    const appended = await unit.append({
+      instance: { id },
+      expectedVersion: request.expectedVersion,
+      event: {
+        type: 'duty.sign',
+        at: iso(at),
+        signatureId,
+        draftSha256: context.boundToDraft ? (facts.draft?.sha256 ?? null) : null,
+      },
+      actor: { userId: request.officer.userId, role: request.officer.role },
+      recordedAt: at,
+    })
+    await trx
+      .insertInto('sign_off')
+      .values({
+        id: signatureId,
+        report_id: request.reportId,
+        duty_number: request.dutyNumber,
+        officer_user_id: request.officer.userId,
+        officer_role: request.officer.role,
+        draft_id: facts.draft?.id ?? null,
+        draft_sha256: facts.draft?.sha256 ?? null,
+        meaning: manifestation.meaning,
+        meaning_text: manifestation.meaningText,
+        printed_name: manifestation.officer.printedName,
+        title: manifestation.officer.title,
+        signed_at: manifestation.signedAt,
+        signed_at_local: manifestation.signedAtLocal,
+        time_zone: manifestation.timeZone,
+        manifestation: canonicalJson(manifestation),
+        workflow_instance_id: id,
+        workflow_sequence: appended.sequence,
+      })
+      .execute()
+    const submitted = await submitIfComplete(unit, request.reportId, at)
+    return { signOffId: signatureId, manifestation, appended, submittedForReview: submitted !== null }
+  })
+}
+
+/** A duty is signed only while its report is in certification: not in drafting, not once it went on. */
+async function requireReportInCertification(unit: WriteUnit, reportId: string) {
+  await requireReportRow(unit.trx, reportId)
+  const lifecycle = await loadInstance(unit.trx, unit.lookup, instanceId.report(reportId))
+  if (!lifecycle || !lifecycle.snapshot.matches('certification')) {
+    throw new CommandRefusedError('report_not_in_certification', `${reportId} is not in certification`, {
+      reportId,
+      state: lifecycle?.snapshot.value ?? 'drafting',
+    })
+  }
+}
