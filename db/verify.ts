@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import SQLite from 'better-sqlite3'
 import { canonicalJson } from './canonical-json'
 import { headFilePath, verifyCheckpoint, type SigningKey } from './signing-key'
-import { eventHash, genesisHash, replayInstanceFrom, type MachineLookup } from './workflow-record'
+import { eventHash, genesisHash, replayInstanceFrom, StoredEventRefusedError, type MachineLookup } from './workflow-record'
 
 export interface VerifyProblem {
   sequence: number | null
@@ -185,15 +185,17 @@ export function verifyRecord(options: {
         if (!instance) continue
         try {
           const replayed = replayInstanceFrom(
+            row.instance_id,
             options.lookup.atVersion(instance.machine_id, instance.machine_version),
             JSON.parse(instance.input),
-            (byInstance.get(row.instance_id) ?? []).map((e) => JSON.parse(e.event)),
+            (byInstance.get(row.instance_id) ?? []).map((e) => ({ sequence: e.sequence, event: JSON.parse(e.event) })),
           )
           if (canonicalJson(replayed.persisted) !== row.snapshot || replayed.version !== row.version) {
             warnings.push(`The cached state of ${row.instance_id} differs from its events; the events are the truth (rebuild the cache).`)
           }
         } catch (error) {
-          problems.push({ sequence: null, message: `${row.instance_id} cannot be replayed: ${(error as Error).message}` })
+          if (error instanceof StoredEventRefusedError) problems.push({ sequence: error.sequence, message: error.message })
+          else problems.push({ sequence: null, message: `${row.instance_id} cannot be replayed: ${(error as Error).message}` })
         }
       }
     }

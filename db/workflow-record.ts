@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { createActor, initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate'
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate'
+import { EventRefusedError, persistSnapshot, replay, restoreSnapshot as restorePersisted } from '../machines/replay'
 import { canonicalJson } from './canonical-json'
 import type { DB } from './client'
 import type { Executor } from './queries/executor'
@@ -133,15 +134,6 @@ export async function installationId(db: Executor): Promise<string> {
   return row.installation_id
 }
 
-function persisted(machine: AnyStateMachine, snapshot: AnyMachineSnapshot) {
-  return machine.getPersistedSnapshot(snapshot) as unknown as { status: string; value: unknown; context: unknown }
-}
-
-/** Restores a machine snapshot from its persisted JSON form. */
-export function restoreSnapshot(machine: AnyStateMachine, stored: unknown): AnyMachineSnapshot {
-  return createActor(machine, { snapshot: stored as never }).getSnapshot() as AnyMachineSnapshot
-}
-
 export async function loadInstance(db: Executor, lookup: MachineLookup, instanceId: string) {
   const row = await db
     .selectFrom('workflow_instance as i')
@@ -164,11 +156,48 @@ export async function loadInstance(db: Executor, lookup: MachineLookup, instance
   }
 }
 
-/** Replays events from the machine's initial state: the events are the truth. */
-export function replayInstanceFrom(machine: AnyStateMachine, input: unknown, events: EventObject[]) {
-  let [snapshot] = initialTransition(machine, input) as [AnyMachineSnapshot, unknown]
-  for (const event of events) [snapshot] = transition(machine, snapshot, event) as [AnyMachineSnapshot, unknown]
-  return { snapshot, persisted: persisted(machine, snapshot), version: events.length }
+/**
+ * A stored event the machine refuses in the state its history had reached: the
+ * history and the code disagree, so nothing built on that history can be shown.
+ */
+export class StoredEventRefusedError extends Error {
+  readonly code = 'stored_event_refused'
+  constructor(
+    readonly instanceId: string,
+    readonly sequence: number,
+    readonly eventType: string,
+    readonly state: unknown,
+  ) {
+    super(`${instanceId}: stored event ${sequence} ("${eventType}") is refused by its machine in state ${JSON.stringify(state)}`)
+  }
+}
+
+export interface StoredEvent {
+  sequence: number
+  event: EventObject
+}
+
+/** Restores a machine snapshot from its persisted JSON form (machines/replay.ts, the one restore). */
+export function restoreSnapshot(machine: AnyStateMachine, stored: unknown): AnyMachineSnapshot {
+  return restorePersisted(machine, stored as { value: unknown; context: unknown }) as AnyMachineSnapshot
+}
+
+/**
+ * Replays stored events from the machine's initial state: the events are the truth.
+ * It is machines/replay.ts's replay, which checks every event with `can()`; a
+ * refusal is raised naming the instance and the event's sequence, never skipped.
+ */
+export function replayInstanceFrom(instanceId: string, machine: AnyStateMachine, input: unknown, events: readonly StoredEvent[]) {
+  let snapshot: AnyMachineSnapshot
+  try {
+    snapshot = replay(machine, input as never, events.map((e) => e.event) as never) as AnyMachineSnapshot
+  } catch (error) {
+    if (error instanceof EventRefusedError && error.index !== null) {
+      throw new StoredEventRefusedError(instanceId, events[error.index]!.sequence, error.eventType, error.state)
+    }
+    throw error
+  }
+  return { snapshot, persisted: persistSnapshot(machine, snapshot), version: events.length }
 }
 
 /** Rebuilds an instance's state from its stored events alone, ignoring the cache. */
@@ -177,16 +206,17 @@ export async function replayInstance(db: Executor, lookup: MachineLookup, instan
   const machine = lookup.atVersion(instance.machine_id, instance.machine_version)
   const events = await db
     .selectFrom('workflow_event')
-    .select(['event'])
+    .select(['sequence', 'event'])
     .where('instance_id', '=', instanceId)
     .orderBy('instance_version')
     .execute()
   return {
     machine,
     ...replayInstanceFrom(
+      instanceId,
       machine,
       JSON.parse(instance.input),
-      events.map((e) => JSON.parse(e.event) as EventObject),
+      events.map((e) => ({ sequence: e.sequence, event: JSON.parse(e.event) as EventObject })),
     ),
   }
 }
@@ -305,7 +335,7 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
         signed_at: recordedAt,
       })
       .execute()
-    const stored = persisted(machine, next)
+    const stored = persistSnapshot(machine, next)
     const snapshotRow = {
       version: version + 1,
       status: stored.status,
