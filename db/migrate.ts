@@ -4,6 +4,7 @@ import * as m001 from './migrations/001-initial'
 import * as m002 from './migrations/002-workflow-record'
 import * as m003 from './migrations/003-sessions-and-security'
 import * as m004 from './migrations/004-sign-offs'
+import * as m006 from './migrations/006-sealed-snapshot-cache'
 
 // Static imports, not FileMigrationProvider: that one loads files at run time and
 // cannot import .ts under Vitest or from the bundled server (docs/decisions/002).
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '002-workflow-record': m002,
   '003-sessions-and-security': m003,
   '004-sign-offs': m004,
+  '006-sealed-snapshot-cache': m006,
 }
 
 export const migrationProvider: MigrationProvider = {
