@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, sign, verify, type KeyObject } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { canonicalJson } from './canonical-json'
@@ -84,4 +84,23 @@ export function verifyCheckpoint(key: SigningKey, claim: CheckpointClaim, signat
   } catch {
     return false
   }
+}
+
+const sealKeys = new WeakMap<KeyObject, Buffer>()
+
+/**
+ * The HMAC key that seals the snapshot cache (docs/decisions/009). Derived from the
+ * private signing key, so it is wherever that key is and never in the file, and a
+ * seal can never be mistaken for a checkpoint signature. A verification-only key
+ * has none: whoever holds only the public key can replay, not trust the cache.
+ */
+export function snapshotSealKey(key: SigningKey): Buffer | null {
+  if (!key.privateKey) return null
+  let derived = sealKeys.get(key.privateKey)
+  if (!derived) {
+    const secret = key.privateKey.export({ type: 'pkcs8', format: 'der' })
+    derived = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'hecla-attest/snapshot-seal/v1', 32))
+    sealKeys.set(key.privateKey, derived)
+  }
+  return derived
 }

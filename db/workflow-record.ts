@@ -2,15 +2,18 @@
 // can(event) → transition → append event + hash → signed checkpoint → snapshot
 // cache), in one IMMEDIATE transaction. Routes and seeds call it; nothing else
 // writes workflow state.
-import { createHash } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import type { ExpressionBuilder } from 'kysely'
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate'
 import { EventRefusedError, persistSnapshot, replay, restoreSnapshot as restorePersisted } from '../machines/replay'
 import { canonicalJson } from './canonical-json'
 import type { DB } from './client'
+import { appendSecurityEvent } from './queries/auth'
+import type { Database } from './schema'
 import type { Executor } from './queries/executor'
-import { headFilePath, signCheckpoint, type SigningKey } from './signing-key'
+import { headFilePath, signCheckpoint, snapshotSealKey, type SigningKey } from './signing-key'
 import { immediateTransaction } from './transaction'
 
 export const GENESIS_PREFIX = 'hecla-attest/genesis/'
@@ -134,26 +137,255 @@ export async function installationId(db: Executor): Promise<string> {
   return row.installation_id
 }
 
-export async function loadInstance(db: Executor, lookup: MachineLookup, instanceId: string) {
+/** The columns of workflow_snapshot that say something; a cache row is these plus its seal. */
+interface CacheColumns {
+  version: number
+  status: string
+  state: string
+  snapshot: string
+}
+
+const stateColumn = (value: unknown) => (typeof value === 'string' ? value : canonicalJson(value))
+
+function cacheColumns(persisted: { status: string; value: unknown }, version: number): CacheColumns {
+  return { version, status: persisted.status, state: stateColumn(persisted.value), snapshot: canonicalJson(persisted) }
+}
+
+/**
+ * The seal of a cache row: an HMAC over the instance, the version, the snapshot and
+ * the hash of the last event it reflects. The hash ties the row to one point of the
+ * chain, so a sealed row of an earlier version put back is as untrusted as a forged one.
+ */
+function snapshotSeal(sealKey: Buffer, instanceId: string, version: number, snapshot: string, headHash: string): string {
+  return createHmac('sha256', sealKey)
+    .update(canonicalJson({ kind: 'hecla-attest/snapshot-seal/v1', instanceId, version, snapshot, headHash }))
+    .digest('hex')
+}
+
+interface Head {
+  version: number
+  hash: string
+}
+
+/** Whether a cache row can be shown without replaying: sealed for the instance's latest event, its copies of state and status true to its snapshot. */
+function sealHolds(
+  sealKey: Buffer,
+  instanceId: string,
+  row: { version: number; snapshot: string; seal: string | null; state?: string; status?: string },
+  head: Head | undefined,
+): boolean {
+  if (!row.seal || !head || row.version !== head.version) return false
+  const expected = Buffer.from(snapshotSeal(sealKey, instanceId, row.version, row.snapshot, head.hash), 'hex')
+  const given = Buffer.from(row.seal, 'hex')
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false
+  if (row.state === undefined && row.status === undefined) return true
+  const persisted = JSON.parse(row.snapshot) as { status: string; value: unknown }
+  return (
+    (row.state === undefined || row.state === stateColumn(persisted.value)) && (row.status === undefined || row.status === persisted.status)
+  )
+}
+
+// The instance's latest event, by the (instance_id, instance_version) index: one
+// lookup whatever the length of the history, which keeps a sealed read cheap.
+type InstanceScope = ExpressionBuilder<Database & { i: Database['workflow_instance'] }, 'i'>
+const latestEvent = (eb: InstanceScope) =>
+  eb.selectFrom('workflow_event as e').whereRef('e.instance_id', '=', 'i.id').orderBy('e.instance_version', 'desc').limit(1)
+const headColumns = (eb: InstanceScope) => [
+  latestEvent(eb).select('e.instance_version').as('head_version'),
+  latestEvent(eb).select('e.hash').as('head_hash'),
+]
+
+async function recordCacheMismatch(db: Executor, instanceId: string, seal: string, cached: CacheColumns | null, truth: CacheColumns) {
+  await appendSecurityEvent(db, {
+    occurred_at: new Date().toISOString(),
+    kind: 'record_cache_mismatch',
+    user_id: null,
+    email_attempted: null,
+    ip: null,
+    detail: canonicalJson({
+      instanceId,
+      seal,
+      cached: cached ? { version: cached.version, state: cached.state } : null,
+      events: { version: truth.version, state: truth.state },
+    }),
+  })
+}
+
+/**
+ * Writes a rebuilt row, unless an event newer than the ones replayed has landed
+ * meanwhile: that event's writer has already cached (and sealed) a later state.
+ */
+async function rewriteCache(db: Executor, instanceId: string, truth: CacheColumns, seal: string, replayedUpTo: number) {
+  const updatedAt = new Date().toISOString()
+  await db
+    .insertInto('workflow_snapshot')
+    .columns(['instance_id', 'version', 'status', 'state', 'snapshot', 'seal', 'updated_at'])
+    .expression(
+      db
+        .selectNoFrom((eb) => [
+          eb.val(instanceId).as('instance_id'),
+          eb.val(truth.version).as('version'),
+          eb.val(truth.status).as('status'),
+          eb.val(truth.state).as('state'),
+          eb.val(truth.snapshot).as('snapshot'),
+          eb.val(seal).as('seal'),
+          eb.val(updatedAt).as('updated_at'),
+        ])
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('workflow_event')
+                .select('sequence')
+                .where('instance_id', '=', instanceId)
+                .where('instance_version', '>', replayedUpTo),
+            ),
+          ),
+        ),
+    )
+    .onConflict((oc) =>
+      oc.column('instance_id').doUpdateSet((eb) => ({
+        version: eb.ref('excluded.version'),
+        status: eb.ref('excluded.status'),
+        state: eb.ref('excluded.state'),
+        snapshot: eb.ref('excluded.snapshot'),
+        seal: eb.ref('excluded.seal'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute()
+}
+
+/**
+ * Loads a workflow as its events say it is. With the record's key, a cache row
+ * whose seal holds is used as it is (no event is read); any other row is rebuilt
+ * from the events, rewritten with a fresh seal, and, when it said something the
+ * events do not, a 'record_cache_mismatch' security event is logged. Without a key
+ * (or with a verification-only one) the cache cannot be trusted, so every load
+ * replays: correct, not cheap; pass the key (or use `record.load`).
+ */
+export async function loadInstance(db: Executor, lookup: MachineLookup, instanceId: string, key?: SigningKey) {
   const row = await db
     .selectFrom('workflow_instance as i')
-    .innerJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
-    .select(['i.id', 'i.machine_id', 'i.machine_version', 'i.report_id', 'i.subject', 'i.input', 's.version', 's.snapshot'])
+    .leftJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
+    .select(['i.id', 'i.machine_id', 'i.machine_version', 'i.report_id', 'i.subject', 'i.input'])
+    .select(['s.version', 's.status', 's.state', 's.snapshot', 's.seal'])
+    // In the same statement as the cache row, so both are read at one point of the chain.
+    .select(headColumns)
     .where('i.id', '=', instanceId)
     .executeTakeFirst()
   if (!row) return undefined
   const machine = lookup.atVersion(row.machine_id, row.machine_version)
-  return {
+  const input = JSON.parse(row.input) as unknown
+  const loaded = (version: number, snapshot: string) => ({
     id: row.id,
     machineId: row.machine_id,
     machineVersion: row.machine_version,
     reportId: row.report_id,
     subject: JSON.parse(row.subject) as Record<string, unknown>,
-    input: JSON.parse(row.input) as unknown,
-    version: row.version,
+    input,
+    version,
     machine,
-    snapshot: restoreSnapshot(machine, JSON.parse(row.snapshot)),
+    /** Canonical JSON of the persisted snapshot, as the cache holds it. */
+    snapshotJson: snapshot,
+    snapshot: restoreSnapshot(machine, JSON.parse(snapshot)),
+  })
+  const head = row.head_version === null || row.head_hash === null ? undefined : { version: row.head_version, hash: row.head_hash }
+  const cached =
+    row.snapshot === null ? null : { version: row.version!, status: row.status!, state: row.state!, snapshot: row.snapshot, seal: row.seal }
+  const sealKey = key ? snapshotSealKey(key) : null
+  if (sealKey && cached && sealHolds(sealKey, row.id, cached, head)) return loaded(cached.version, cached.snapshot)
+
+  const events = head
+    ? await db
+        .selectFrom('workflow_event')
+        .select(['sequence', 'event'])
+        .where('instance_id', '=', row.id)
+        .where('instance_version', '<=', head.version)
+        .orderBy('instance_version')
+        .execute()
+    : []
+  const replayed = replayInstanceFrom(
+    row.id,
+    machine,
+    input,
+    events.map((e) => ({ sequence: e.sequence, event: JSON.parse(e.event) as EventObject })),
+  )
+  const truth = cacheColumns(replayed.persisted, replayed.version)
+  const agrees =
+    cached !== null &&
+    cached.version === truth.version &&
+    cached.status === truth.status &&
+    cached.state === truth.state &&
+    cached.snapshot === truth.snapshot
+  // A row that only lacks a valid seal (written before migration 006, or under an
+  // earlier key) told no lie: it is sealed again quietly. A row that disagrees with
+  // the events is what someone with the file would forge, so it is logged.
+  if (!agrees) {
+    const seal = !sealKey ? 'unchecked' : !cached?.seal ? 'missing' : cached.version !== head?.version ? 'stale' : 'invalid'
+    await recordCacheMismatch(db, row.id, seal, cached, truth)
   }
+  if (sealKey && head)
+    await rewriteCache(db, row.id, truth, snapshotSeal(sealKey, row.id, truth.version, truth.snapshot, head.hash), head.version)
+  return loaded(truth.version, truth.snapshot)
+}
+
+/** A row read from workflow_snapshot by a query of its own (a list, a dashboard). */
+export interface CachedSnapshotRow {
+  instance_id: string
+  version: number
+  snapshot: string
+  seal: string | null
+  /** When the query selects them, they are checked and corrected too. */
+  state?: string
+  status?: string
+}
+
+/**
+ * For queries that read workflow_snapshot directly: returns their rows with
+ * version, snapshot (and state, status when selected) as the events say. Rows
+ * whose seal holds pass unchanged, for one query of the instances' latest events
+ * and one HMAC a row; any other row goes through `loadInstance`, which rebuilds,
+ * reseals and logs it. Rows of an instance the record does not hold are dropped.
+ */
+export async function trustedSnapshots<T extends CachedSnapshotRow>(
+  db: Executor,
+  lookup: MachineLookup,
+  key: SigningKey,
+  rows: readonly T[],
+): Promise<T[]> {
+  const sealKey = snapshotSealKey(key)
+  const heads = new Map<string, Head>()
+  const ids = [...new Set(rows.map((r) => r.instance_id))]
+  // SQLite limits the variables of one statement.
+  for (let i = 0; sealKey && i < ids.length; i += 500) {
+    const found = await db
+      .selectFrom('workflow_instance as i')
+      .select('i.id')
+      .select(headColumns)
+      .where('i.id', 'in', ids.slice(i, i + 500))
+      .execute()
+    for (const h of found)
+      if (h.head_version !== null && h.head_hash !== null) heads.set(h.id, { version: h.head_version, hash: h.head_hash })
+  }
+  const out: T[] = []
+  for (const row of rows) {
+    if (sealKey && sealHolds(sealKey, row.instance_id, row, heads.get(row.instance_id))) {
+      out.push(row)
+      continue
+    }
+    const truth = await loadInstance(db, lookup, row.instance_id, key)
+    if (!truth) continue
+    const persisted = JSON.parse(truth.snapshotJson) as { status: string; value: unknown }
+    out.push({
+      ...row,
+      version: truth.version,
+      snapshot: truth.snapshotJson,
+      ...(row.state === undefined ? {} : { state: stateColumn(persisted.value) }),
+      ...(row.status === undefined ? {} : { status: persisted.status }),
+    })
+  }
+  return out
 }
 
 /**
@@ -233,18 +465,25 @@ export interface WorkflowRecord {
    * with them (a sign-off, a draft): all of it lands, or none of it.
    */
   write<T>(work: (unit: WriteUnit) => Promise<T>): Promise<T>
+  /** `loadInstance` with the record's key: the sealed cache when it holds, the events otherwise. */
+  load(instanceId: string): Promise<LoadedInstance | undefined>
 }
 
 export interface WriteUnit {
   trx: DB
   lookup: MachineLookup
   append<E extends EventObject>(request: AppendRequest<E>): Promise<AppendResult>
+  /** `loadInstance` inside this transaction, with the record's key. */
+  load(instanceId: string): Promise<LoadedInstance | undefined>
 }
+
+export type LoadedInstance = NonNullable<Awaited<ReturnType<typeof loadInstance>>>
 
 export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKey): WorkflowRecord {
   async function appendInside(trx: DB, request: AppendRequest): Promise<AppendResult> {
     const recordedAt = (request.recordedAt ?? new Date()).toISOString()
-    const existing = await loadInstance(trx, lookup, request.instance.id)
+    // Decides can(event) on the events' truth: a forged cache row is rebuilt (and logged) here, never acted on.
+    const existing = await loadInstance(trx, lookup, request.instance.id, key)
     let machine: AnyStateMachine
     let machineVersion: number
     let snapshot: AnyMachineSnapshot
@@ -335,22 +574,19 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
         signed_at: recordedAt,
       })
       .execute()
-    const stored = persistSnapshot(machine, next)
+    const cached = cacheColumns(persistSnapshot(machine, next), version + 1)
+    const sealKey = snapshotSealKey(key)
     const snapshotRow = {
-      version: version + 1,
-      status: stored.status,
-      state: typeof stored.value === 'string' ? stored.value : canonicalJson(stored.value),
-      snapshot: canonicalJson(stored),
+      ...cached,
+      seal: sealKey ? snapshotSeal(sealKey, instanceFields.id, cached.version, cached.snapshot, hash) : null,
       updated_at: recordedAt,
     }
-    if (existing) {
-      await trx.updateTable('workflow_snapshot').set(snapshotRow).where('instance_id', '=', instanceFields.id).execute()
-    } else {
-      await trx
-        .insertInto('workflow_snapshot')
-        .values({ instance_id: instanceFields.id, ...snapshotRow })
-        .execute()
-    }
+    // An upsert: a workflow whose cache row went missing is still an existing workflow.
+    await trx
+      .insertInto('workflow_snapshot')
+      .values({ instance_id: instanceFields.id, ...snapshotRow })
+      .onConflict((oc) => oc.column('instance_id').doUpdateSet(snapshotRow))
+      .execute()
     return { sequence, version: version + 1, hash, snapshot: next }
   }
 
@@ -386,12 +622,16 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
         return out
       })
     },
+    load(instanceId) {
+      return loadInstance(db, lookup, instanceId, key)
+    },
     async write(work) {
       const appended: AppendResult[] = []
       const result = await immediateTransaction(db, (trx) =>
         work({
           trx,
           lookup,
+          load: (instanceId) => loadInstance(trx, lookup, instanceId, key),
           async append(request) {
             const r = await appendInside(trx, request as AppendRequest)
             appended.push(r)
