@@ -11,7 +11,7 @@ import { EventRefusedError, persistSnapshot, replay, restoreSnapshot as restoreP
 import { canonicalJson } from './canonical-json'
 import type { DB } from './client'
 import { appendSecurityEvent } from './queries/auth'
-import type { Database } from './schema'
+import type { Database, NewSecurityEvent } from './schema'
 import type { Executor } from './queries/executor'
 import { headFilePath, signCheckpoint, snapshotSealKey, type SigningKey } from './signing-key'
 import { immediateTransaction } from './transaction'
@@ -195,8 +195,8 @@ const headColumns = (eb: InstanceScope) => [
   latestEvent(eb).select('e.hash').as('head_hash'),
 ]
 
-async function recordCacheMismatch(db: Executor, instanceId: string, seal: string, cached: CacheColumns | null, truth: CacheColumns) {
-  await appendSecurityEvent(db, {
+function cacheMismatchEvent(instanceId: string, seal: string, cached: CacheColumns | null, truth: CacheColumns): NewSecurityEvent {
+  return {
     occurred_at: new Date().toISOString(),
     kind: 'record_cache_mismatch',
     user_id: null,
@@ -208,7 +208,7 @@ async function recordCacheMismatch(db: Executor, instanceId: string, seal: strin
       cached: cached ? { version: cached.version, state: cached.state } : null,
       events: { version: truth.version, state: truth.state },
     }),
-  })
+  }
 }
 
 /**
@@ -264,7 +264,22 @@ async function rewriteCache(db: Executor, instanceId: string, truth: CacheColumn
  * (or with a verification-only one) the cache cannot be trusted, so every load
  * replays: correct, not cheap; pass the key (or use `record.load`).
  */
-export async function loadInstance(db: Executor, lookup: MachineLookup, instanceId: string, key?: SigningKey) {
+export function loadInstance(db: Executor, lookup: MachineLookup, instanceId: string, key?: SigningKey) {
+  return readInstance(db, lookup, instanceId, key ?? null, null)
+}
+
+/**
+ * `deferAlarm` is for reads inside a write transaction: the alarm is kept aside
+ * and logged after it, so that a refused command rolling back does not take the
+ * record of a forged cache with it.
+ */
+async function readInstance(
+  db: Executor,
+  lookup: MachineLookup,
+  instanceId: string,
+  key: SigningKey | null,
+  deferAlarm: ((alarm: NewSecurityEvent) => void) | null,
+) {
   const row = await db
     .selectFrom('workflow_instance as i')
     .leftJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
@@ -323,7 +338,9 @@ export async function loadInstance(db: Executor, lookup: MachineLookup, instance
   // the events is what someone with the file would forge, so it is logged.
   if (!agrees) {
     const seal = !sealKey ? 'unchecked' : !cached?.seal ? 'missing' : cached.version !== head?.version ? 'stale' : 'invalid'
-    await recordCacheMismatch(db, row.id, seal, cached, truth)
+    const alarm = cacheMismatchEvent(row.id, seal, cached, truth)
+    if (deferAlarm) deferAlarm(alarm)
+    else await appendSecurityEvent(db, alarm)
   }
   if (sealKey && head)
     await rewriteCache(db, row.id, truth, snapshotSeal(sealKey, row.id, truth.version, truth.snapshot, head.hash), head.version)
@@ -477,13 +494,13 @@ export interface WriteUnit {
   load(instanceId: string): Promise<LoadedInstance | undefined>
 }
 
-export type LoadedInstance = NonNullable<Awaited<ReturnType<typeof loadInstance>>>
+export type LoadedInstance = NonNullable<Awaited<ReturnType<typeof readInstance>>>
 
 export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKey): WorkflowRecord {
-  async function appendInside(trx: DB, request: AppendRequest): Promise<AppendResult> {
+  async function appendInside(trx: DB, request: AppendRequest, alarms: NewSecurityEvent[]): Promise<AppendResult> {
     const recordedAt = (request.recordedAt ?? new Date()).toISOString()
     // Decides can(event) on the events' truth: a forged cache row is rebuilt (and logged) here, never acted on.
-    const existing = await loadInstance(trx, lookup, request.instance.id, key)
+    const existing = await readInstance(trx, lookup, request.instance.id, key, (alarm) => alarms.push(alarm))
     let machine: AnyStateMachine
     let machineVersion: number
     let snapshot: AnyMachineSnapshot
@@ -590,6 +607,15 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
     return { sequence, version: version + 1, hash, snapshot: next }
   }
 
+  /** Runs a transaction, then logs the alarms its reads raised, whether it committed or rolled back. */
+  async function afterwardsLogging<T>(alarms: NewSecurityEvent[], transaction: () => Promise<T>): Promise<T> {
+    try {
+      return await transaction()
+    } finally {
+      for (const alarm of alarms) await appendSecurityEvent(db, alarm)
+    }
+  }
+
   async function publishHead(results: AppendResult[]) {
     const last = results.at(-1)
     if (!last) return
@@ -611,7 +637,10 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
     lookup,
     key,
     async append(request) {
-      const result = await immediateTransaction(db, (trx) => appendInside(trx, request as AppendRequest))
+      const alarms: NewSecurityEvent[] = []
+      const result = await afterwardsLogging(alarms, () =>
+        immediateTransaction(db, (trx) => appendInside(trx, request as AppendRequest, alarms)),
+      )
       await publishHead([result])
       return result
     },
@@ -627,17 +656,20 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
     },
     async write(work) {
       const appended: AppendResult[] = []
-      const result = await immediateTransaction(db, (trx) =>
-        work({
-          trx,
-          lookup,
-          load: (instanceId) => loadInstance(trx, lookup, instanceId, key),
-          async append(request) {
-            const r = await appendInside(trx, request as AppendRequest)
-            appended.push(r)
-            return r
-          },
-        }),
+      const alarms: NewSecurityEvent[] = []
+      const result = await afterwardsLogging(alarms, () =>
+        immediateTransaction(db, (trx) =>
+          work({
+            trx,
+            lookup,
+            load: (instanceId) => readInstance(trx, lookup, instanceId, key, (alarm) => alarms.push(alarm)),
+            async append(request) {
+              const r = await appendInside(trx, request as AppendRequest, alarms)
+              appended.push(r)
+              return r
+            },
+          }),
+        ),
       )
       await publishHead(appended)
       return result
