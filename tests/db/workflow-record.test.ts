@@ -231,7 +231,7 @@ test('every write seals its cache row, and a sealed row is read without reading 
   const queries: string[] = []
   const watched = new Kysely<Database>({
     dialect: new SqliteDialect({ database: openSqlite(file) }),
-    log: (e) => queries.push(e.query.sql),
+    log: (e) => void queries.push(e.query.sql),
   })
   const readsEvents = () => queries.some((q) => /"event"/.test(q))
   try {
