@@ -24,6 +24,7 @@ export interface SigningKey {
   privateKey: KeyObject | null
   publicKey: KeyObject
   fingerprint: string
+  /** The file the key was read from (for a verification key, possibly the public one); chain-heads/ sit beside it. */
   keyPath: string
 }
 
@@ -53,18 +54,50 @@ export function loadOrCreateSigningKey(keyPath: string): SigningKey {
   return { privateKey, publicKey, fingerprint: fingerprintOf(publicKey), keyPath }
 }
 
-/** For verification only: the public key file, or the private key file if that is all there is. */
+/**
+ * For verification only, and the public half is all it needs: `keyPath` names the
+ * private key (its `.pub.pem` beside it is read first, so the private one need not
+ * be there) or the public key itself.
+ */
 export function loadVerificationKey(keyPath: string): SigningKey {
-  const pubFile = publicKeyPath(keyPath)
-  if (fs.existsSync(pubFile)) {
-    const publicKey = createPublicKey(fs.readFileSync(pubFile))
-    return { privateKey: null, publicKey, fingerprint: fingerprintOf(publicKey), keyPath }
+  const found = verificationKeyFiles(keyPath).find((f) => fs.existsSync(f))
+  if (!found) throw new NoVerificationKeyError(verificationKeyFiles(keyPath))
+  // createPublicKey derives the public half when handed the private key.
+  const publicKey = createPublicKey(fs.readFileSync(found))
+  return { privateKey: null, publicKey, fingerprint: fingerprintOf(publicKey), keyPath: found }
+}
+
+function verificationKeyFiles(keyPath: string) {
+  return keyPath.endsWith('.pub.pem') ? [keyPath] : [publicKeyPath(keyPath), keyPath]
+}
+
+export class NoVerificationKeyError extends Error {
+  readonly code = 'no_verification_key'
+  constructor(readonly lookedAt: string[]) {
+    super(`No signing key found; looked for ${lookedAt.join(', ')}`)
   }
-  if (fs.existsSync(keyPath)) {
-    const publicKey = createPublicKey(createPrivateKey(fs.readFileSync(keyPath)))
-    return { privateKey: null, publicKey, fingerprint: fingerprintOf(publicKey), keyPath }
-  }
-  throw new Error(`No signing key at ${keyPath} (nor its public key ${pubFile}); set SIGNING_KEY_PATH`)
+}
+
+/**
+ * The key to verify a database file with. Named with --key, that one only.
+ * Otherwise a copy is checked with the key beside it (a copy travels with its
+ * signing-key.pub.pem and chain-heads/), then with the installation's
+ * (SIGNING_KEY_PATH, or beside the live database); the live file the other way round.
+ */
+export function findVerificationKey(
+  file: string,
+  options: { keyPath?: string; installationKeyPath: string; liveFile: string },
+): SigningKey {
+  const beside = path.join(path.dirname(path.resolve(file)), 'signing-key.pem')
+  const places = options.keyPath
+    ? [path.resolve(options.keyPath)]
+    : path.resolve(file) === path.resolve(options.liveFile)
+      ? [options.installationKeyPath, beside]
+      : [beside, options.installationKeyPath]
+  const files = [...new Set(places.flatMap(verificationKeyFiles))]
+  const place = places.find((p) => verificationKeyFiles(p).some((f) => fs.existsSync(f)))
+  if (!place) throw new NoVerificationKeyError(files)
+  return loadVerificationKey(place)
 }
 
 export interface CheckpointClaim {
