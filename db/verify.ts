@@ -14,8 +14,8 @@ import {
   genesisHash,
   installationId,
   replayInstanceFrom,
+  loadInstance,
   StoredEventRefusedError,
-  trustedSnapshots,
   type MachineLookup,
 } from './workflow-record'
 
@@ -463,22 +463,17 @@ export async function checkSignOffs(
   const instances = new Map(
     (await db.selectFrom('workflow_instance').selectAll().where('id', 'in', instanceIds).execute()).map((i) => [i.id, i]),
   )
-  const snapshots = await trustedSnapshots(
-    db,
-    lookup,
-    key,
-    await db
-      .selectFrom('workflow_snapshot')
-      .select(['instance_id', 'version', 'snapshot', 'seal'])
-      .where('instance_id', 'in', instanceIds)
-      .execute(),
-  )
-  const signatureOf = new Map(
-    snapshots.map((s) => [
-      s.instance_id,
-      (JSON.parse(s.snapshot) as { context?: { signature?: { signatureId?: string } | null } }).context?.signature,
-    ]),
-  )
+  // What each workflow stands on now, as its events say; a workflow whose history
+  // cannot be replayed stands on no signature.
+  const signatureOf = new Map<string, string | undefined>()
+  for (const id of instanceIds) {
+    try {
+      const loaded = await loadInstance(db, lookup, id, key)
+      signatureOf.set(id, (loaded?.snapshot.context as { signature?: { signatureId?: string } | null } | undefined)?.signature?.signatureId)
+    } catch (error) {
+      if (!(error instanceof StoredEventRefusedError)) throw error
+    }
+  }
   const install = await installationId(db)
   for (const row of rows) {
     const event = events.get(row.workflow_sequence)
@@ -496,7 +491,7 @@ export async function checkSignOffs(
       }
     }
     const genuine = problems.length === 0
-    out.set(row.id, { genuine, current: genuine && signatureOf.get(row.workflow_instance_id)?.signatureId === row.id, problems })
+    out.set(row.id, { genuine, current: genuine && signatureOf.get(row.workflow_instance_id) === row.id, problems })
   }
   for (const id of ids) if (!out.has(id)) out.set(id, { genuine: false, current: false, problems: ['the record holds no such sign-off'] })
   return out

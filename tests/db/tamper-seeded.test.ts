@@ -367,3 +367,87 @@ test('an event the machine refuses, put into a stored history with the chain re-
     },
   ])
 }, 30_000)
+
+test('the page check: a current sign-off is genuine and current, one voided by a new draft genuine but not current, one on a duty.sign forged without the key not genuine', async () => {
+  const { file, keyPath } = await copy('both')
+  const voidedThenSigned = instanceId.duty('report-2008-q2', 'user-ceo', 6)
+  let forgedId = ''
+  tamper(file, (s) => {
+    const install = (s.prepare('SELECT installation_id FROM record_meta').get() as { installation_id: string }).installation_id
+    const last = s.prepare('SELECT * FROM workflow_event ORDER BY sequence DESC LIMIT 1').get() as WorkflowEvent
+    const template = signOffOf(s, CAO_DUTY_8)
+    const cfo = s.prepare("SELECT full_name, title FROM user WHERE id = 'user-cfo'").get() as { full_name: string; title: string }
+    const manifestation = JSON.parse(template.manifestation)
+    manifestation.officer = { userId: 'user-cfo', role: 'cfo', printedName: cfo.full_name, title: cfo.title }
+    forgedId = manifestationHash(manifestation)
+    const version = (
+      s.prepare('SELECT max(instance_version) AS v FROM workflow_event WHERE instance_id = ?').get(CFO_DUTY_8) as { v: number }
+    ).v
+    // Right in every way the file alone can make it: linked, hashed, bound to its sign-off; signed with a key of the forger's own.
+    const event: WorkflowEvent = {
+      ...last,
+      sequence: last.sequence + 1,
+      instance_id: CFO_DUTY_8,
+      instance_version: version + 1,
+      event: canonicalJson({ type: 'duty.sign', at: manifestation.signedAt, signatureId: forgedId, draftSha256: null }),
+      event_type: 'duty.sign',
+      actor_user_id: 'user-cfo',
+      actor_role: 'cfo',
+      prev_hash: last.hash,
+    }
+    event.hash = hashOf(s, event)
+    s.prepare(
+      `INSERT INTO workflow_event (sequence, instance_id, instance_version, event, event_type, actor_user_id, actor_role, recorded_at, prev_hash, hash)
+       VALUES (@sequence, @instance_id, @instance_version, @event, @event_type, @actor_user_id, @actor_role, @recorded_at, @prev_hash, @hash)`,
+    ).run(event)
+    const forger = loadOrCreateSigningKey(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'attest-forger-')), 'signing-key.pem'))
+    dirs.push(path.dirname(forger.keyPath))
+    s.prepare('INSERT INTO chain_checkpoint (sequence, head_hash, key_fingerprint, signature, signed_at) VALUES (?, ?, ?, ?, ?)').run(
+      event.sequence,
+      event.hash,
+      forger.fingerprint,
+      signCheckpoint(forger, { installationId: install, sequence: event.sequence, headHash: event.hash }),
+      event.recorded_at,
+    )
+    insertSignOff(s, {
+      ...template,
+      id: forgedId,
+      officer_user_id: 'user-cfo',
+      officer_role: 'cfo',
+      printed_name: cfo.full_name,
+      title: cfo.title,
+      manifestation: canonicalJson(manifestation),
+      workflow_instance_id: CFO_DUTY_8,
+      workflow_sequence: event.sequence,
+    })
+  })
+  const { db } = openDatabase(file)
+  try {
+    const ceo6 = await db
+      .selectFrom('sign_off')
+      .select('id')
+      .where('workflow_instance_id', '=', voidedThenSigned)
+      .orderBy('workflow_sequence')
+      .execute()
+    expect(ceo6).toHaveLength(2)
+    const cao8 = await db.selectFrom('sign_off').select('id').where('workflow_instance_id', '=', CAO_DUTY_8).executeTakeFirstOrThrow()
+    const ids = [cao8.id, ceo6[0]!.id, ceo6[1]!.id, forgedId, 'e'.repeat(64)]
+    const checks = await checkSignOffs(db, machineLookup, loadOrCreateSigningKey(keyPath), ids)
+    expect(ids.map((id) => [checks.get(id)?.genuine, checks.get(id)?.current])).toEqual([
+      [true, true],
+      [true, false],
+      [true, true],
+      [false, false],
+      [false, false],
+    ])
+    const forgedEvent = (
+      await db
+        .selectFrom('workflow_event')
+        .select((eb) => eb.fn.max('sequence').as('n'))
+        .executeTakeFirstOrThrow()
+    ).n
+    expect(checks.get(forgedId)?.problems).toEqual([`event ${forgedEvent}, which it names, is not signed by the installation's key`])
+  } finally {
+    await db.destroy()
+  }
+}, 30_000)
