@@ -451,3 +451,24 @@ test('the page check: a current sign-off is genuine and current, one voided by a
     await db.destroy()
   }
 }, 30_000)
+
+test('the page check: a sign-off whose duty.sign event was edited in place (stored hash and real checkpoint left as they were) is not genuine', async () => {
+  const { file, keyPath } = await copy('both')
+  let id = ''
+  let sequence = 0
+  tamper(file, (s) => {
+    ;({ id, workflow_sequence: sequence } = signOffOf(s, CAO_DUTY_8))
+    s.prepare("UPDATE workflow_event SET actor_user_id = 'user-ceo', actor_role = 'ceo' WHERE sequence = ?").run(sequence)
+  })
+  const { db } = openDatabase(file)
+  try {
+    const checks = await checkSignOffs(db, machineLookup, loadOrCreateSigningKey(keyPath), [id])
+    expect(checks.get(id)).toEqual({
+      genuine: false,
+      current: false,
+      problems: [`event ${sequence}, which it names, does not match its hash`],
+    })
+  } finally {
+    await db.destroy()
+  }
+})
