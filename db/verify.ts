@@ -366,7 +366,7 @@ export function verifyRecord(options: {
         problem(
           'workflow_snapshot',
           instance.id,
-          `workflow_snapshot ${instance.id}: the cached ${differing.join(', ')} differ from the replay of its events (the cache says ${row.state} at version ${row.version}; the events say ${truth.state} at version ${truth.version})`,
+          `workflow_snapshot ${instance.id}: the cached ${differing.join(' and ')} ${differing.length === 1 ? 'differs' : 'differ'} from the replay of its events (the cache says ${row.state} at version ${row.version}; the events say ${truth.state} at version ${truth.version})`,
         )
       }
     }

@@ -57,7 +57,11 @@ try {
     console.log(`  ${checkedWith}`)
     process.exit(0)
   }
-  console.error(`BROKEN: ${file} — first broken sequence number: ${report.firstBrokenSequence ?? '(none; see below)'}`)
+  console.error(
+    report.firstBrokenSequence === null
+      ? `BROKEN: ${file} — the hash chain holds; these rows do not:`
+      : `BROKEN: ${file} — first broken sequence number: ${report.firstBrokenSequence}`,
+  )
   for (const p of report.problems) console.error(`  - ${p.message}`)
   console.error(`  ${checkedWith}`)
   process.exit(1)
