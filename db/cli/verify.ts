@@ -57,10 +57,15 @@ try {
     console.log(`  ${checkedWith}`)
     process.exit(0)
   }
+  const chainHolds = report.problems.every(
+    (p) => p.table === 'sign_off' || p.table === 'workflow_snapshot' || p.table === 'workflow_instance',
+  )
   console.error(
-    report.firstBrokenSequence === null
-      ? `BROKEN: ${file} — the hash chain holds; these rows do not:`
-      : `BROKEN: ${file} — first broken sequence number: ${report.firstBrokenSequence}`,
+    report.firstBrokenSequence !== null
+      ? `BROKEN: ${file} — first broken sequence number: ${report.firstBrokenSequence}`
+      : chainHolds
+        ? `BROKEN: ${file} — the hash chain holds; these rows do not:`
+        : `BROKEN: ${file}`,
   )
   for (const p of report.problems) console.error(`  - ${p.message}`)
   console.error(`  ${checkedWith}`)
