@@ -5,7 +5,14 @@
 // (docs/decisions/007-errors-without-http-status.md).
 
 export type DomainErrorCode =
-  'not_found' | 'workflow_conflict' | 'event_not_allowed' | 'invalid_workflow_input' | 'command_refused' | 'unknown_machine_version'
+  | 'not_found'
+  | 'workflow_conflict'
+  | 'event_not_allowed'
+  | 'invalid_workflow_input'
+  | 'command_refused'
+  | 'unknown_machine_version'
+  | 'stored_event_refused'
+  | 'no_verification_key'
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode

@@ -193,6 +193,8 @@ export interface WorkflowSnapshotTable {
   state: string
   snapshot: string
   updated_at: string
+  /** HMAC keyed from the signing key (migration 006); null until first sealed. */
+  seal: string | null
 }
 
 /** An officer's electronic signature of one duty for one report; append-only. */
@@ -290,6 +292,7 @@ export const SECURITY_EVENT_KINDS = [
   'reauth_failed',
   'cross_site_refused',
   'forbidden',
+  'record_cache_mismatch',
 ] as const
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number]
 

@@ -1,7 +1,8 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, sign, verify, type KeyObject } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { canonicalJson } from './canonical-json'
+import { DomainError } from './errors'
 
 // The chain head is signed with an Ed25519 key that lives OUTSIDE the database
 // file: someone who rewrites the whole chain consistently inside the file still
@@ -24,6 +25,7 @@ export interface SigningKey {
   privateKey: KeyObject | null
   publicKey: KeyObject
   fingerprint: string
+  /** The file the key was read from (for a verification key, possibly the public one); chain-heads/ sit beside it. */
   keyPath: string
 }
 
@@ -53,18 +55,50 @@ export function loadOrCreateSigningKey(keyPath: string): SigningKey {
   return { privateKey, publicKey, fingerprint: fingerprintOf(publicKey), keyPath }
 }
 
-/** For verification only: the public key file, or the private key file if that is all there is. */
+/**
+ * For verification only, and the public half is all it needs: `keyPath` names the
+ * private key (its `.pub.pem` beside it is read first, so the private one need not
+ * be there) or the public key itself.
+ */
 export function loadVerificationKey(keyPath: string): SigningKey {
-  const pubFile = publicKeyPath(keyPath)
-  if (fs.existsSync(pubFile)) {
-    const publicKey = createPublicKey(fs.readFileSync(pubFile))
-    return { privateKey: null, publicKey, fingerprint: fingerprintOf(publicKey), keyPath }
+  const found = verificationKeyFiles(keyPath).find((f) => fs.existsSync(f))
+  if (!found) throw new NoVerificationKeyError(verificationKeyFiles(keyPath))
+  // createPublicKey derives the public half when handed the private key.
+  const publicKey = createPublicKey(fs.readFileSync(found))
+  return { privateKey: null, publicKey, fingerprint: fingerprintOf(publicKey), keyPath: found }
+}
+
+function verificationKeyFiles(keyPath: string) {
+  return keyPath.endsWith('.pub.pem') ? [keyPath] : [publicKeyPath(keyPath), keyPath]
+}
+
+export class NoVerificationKeyError extends DomainError {
+  readonly code = 'no_verification_key' as const
+  constructor(readonly lookedAt: string[]) {
+    super(`No signing key found; looked for ${lookedAt.join(', ')}`)
   }
-  if (fs.existsSync(keyPath)) {
-    const publicKey = createPublicKey(createPrivateKey(fs.readFileSync(keyPath)))
-    return { privateKey: null, publicKey, fingerprint: fingerprintOf(publicKey), keyPath }
-  }
-  throw new Error(`No signing key at ${keyPath} (nor its public key ${pubFile}); set SIGNING_KEY_PATH`)
+}
+
+/**
+ * The key to verify a database file with. Named with --key, that one only.
+ * Otherwise a copy is checked with the key beside it (a copy travels with its
+ * signing-key.pub.pem and chain-heads/), then with the installation's
+ * (SIGNING_KEY_PATH, or beside the live database); the live file the other way round.
+ */
+export function findVerificationKey(
+  file: string,
+  options: { keyPath?: string; installationKeyPath: string; liveFile: string },
+): SigningKey {
+  const beside = path.join(path.dirname(path.resolve(file)), 'signing-key.pem')
+  const places = options.keyPath
+    ? [path.resolve(options.keyPath)]
+    : path.resolve(file) === path.resolve(options.liveFile)
+      ? [options.installationKeyPath, beside]
+      : [beside, options.installationKeyPath]
+  const files = [...new Set(places.flatMap(verificationKeyFiles))]
+  const place = places.find((p) => verificationKeyFiles(p).some((f) => fs.existsSync(f)))
+  if (!place) throw new NoVerificationKeyError(files)
+  return loadVerificationKey(place)
 }
 
 export interface CheckpointClaim {
@@ -84,4 +118,23 @@ export function verifyCheckpoint(key: SigningKey, claim: CheckpointClaim, signat
   } catch {
     return false
   }
+}
+
+const sealKeys = new WeakMap<KeyObject, Buffer>()
+
+/**
+ * The HMAC key that seals the snapshot cache (docs/decisions/009). Derived from the
+ * private signing key, so it is wherever that key is and never in the file, and a
+ * seal can never be mistaken for a checkpoint signature. A verification-only key
+ * has none: whoever holds only the public key can replay, not trust the cache.
+ */
+export function snapshotSealKey(key: SigningKey): Buffer | null {
+  if (!key.privateKey) return null
+  let derived = sealKeys.get(key.privateKey)
+  if (!derived) {
+    const secret = key.privateKey.export({ type: 'pkcs8', format: 'der' })
+    derived = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'hecla-attest/snapshot-seal/v1', 32))
+    sealKeys.set(key.privateKey, derived)
+  }
+  return derived
 }

@@ -1,13 +1,33 @@
-// Recomputes the record's hash chain from a database file (the live one, a backup
-// or a copy) and checks every signed checkpoint with the key kept outside it.
+// Checks a database file (the live one, a backup or a copy) against itself and
+// against the key kept outside it: the hash chain, every signed checkpoint, the
+// signed head, every workflow replayed from its events against its cached state,
+// and every sign-off against its manifestation and its duty.sign event. Needs only
+// the public key.
 import fs from 'node:fs'
 import SQLite from 'better-sqlite3'
 import { canonicalJson } from './canonical-json'
+import type { Executor } from './queries/executor'
+import { manifestationHash } from './sign-off'
 import { headFilePath, verifyCheckpoint, type SigningKey } from './signing-key'
-import { eventHash, genesisHash, replayInstanceFrom, type MachineLookup } from './workflow-record'
+import {
+  eventHash,
+  genesisHash,
+  installationId,
+  replayInstanceFrom,
+  loadInstance,
+  StoredEventRefusedError,
+  type MachineLookup,
+} from './workflow-record'
+
+/** The tables whose rows verify names. */
+export type RecordTable = 'record_meta' | 'workflow_instance' | 'workflow_event' | 'chain_checkpoint' | 'workflow_snapshot' | 'sign_off'
 
 export interface VerifyProblem {
+  /** The event at which the chain does not hold, when the problem is one of the chain's. */
   sequence: number | null
+  /** The row at fault: its table and its key (a sequence, an instance id, a sign-off id). */
+  table: RecordTable | null
+  row: string | null
   message: string
 }
 
@@ -15,6 +35,7 @@ export interface VerifyReport {
   ok: boolean
   events: number
   instances: number
+  signOffs: number
   /** The first sequence number at which the chain does not hold, if any. */
   firstBrokenSequence: number | null
   problems: VerifyProblem[]
@@ -26,6 +47,7 @@ interface EventRow {
   instance_id: string
   instance_version: number
   event: string
+  event_type: string
   actor_user_id: string | null
   actor_role: string
   recorded_at: string
@@ -42,10 +64,149 @@ interface InstanceRow {
   input: string
 }
 
+export interface SignOffRow {
+  id: string
+  report_id: string
+  duty_number: number
+  officer_user_id: string
+  officer_role: string
+  draft_id: string | null
+  draft_sha256: string | null
+  meaning: string
+  meaning_text: string
+  printed_name: string
+  title: string
+  signed_at: string
+  signed_at_local: string
+  time_zone: string
+  manifestation: string
+  workflow_instance_id: string
+  workflow_sequence: number
+}
+
+const SIGN_OFF_COLUMNS =
+  'id, report_id, duty_number, officer_user_id, officer_role, draft_id, draft_sha256, meaning, meaning_text, printed_name, title, ' +
+  'signed_at, signed_at_local, time_zone, manifestation, workflow_instance_id, workflow_sequence'
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * What is wrong with a sign-off row on its own: its id must be the sha-256 of its
+ * manifestation, stored in canonical form, and each column a page shows must say
+ * what the manifestation says. Empty when it holds.
+ */
+export function signOffRowProblems(row: SignOffRow): string[] {
+  const parsed = parseJson(row.manifestation)
+  if (!parsed || typeof parsed !== 'object') return ['its manifestation is not JSON']
+  // Read as untrusted JSON: any member may be missing or of another type.
+  type Part = Record<string, unknown> | null | undefined
+  const m = parsed as { report?: Part; duty?: Part; officer?: Part; draft?: Part } & Record<string, unknown>
+  const problems: string[] = []
+  if (m.kind !== 'hecla-attest/sign-off/v1') problems.push(`its manifestation is of kind ${JSON.stringify(m.kind)}`)
+  if (canonicalJson(parsed) !== row.manifestation) problems.push('its manifestation is not stored in canonical form')
+  if (manifestationHash(parsed as never) !== row.id)
+    problems.push('its id is not the sha-256 of its manifestation (the manifestation was edited)')
+  const said: Array<[keyof SignOffRow, unknown]> = [
+    ['report_id', m.report?.id],
+    ['duty_number', m.duty?.number],
+    ['officer_user_id', m.officer?.userId],
+    ['officer_role', m.officer?.role],
+    ['printed_name', m.officer?.printedName],
+    ['title', m.officer?.title],
+    ['draft_id', m.draft === null ? null : m.draft?.id],
+    ['draft_sha256', m.draft === null ? null : m.draft?.sha256],
+    ['meaning', m.meaning],
+    ['meaning_text', m.meaningText],
+    ['signed_at', m.signedAt],
+    ['signed_at_local', m.signedAtLocal],
+    ['time_zone', m.timeZone],
+  ]
+  for (const [column, value] of said) {
+    if (row[column] !== value)
+      problems.push(`${column} ${JSON.stringify(row[column])} is not what its manifestation says (${JSON.stringify(value)})`)
+  }
+  return problems
+}
+
+/**
+ * What is wrong with the binding of a sign-off to the chain: the event at its
+ * workflow_sequence must be a duty.sign of its own workflow carrying its id, and
+ * that workflow must be this officer's duty of this report.
+ */
+export function signOffBindingProblems(
+  row: SignOffRow,
+  event: Pick<EventRow, 'sequence' | 'instance_id' | 'event_type' | 'event'> | undefined,
+  instance: Pick<InstanceRow, 'id' | 'machine_id' | 'subject'> | undefined,
+): string[] {
+  const problems: string[] = []
+  if (!event) problems.push(`it names event ${row.workflow_sequence}, which the record does not hold`)
+  else {
+    if (event.instance_id !== row.workflow_instance_id)
+      problems.push(
+        `event ${event.sequence}, which it names, belongs to ${event.instance_id}, not to its workflow ${row.workflow_instance_id}`,
+      )
+    if (event.event_type !== 'duty.sign')
+      problems.push(`event ${event.sequence}, which it names, is a ${event.event_type}, not a duty.sign`)
+    const signatureId = (parseJson(event.event) as { signatureId?: unknown } | undefined)?.signatureId
+    if (signatureId !== row.id)
+      problems.push(`event ${event.sequence}, which it names, carries signature ${String(signatureId)}, not this one`)
+  }
+  if (!instance) problems.push(`its workflow ${row.workflow_instance_id} is not in the record`)
+  else {
+    const subject = parseJson(instance.subject) as { reportId?: unknown; officerUserId?: unknown; dutyNumber?: unknown } | undefined
+    if (
+      instance.machine_id !== 'duty-review' ||
+      subject?.reportId !== row.report_id ||
+      subject?.officerUserId !== row.officer_user_id ||
+      subject?.dutyNumber !== row.duty_number
+    ) {
+      problems.push(
+        `its workflow ${instance.id} is not ${row.officer_user_id}'s review of duty ${row.duty_number} of ${row.report_id} (its subject: ${instance.subject})`,
+      )
+    }
+  }
+  return problems
+}
+
+function chainedFields(row: EventRow, instance: InstanceRow) {
+  return {
+    sequence: row.sequence,
+    instance: {
+      id: instance.id,
+      machineId: instance.machine_id,
+      machineVersion: instance.machine_version,
+      reportId: instance.report_id,
+      subject: JSON.parse(instance.subject) as unknown,
+      input: JSON.parse(instance.input) as unknown,
+    },
+    instanceVersion: row.instance_version,
+    event: JSON.parse(row.event) as unknown,
+    actor: { userId: row.actor_user_id, role: row.actor_role },
+    recordedAt: row.recorded_at,
+    prevHash: row.prev_hash,
+  }
+}
+
+function recomputedHash(row: EventRow, instance: InstanceRow): string {
+  try {
+    return eventHash(chainedFields(row, instance))
+  } catch {
+    return ''
+  }
+}
+
 export function verifyRecord(options: {
   file: string
+  /** The public key is enough. */
   key: SigningKey
-  lookup?: MachineLookup
+  /** Every workflow is replayed with the machines this lookup finds. */
+  lookup: MachineLookup
   /** A backup may end before the latest head signed outside the file; say so rather than fail. */
   olderCopy?: boolean
 }): VerifyReport {
@@ -53,11 +214,14 @@ export function verifyRecord(options: {
   const sqlite = new SQLite(options.file, { readonly: true, fileMustExist: true })
   const problems: VerifyProblem[] = []
   const warnings: string[] = []
+  const problem = (table: RecordTable | null, row: string | number | null, message: string, sequence: number | null = null) =>
+    problems.push({ sequence, table, row: row === null ? null : String(row), message })
+  const counts = { events: 0, instances: 0, signOffs: 0 }
   try {
     const meta = sqlite.prepare('SELECT installation_id FROM record_meta').all() as { installation_id: string }[]
     if (meta.length !== 1) {
-      problems.push({ sequence: null, message: `record_meta holds ${meta.length} rows, not one` })
-      return finish(0, 0)
+      problem('record_meta', null, `record_meta holds ${meta.length} rows, not one`)
+      return finish()
     }
     const install = meta[0]!.installation_id
     const instances = new Map(
@@ -77,78 +241,56 @@ export function verifyRecord(options: {
     )
     const events = sqlite
       .prepare(
-        'SELECT sequence, instance_id, instance_version, event, actor_user_id, actor_role, recorded_at, prev_hash, hash FROM workflow_event ORDER BY sequence',
+        'SELECT sequence, instance_id, instance_version, event, event_type, actor_user_id, actor_role, recorded_at, prev_hash, hash FROM workflow_event ORDER BY sequence',
       )
       .all() as EventRow[]
+    counts.events = events.length
+    counts.instances = instances.size
 
+    // The chain: every link, every hash, every checkpoint.
     let prevHash = genesisHash(install)
     const versions = new Map<string, number>()
     events.forEach((row, index) => {
+      const at = (message: string) => problem('workflow_event', row.sequence, `workflow_event ${row.sequence}: ${message}`, row.sequence)
       const expectedSequence = index + 1
       if (row.sequence !== expectedSequence) {
-        problems.push({ sequence: expectedSequence, message: `event ${expectedSequence} is missing (the next stored is ${row.sequence})` })
+        problem(
+          'workflow_event',
+          expectedSequence,
+          `workflow_event ${expectedSequence} is missing (the next stored is ${row.sequence})`,
+          expectedSequence,
+        )
       }
       const instance = instances.get(row.instance_id)
       if (!instance) {
-        problems.push({ sequence: row.sequence, message: `event ${row.sequence} names an instance that is not stored` })
+        at(`names ${row.instance_id}, a workflow that is not stored`)
         prevHash = row.hash
         return
       }
       const expectedVersion = (versions.get(row.instance_id) ?? 0) + 1
       versions.set(row.instance_id, expectedVersion)
       if (row.instance_version !== expectedVersion) {
-        problems.push({
-          sequence: row.sequence,
-          message: `event ${row.sequence} is version ${row.instance_version} of ${row.instance_id}; version ${expectedVersion} was expected`,
-        })
+        at(`is version ${row.instance_version} of ${row.instance_id}; version ${expectedVersion} was expected`)
       }
-      if (row.prev_hash !== prevHash) {
-        problems.push({ sequence: row.sequence, message: `event ${row.sequence} does not link to the event before it` })
-      }
-      let recomputed: string
-      try {
-        recomputed = eventHash({
-          sequence: row.sequence,
-          instance: {
-            id: instance.id,
-            machineId: instance.machine_id,
-            machineVersion: instance.machine_version,
-            reportId: instance.report_id,
-            subject: JSON.parse(instance.subject),
-            input: JSON.parse(instance.input),
-          },
-          instanceVersion: row.instance_version,
-          event: JSON.parse(row.event),
-          actor: { userId: row.actor_user_id, role: row.actor_role },
-          recordedAt: row.recorded_at,
-          prevHash: row.prev_hash,
-        })
-      } catch {
-        recomputed = ''
-      }
-      if (recomputed !== row.hash) {
-        problems.push({
-          sequence: row.sequence,
-          message: `event ${row.sequence}: its content does not match its hash (edited after it was written)`,
-        })
-      }
+      if (row.prev_hash !== prevHash) at('does not link to the event before it (its prev_hash is not that event’s hash)')
+      if (recomputedHash(row, instance) !== row.hash) at('its content does not match its hash (edited after it was written)')
       const checkpoint = checkpoints.get(row.sequence)
-      if (!checkpoint) {
-        problems.push({ sequence: row.sequence, message: `event ${row.sequence} has no signed checkpoint` })
-      } else if (
+      if (!checkpoint) at('has no signed checkpoint')
+      else if (
         checkpoint.head_hash !== row.hash ||
         !verifyCheckpoint(options.key, { installationId: install, sequence: row.sequence, headHash: row.hash }, checkpoint.signature)
       ) {
-        problems.push({
-          sequence: row.sequence,
-          message: `event ${row.sequence}: the signed checkpoint does not verify with the key at ${options.key.keyPath}`,
-        })
+        const otherKey =
+          checkpoint.key_fingerprint === options.key.fingerprint
+            ? ''
+            : ` (the checkpoint names key ${checkpoint.key_fingerprint.slice(0, 16)}…, this key is ${options.key.fingerprint.slice(0, 16)}…)`
+        at(`the signed checkpoint does not verify with the key at ${options.key.keyPath}${otherKey}`)
       }
       prevHash = row.hash
     })
     for (const sequence of checkpoints.keys()) {
       if (sequence > events.length)
-        problems.push({ sequence, message: `a checkpoint is signed for event ${sequence}, which the file does not hold` })
+        problem('chain_checkpoint', sequence, `chain_checkpoint ${sequence} is signed for an event the file does not hold`, sequence)
     }
 
     const headFile = headFilePath(options.key.keyPath, install)
@@ -156,61 +298,201 @@ export function verifyRecord(options: {
       const head = JSON.parse(fs.readFileSync(headFile, 'utf8')) as { sequence: number; headHash: string; signature: string }
       const { signature, ...claim } = head
       if (!verifyCheckpoint(options.key, { installationId: install, sequence: claim.sequence, headHash: claim.headHash }, signature)) {
-        problems.push({ sequence: null, message: `the signed head in ${headFile} does not verify` })
+        problem(null, null, `the signed head in ${headFile} does not verify`)
       } else if (head.sequence > events.length) {
         const message = `the file ends at event ${events.length}, but a head at event ${head.sequence} was signed: events were cut off the tail, or this is an older copy`
         if (options.olderCopy) warnings.push(message)
-        else problems.push({ sequence: events.length + 1, message })
+        else problem('workflow_event', events.length + 1, message, events.length + 1)
       } else if (events[head.sequence - 1]?.hash !== head.headHash) {
-        problems.push({ sequence: head.sequence, message: `event ${head.sequence} is not the one whose head was signed outside the file` })
+        problem(
+          'workflow_event',
+          head.sequence,
+          `workflow_event ${head.sequence} is not the one whose head was signed outside the file`,
+          head.sequence,
+        )
       }
     } else {
       warnings.push(`No signed head outside the file (${headFile}); a cut tail cannot be ruled out.`)
     }
 
-    if (options.lookup) {
-      const cache = sqlite.prepare('SELECT instance_id, version, snapshot FROM workflow_snapshot').all() as {
-        instance_id: string
-        version: number
-        snapshot: string
-      }[]
-      const byInstance = new Map<string, EventRow[]>()
-      for (const e of events) {
-        const list = byInstance.get(e.instance_id)
-        if (list) list.push(e)
-        else byInstance.set(e.instance_id, [e])
+    // Every workflow replayed from its events (a refused event is an error), against its cache row.
+    const cache = new Map(
+      (
+        sqlite.prepare('SELECT instance_id, version, status, state, snapshot FROM workflow_snapshot').all() as {
+          instance_id: string
+          version: number
+          status: string
+          state: string
+          snapshot: string
+        }[]
+      ).map((c) => [c.instance_id, c]),
+    )
+    const byInstance = new Map<string, EventRow[]>()
+    for (const e of events) {
+      const list = byInstance.get(e.instance_id)
+      if (list) list.push(e)
+      else byInstance.set(e.instance_id, [e])
+    }
+    for (const instance of instances.values()) {
+      const history = byInstance.get(instance.id) ?? []
+      if (history.length === 0) problem('workflow_instance', instance.id, `workflow_instance ${instance.id} has no events`)
+      let replayed: ReturnType<typeof replayInstanceFrom>
+      try {
+        replayed = replayInstanceFrom(
+          instance.id,
+          options.lookup.atVersion(instance.machine_id, instance.machine_version),
+          JSON.parse(instance.input),
+          history.map((e) => ({ sequence: e.sequence, event: JSON.parse(e.event) })),
+        )
+      } catch (error) {
+        if (error instanceof StoredEventRefusedError) {
+          problem('workflow_event', error.sequence, `workflow_event ${error.sequence}: ${error.message}`, error.sequence)
+        } else problem('workflow_instance', instance.id, `workflow_instance ${instance.id} cannot be replayed: ${(error as Error).message}`)
+        continue
       }
-      for (const row of cache) {
-        const instance = instances.get(row.instance_id)
-        if (!instance) continue
-        try {
-          const replayed = replayInstanceFrom(
-            options.lookup.atVersion(instance.machine_id, instance.machine_version),
-            JSON.parse(instance.input),
-            (byInstance.get(row.instance_id) ?? []).map((e) => JSON.parse(e.event)),
-          )
-          if (canonicalJson(replayed.persisted) !== row.snapshot || replayed.version !== row.version) {
-            warnings.push(`The cached state of ${row.instance_id} differs from its events; the events are the truth (rebuild the cache).`)
-          }
-        } catch (error) {
-          problems.push({ sequence: null, message: `${row.instance_id} cannot be replayed: ${(error as Error).message}` })
-        }
+      const row = cache.get(instance.id)
+      if (!row) {
+        problem('workflow_snapshot', instance.id, `workflow_snapshot ${instance.id} is missing`)
+        continue
+      }
+      const truth = {
+        version: replayed.version,
+        status: replayed.persisted.status,
+        state: typeof replayed.persisted.value === 'string' ? replayed.persisted.value : canonicalJson(replayed.persisted.value),
+        snapshot: canonicalJson(replayed.persisted),
+      }
+      const differing = (['version', 'status', 'state', 'snapshot'] as const).filter((column) => row[column] !== truth[column])
+      if (differing.length) {
+        problem(
+          'workflow_snapshot',
+          instance.id,
+          `workflow_snapshot ${instance.id}: the cached ${differing.join(' and ')} ${differing.length === 1 ? 'differs' : 'differ'} from the replay of its events (the cache says ${row.state} at version ${row.version}; the events say ${truth.state} at version ${truth.version})`,
+        )
       }
     }
-    return finish(events.length, instances.size)
+    for (const id of cache.keys()) {
+      if (!instances.has(id)) problem('workflow_snapshot', id, `workflow_snapshot ${id} caches a workflow that is not stored`)
+    }
+
+    // Every sign-off: its own row, its one duty.sign event, and every duty.sign its row.
+    const signOffs = sqlite.prepare(`SELECT ${SIGN_OFF_COLUMNS} FROM sign_off ORDER BY workflow_sequence`).all() as SignOffRow[]
+    counts.signOffs = signOffs.length
+    const eventAt = new Map(events.map((e) => [e.sequence, e]))
+    const namedBy = new Map<string, EventRow[]>()
+    for (const e of events) {
+      if (e.event_type !== 'duty.sign') continue
+      const id = String((parseJson(e.event) as { signatureId?: unknown } | undefined)?.signatureId)
+      namedBy.set(id, [...(namedBy.get(id) ?? []), e])
+    }
+    const rowsById = new Map(signOffs.map((s) => [s.id, s]))
+    for (const row of signOffs) {
+      const found = [
+        ...signOffRowProblems(row),
+        ...signOffBindingProblems(row, eventAt.get(row.workflow_sequence), instances.get(row.workflow_instance_id)),
+      ]
+      const naming = namedBy.get(row.id) ?? []
+      if (naming.length > 1) found.push(`${naming.length} duty.sign events carry it (${naming.map((e) => e.sequence).join(', ')}), not one`)
+      for (const message of found) problem('sign_off', row.id, `sign_off ${row.id}: ${message}`)
+    }
+    for (const [id, naming] of namedBy) {
+      for (const e of naming) {
+        const row = rowsById.get(id)
+        if (!row)
+          problem(
+            'workflow_event',
+            e.sequence,
+            `workflow_event ${e.sequence}: its duty.sign carries signature ${id}, which has no sign_off row`,
+          )
+        else if (row.workflow_sequence !== e.sequence && naming.length === 1)
+          problem('sign_off', id, `sign_off ${id}: it is carried by event ${e.sequence} but names event ${row.workflow_sequence}`)
+      }
+    }
+    return finish()
   } finally {
     sqlite.close()
   }
 
-  function finish(events: number, instanceCount: number): VerifyReport {
+  function finish(): VerifyReport {
     const sequences = problems.map((p) => p.sequence).filter((s): s is number => s !== null)
     return {
       ok: problems.length === 0,
-      events,
-      instances: instanceCount,
+      ...counts,
       firstBrokenSequence: sequences.length ? Math.min(...sequences) : null,
       problems,
       warnings,
     }
   }
+}
+
+export interface SignOffCheck {
+  /** Its id is the hash of its manifestation, its columns say what that says, and its duty.sign event is in the signed chain. */
+  genuine: boolean
+  /** Its workflow, as its events say it is now, stands on this signature (not withdrawn, not voided by a new draft). */
+  current: boolean
+  problems: string[]
+}
+
+/**
+ * For pages that show sign-offs: a check of each row that costs a few indexed reads,
+ * one sha-256 and one Ed25519 verification, with no replay. A row is genuine when
+ * it holds on its own, its duty.sign event is of its own workflow and carries its
+ * id, and that event's hash recomputes and is signed by the installation's key.
+ * Ids the record does not hold come back not genuine.
+ */
+export async function checkSignOffs(
+  db: Executor,
+  lookup: MachineLookup,
+  key: SigningKey,
+  ids: readonly string[],
+): Promise<Map<string, SignOffCheck>> {
+  const out = new Map<string, SignOffCheck>()
+  if (ids.length === 0) return out
+  const rows = (await db.selectFrom('sign_off').selectAll().where('id', 'in', ids).execute()) as SignOffRow[]
+  const sequences = rows.map((r) => r.workflow_sequence)
+  const instanceIds = [...new Set(rows.map((r) => r.workflow_instance_id))]
+  const events = new Map(
+    sequences.length
+      ? (await db.selectFrom('workflow_event').selectAll().where('sequence', 'in', sequences).execute()).map((e) => [e.sequence, e])
+      : [],
+  )
+  const checkpoints = new Map(
+    sequences.length
+      ? (await db.selectFrom('chain_checkpoint').selectAll().where('sequence', 'in', sequences).execute()).map((c) => [c.sequence, c])
+      : [],
+  )
+  const instances = new Map(
+    (await db.selectFrom('workflow_instance').selectAll().where('id', 'in', instanceIds).execute()).map((i) => [i.id, i]),
+  )
+  // What each workflow stands on now, as its events say; a workflow whose history
+  // cannot be replayed stands on no signature.
+  const signatureOf = new Map<string, string | undefined>()
+  for (const id of instanceIds) {
+    try {
+      const loaded = await loadInstance(db, lookup, id, key)
+      signatureOf.set(id, (loaded?.snapshot.context as { signature?: { signatureId?: string } | null } | undefined)?.signature?.signatureId)
+    } catch (error) {
+      if (!(error instanceof StoredEventRefusedError)) throw error
+    }
+  }
+  const install = await installationId(db)
+  for (const row of rows) {
+    const event = events.get(row.workflow_sequence)
+    const instance = instances.get(row.workflow_instance_id)
+    const problems = [...signOffRowProblems(row), ...signOffBindingProblems(row, event, instance)]
+    if (event && instance && event.instance_id === instance.id) {
+      const hash = event.hash
+      if (recomputedHash(event, instance) !== hash) problems.push(`event ${event.sequence}, which it names, does not match its hash`)
+      const checkpoint = checkpoints.get(event.sequence)
+      if (
+        !checkpoint ||
+        !verifyCheckpoint(key, { installationId: install, sequence: event.sequence, headHash: hash }, checkpoint.signature)
+      ) {
+        problems.push(`event ${event.sequence}, which it names, is not signed by the installation's key`)
+      }
+    }
+    const genuine = problems.length === 0
+    out.set(row.id, { genuine, current: genuine && signatureOf.get(row.workflow_instance_id) === row.id, problems })
+  }
+  for (const id of ids) if (!out.has(id)) out.set(id, { genuine: false, current: false, problems: ['the record holds no such sign-off'] })
+  return out
 }

@@ -2,16 +2,20 @@
 // can(event) → transition → append event + hash → signed checkpoint → snapshot
 // cache), in one IMMEDIATE transaction. Routes and seeds call it; nothing else
 // writes workflow state.
-import { createHash } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { createActor, initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate'
+import type { ExpressionBuilder } from 'kysely'
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate'
+import { EventRefusedError, persistSnapshot, replay, restoreSnapshot as restorePersisted } from '../machines/replay'
 import { canonicalJson } from './canonical-json'
 import type { DB } from './client'
+import { appendSecurityEvent } from './queries/auth'
+import type { Database, NewSecurityEvent } from './schema'
 import type { Executor } from './queries/executor'
-import { headFilePath, signCheckpoint, type SigningKey } from './signing-key'
+import { headFilePath, signCheckpoint, snapshotSealKey, type SigningKey } from './signing-key'
 import { immediateTransaction } from './transaction'
-import { EventNotAllowedError, InvalidWorkflowInputError, WorkflowConflictError, WorkflowNotFoundError } from './errors'
+import { DomainError, EventNotAllowedError, InvalidWorkflowInputError, WorkflowConflictError, WorkflowNotFoundError } from './errors'
 
 export const GENESIS_PREFIX = 'hecla-attest/genesis/'
 
@@ -90,42 +94,316 @@ export async function installationId(db: Executor): Promise<string> {
   return row.installation_id
 }
 
-function persisted(machine: AnyStateMachine, snapshot: AnyMachineSnapshot) {
-  return machine.getPersistedSnapshot(snapshot) as unknown as { status: string; value: unknown; context: unknown }
+/** The columns of workflow_snapshot that say something; a cache row is these plus its seal. */
+interface CacheColumns {
+  version: number
+  status: string
+  state: string
+  snapshot: string
 }
 
-/** Restores a machine snapshot from its persisted JSON form. */
-export function restoreSnapshot(machine: AnyStateMachine, stored: unknown): AnyMachineSnapshot {
-  return createActor(machine, { snapshot: stored as never }).getSnapshot() as AnyMachineSnapshot
+const stateColumn = (value: unknown) => (typeof value === 'string' ? value : canonicalJson(value))
+
+function cacheColumns(persisted: { status: string; value: unknown }, version: number): CacheColumns {
+  return { version, status: persisted.status, state: stateColumn(persisted.value), snapshot: canonicalJson(persisted) }
 }
 
-export async function loadInstance(db: Executor, lookup: MachineLookup, instanceId: string) {
+/**
+ * The seal of a cache row: an HMAC over the instance, the version, the snapshot and
+ * the hash of the last event it reflects. The hash ties the row to one point of the
+ * chain, so a sealed row of an earlier version put back is as untrusted as a forged one.
+ */
+function snapshotSeal(sealKey: Buffer, instanceId: string, version: number, snapshot: string, headHash: string): string {
+  return createHmac('sha256', sealKey)
+    .update(canonicalJson({ kind: 'hecla-attest/snapshot-seal/v1', instanceId, version, snapshot, headHash }))
+    .digest('hex')
+}
+
+interface Head {
+  version: number
+  hash: string
+}
+
+/** Whether a cache row can be shown without replaying: sealed for the instance's latest event, its copies of state and status true to its snapshot. */
+function sealHolds(
+  sealKey: Buffer,
+  instanceId: string,
+  row: { version: number; snapshot: string; seal: string | null; state?: string; status?: string },
+  head: Head | undefined,
+): boolean {
+  if (!row.seal || !head || row.version !== head.version) return false
+  const expected = Buffer.from(snapshotSeal(sealKey, instanceId, row.version, row.snapshot, head.hash), 'hex')
+  const given = Buffer.from(row.seal, 'hex')
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false
+  if (row.state === undefined && row.status === undefined) return true
+  const persisted = JSON.parse(row.snapshot) as { status: string; value: unknown }
+  return (
+    (row.state === undefined || row.state === stateColumn(persisted.value)) && (row.status === undefined || row.status === persisted.status)
+  )
+}
+
+// The instance's latest event, by the (instance_id, instance_version) index: one
+// lookup whatever the length of the history, which keeps a sealed read cheap.
+type InstanceScope = ExpressionBuilder<Database & { i: Database['workflow_instance'] }, 'i'>
+const latestEvent = (eb: InstanceScope) =>
+  eb.selectFrom('workflow_event as e').whereRef('e.instance_id', '=', 'i.id').orderBy('e.instance_version', 'desc').limit(1)
+const headColumns = (eb: InstanceScope) => [
+  latestEvent(eb).select('e.instance_version').as('head_version'),
+  latestEvent(eb).select('e.hash').as('head_hash'),
+]
+
+function cacheMismatchEvent(instanceId: string, seal: string, cached: CacheColumns | null, truth: CacheColumns): NewSecurityEvent {
+  return {
+    occurred_at: new Date().toISOString(),
+    kind: 'record_cache_mismatch',
+    user_id: null,
+    email_attempted: null,
+    ip: null,
+    detail: canonicalJson({
+      instanceId,
+      seal,
+      cached: cached ? { version: cached.version, state: cached.state } : null,
+      events: { version: truth.version, state: truth.state },
+    }),
+  }
+}
+
+/**
+ * Writes a rebuilt row, unless an event newer than the ones replayed has landed
+ * meanwhile: that event's writer has already cached (and sealed) a later state.
+ */
+async function rewriteCache(db: Executor, instanceId: string, truth: CacheColumns, seal: string, replayedUpTo: number) {
+  const updatedAt = new Date().toISOString()
+  await db
+    .insertInto('workflow_snapshot')
+    .columns(['instance_id', 'version', 'status', 'state', 'snapshot', 'seal', 'updated_at'])
+    .expression(
+      db
+        .selectNoFrom((eb) => [
+          eb.val(instanceId).as('instance_id'),
+          eb.val(truth.version).as('version'),
+          eb.val(truth.status).as('status'),
+          eb.val(truth.state).as('state'),
+          eb.val(truth.snapshot).as('snapshot'),
+          eb.val(seal).as('seal'),
+          eb.val(updatedAt).as('updated_at'),
+        ])
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('workflow_event')
+                .select('sequence')
+                .where('instance_id', '=', instanceId)
+                .where('instance_version', '>', replayedUpTo),
+            ),
+          ),
+        ),
+    )
+    .onConflict((oc) =>
+      oc.column('instance_id').doUpdateSet((eb) => ({
+        version: eb.ref('excluded.version'),
+        status: eb.ref('excluded.status'),
+        state: eb.ref('excluded.state'),
+        snapshot: eb.ref('excluded.snapshot'),
+        seal: eb.ref('excluded.seal'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute()
+}
+
+/**
+ * Loads a workflow as its events say it is. With the record's key, a cache row
+ * whose seal holds is used as it is (no event is read); any other row is rebuilt
+ * from the events, rewritten with a fresh seal, and, when it said something the
+ * events do not, a 'record_cache_mismatch' security event is logged. Without a key
+ * (or with a verification-only one) the cache cannot be trusted, so every load
+ * replays: correct, not cheap; pass the key (or use `record.load`).
+ */
+export function loadInstance(db: Executor, lookup: MachineLookup, instanceId: string, key?: SigningKey) {
+  return readInstance(db, lookup, instanceId, key ?? null, null)
+}
+
+/**
+ * `deferAlarm` is for reads inside a write transaction: the alarm is kept aside
+ * and logged after it, so that a refused command rolling back does not take the
+ * record of a forged cache with it.
+ */
+async function readInstance(
+  db: Executor,
+  lookup: MachineLookup,
+  instanceId: string,
+  key: SigningKey | null,
+  deferAlarm: ((alarm: NewSecurityEvent) => void) | null,
+) {
   const row = await db
     .selectFrom('workflow_instance as i')
-    .innerJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
-    .select(['i.id', 'i.machine_id', 'i.machine_version', 'i.report_id', 'i.subject', 'i.input', 's.version', 's.snapshot'])
+    .leftJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
+    .select(['i.id', 'i.machine_id', 'i.machine_version', 'i.report_id', 'i.subject', 'i.input'])
+    .select(['s.version', 's.status', 's.state', 's.snapshot', 's.seal'])
+    // In the same statement as the cache row, so both are read at one point of the chain.
+    .select(headColumns)
     .where('i.id', '=', instanceId)
     .executeTakeFirst()
   if (!row) return undefined
   const machine = lookup.atVersion(row.machine_id, row.machine_version)
-  return {
+  const input = JSON.parse(row.input) as unknown
+  const loaded = (version: number, snapshot: string) => ({
     id: row.id,
     machineId: row.machine_id,
     machineVersion: row.machine_version,
     reportId: row.report_id,
     subject: JSON.parse(row.subject) as Record<string, unknown>,
-    input: JSON.parse(row.input) as unknown,
-    version: row.version,
+    input,
+    version,
     machine,
-    snapshot: restoreSnapshot(machine, JSON.parse(row.snapshot)),
+    /** Canonical JSON of the persisted snapshot, as the cache holds it. */
+    snapshotJson: snapshot,
+    snapshot: restoreSnapshot(machine, JSON.parse(snapshot)),
+  })
+  const head = row.head_version === null || row.head_hash === null ? undefined : { version: row.head_version, hash: row.head_hash }
+  const cached =
+    row.snapshot === null ? null : { version: row.version!, status: row.status!, state: row.state!, snapshot: row.snapshot, seal: row.seal }
+  const sealKey = key ? snapshotSealKey(key) : null
+  if (sealKey && cached && sealHolds(sealKey, row.id, cached, head)) return loaded(cached.version, cached.snapshot)
+
+  const events = head
+    ? await db
+        .selectFrom('workflow_event')
+        .select(['sequence', 'event'])
+        .where('instance_id', '=', row.id)
+        .where('instance_version', '<=', head.version)
+        .orderBy('instance_version')
+        .execute()
+    : []
+  const replayed = replayInstanceFrom(
+    row.id,
+    machine,
+    input,
+    events.map((e) => ({ sequence: e.sequence, event: JSON.parse(e.event) as EventObject })),
+  )
+  const truth = cacheColumns(replayed.persisted, replayed.version)
+  const agrees =
+    cached !== null &&
+    cached.version === truth.version &&
+    cached.status === truth.status &&
+    cached.state === truth.state &&
+    cached.snapshot === truth.snapshot
+  // A row that only lacks a valid seal (written before migration 006, or under an
+  // earlier key) told no lie: it is sealed again quietly. A row that disagrees with
+  // the events is what someone with the file would forge, so it is logged.
+  if (!agrees) {
+    const seal = !sealKey ? 'unchecked' : !cached?.seal ? 'missing' : cached.version !== head?.version ? 'stale' : 'invalid'
+    const alarm = cacheMismatchEvent(row.id, seal, cached, truth)
+    if (deferAlarm) deferAlarm(alarm)
+    else await appendSecurityEvent(db, alarm)
+  }
+  if (sealKey && head)
+    await rewriteCache(db, row.id, truth, snapshotSeal(sealKey, row.id, truth.version, truth.snapshot, head.hash), head.version)
+  return loaded(truth.version, truth.snapshot)
+}
+
+/** A row read from workflow_snapshot by a query of its own (a list, a dashboard). */
+export interface CachedSnapshotRow {
+  instance_id: string
+  version: number
+  snapshot: string
+  seal: string | null
+  /** When the query selects them, they are checked and corrected too. */
+  state?: string
+  status?: string
+}
+
+/**
+ * For queries that read workflow_snapshot directly: returns their rows with
+ * version, snapshot (and state, status when selected) as the events say. Rows
+ * whose seal holds pass unchanged, for one query of the instances' latest events
+ * and one HMAC a row; any other row goes through `loadInstance`, which rebuilds,
+ * reseals and logs it. Rows of an instance the record does not hold are dropped.
+ */
+export async function trustedSnapshots<T extends CachedSnapshotRow>(
+  db: Executor,
+  lookup: MachineLookup,
+  key: SigningKey,
+  rows: readonly T[],
+): Promise<T[]> {
+  const sealKey = snapshotSealKey(key)
+  const heads = new Map<string, Head>()
+  const ids = [...new Set(rows.map((r) => r.instance_id))]
+  // SQLite limits the variables of one statement.
+  for (let i = 0; sealKey && i < ids.length; i += 500) {
+    const found = await db
+      .selectFrom('workflow_instance as i')
+      .select('i.id')
+      .select(headColumns)
+      .where('i.id', 'in', ids.slice(i, i + 500))
+      .execute()
+    for (const h of found)
+      if (h.head_version !== null && h.head_hash !== null) heads.set(h.id, { version: h.head_version, hash: h.head_hash })
+  }
+  const out: T[] = []
+  for (const row of rows) {
+    if (sealKey && sealHolds(sealKey, row.instance_id, row, heads.get(row.instance_id))) {
+      out.push(row)
+      continue
+    }
+    const truth = await loadInstance(db, lookup, row.instance_id, key)
+    if (!truth) continue
+    const persisted = JSON.parse(truth.snapshotJson) as { status: string; value: unknown }
+    out.push({
+      ...row,
+      version: truth.version,
+      snapshot: truth.snapshotJson,
+      ...(row.state === undefined ? {} : { state: stateColumn(persisted.value) }),
+      ...(row.status === undefined ? {} : { status: persisted.status }),
+    })
+  }
+  return out
+}
+
+/**
+ * A stored event the machine refuses in the state its history had reached: the
+ * history and the code disagree, so nothing built on that history can be shown.
+ */
+export class StoredEventRefusedError extends DomainError {
+  readonly code = 'stored_event_refused' as const
+  constructor(
+    readonly instanceId: string,
+    readonly sequence: number,
+    readonly eventType: string,
+    readonly state: unknown,
+  ) {
+    super(`${instanceId}: stored event ${sequence} ("${eventType}") is refused by its machine in state ${JSON.stringify(state)}`)
   }
 }
 
-/** Replays events from the machine's initial state: the events are the truth. */
-export function replayInstanceFrom(machine: AnyStateMachine, input: unknown, events: EventObject[]) {
-  let [snapshot] = initialTransition(machine, input) as [AnyMachineSnapshot, unknown]
-  for (const event of events) [snapshot] = transition(machine, snapshot, event) as [AnyMachineSnapshot, unknown]
-  return { snapshot, persisted: persisted(machine, snapshot), version: events.length }
+export interface StoredEvent {
+  sequence: number
+  event: EventObject
+}
+
+/** Restores a machine snapshot from its persisted JSON form (machines/replay.ts, the one restore). */
+export function restoreSnapshot(machine: AnyStateMachine, stored: unknown): AnyMachineSnapshot {
+  return restorePersisted(machine, stored as { value: unknown; context: unknown }) as AnyMachineSnapshot
+}
+
+/**
+ * Replays stored events from the machine's initial state: the events are the truth.
+ * It is machines/replay.ts's replay, which checks every event with `can()`; a
+ * refusal is raised naming the instance and the event's sequence, never skipped.
+ */
+export function replayInstanceFrom(instanceId: string, machine: AnyStateMachine, input: unknown, events: readonly StoredEvent[]) {
+  let snapshot: AnyMachineSnapshot
+  try {
+    snapshot = replay(machine, input as never, events.map((e) => e.event) as never) as AnyMachineSnapshot
+  } catch (error) {
+    if (error instanceof EventRefusedError && error.index !== null) {
+      throw new StoredEventRefusedError(instanceId, events[error.index]!.sequence, error.eventType, error.state)
+    }
+    throw error
+  }
+  return { snapshot, persisted: persistSnapshot(machine, snapshot), version: events.length }
 }
 
 /** Rebuilds an instance's state from its stored events alone, ignoring the cache. */
@@ -134,16 +412,17 @@ export async function replayInstance(db: Executor, lookup: MachineLookup, instan
   const machine = lookup.atVersion(instance.machine_id, instance.machine_version)
   const events = await db
     .selectFrom('workflow_event')
-    .select(['event'])
+    .select(['sequence', 'event'])
     .where('instance_id', '=', instanceId)
     .orderBy('instance_version')
     .execute()
   return {
     machine,
     ...replayInstanceFrom(
+      instanceId,
       machine,
       JSON.parse(instance.input),
-      events.map((e) => JSON.parse(e.event) as EventObject),
+      events.map((e) => ({ sequence: e.sequence, event: JSON.parse(e.event) as EventObject })),
     ),
   }
 }
@@ -160,18 +439,26 @@ export interface WorkflowRecord {
    * with them (a sign-off, a draft): all of it lands, or none of it.
    */
   write<T>(work: (unit: WriteUnit) => Promise<T>): Promise<T>
+  /** `loadInstance` with the record's key: the sealed cache when it holds, the events otherwise. */
+  load(instanceId: string): Promise<LoadedInstance | undefined>
 }
 
 export interface WriteUnit {
   trx: DB
   lookup: MachineLookup
+  key: SigningKey
   append<E extends EventObject>(request: AppendRequest<E>): Promise<AppendResult>
+  /** `loadInstance` inside this transaction, with the record's key. */
+  load(instanceId: string): Promise<LoadedInstance | undefined>
 }
 
+export type LoadedInstance = NonNullable<Awaited<ReturnType<typeof readInstance>>>
+
 export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKey): WorkflowRecord {
-  async function appendInside(trx: DB, request: AppendRequest): Promise<AppendResult> {
+  async function appendInside(trx: DB, request: AppendRequest, alarms: NewSecurityEvent[]): Promise<AppendResult> {
     const recordedAt = (request.recordedAt ?? new Date()).toISOString()
-    const existing = await loadInstance(trx, lookup, request.instance.id)
+    // Decides can(event) on the events' truth: a forged cache row is rebuilt (and logged) here, never acted on.
+    const existing = await readInstance(trx, lookup, request.instance.id, key, (alarm) => alarms.push(alarm))
     let machine: AnyStateMachine
     let machineVersion: number
     let snapshot: AnyMachineSnapshot
@@ -262,23 +549,29 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
         signed_at: recordedAt,
       })
       .execute()
-    const stored = persisted(machine, next)
+    const cached = cacheColumns(persistSnapshot(machine, next), version + 1)
+    const sealKey = snapshotSealKey(key)
     const snapshotRow = {
-      version: version + 1,
-      status: stored.status,
-      state: typeof stored.value === 'string' ? stored.value : canonicalJson(stored.value),
-      snapshot: canonicalJson(stored),
+      ...cached,
+      seal: sealKey ? snapshotSeal(sealKey, instanceFields.id, cached.version, cached.snapshot, hash) : null,
       updated_at: recordedAt,
     }
-    if (existing) {
-      await trx.updateTable('workflow_snapshot').set(snapshotRow).where('instance_id', '=', instanceFields.id).execute()
-    } else {
-      await trx
-        .insertInto('workflow_snapshot')
-        .values({ instance_id: instanceFields.id, ...snapshotRow })
-        .execute()
-    }
+    // An upsert: a workflow whose cache row went missing is still an existing workflow.
+    await trx
+      .insertInto('workflow_snapshot')
+      .values({ instance_id: instanceFields.id, ...snapshotRow })
+      .onConflict((oc) => oc.column('instance_id').doUpdateSet(snapshotRow))
+      .execute()
     return { sequence, version: version + 1, hash, snapshot: next }
+  }
+
+  /** Runs a transaction, then logs the alarms its reads raised, whether it committed or rolled back. */
+  async function afterwardsLogging<T>(alarms: NewSecurityEvent[], transaction: () => Promise<T>): Promise<T> {
+    try {
+      return await transaction()
+    } finally {
+      for (const alarm of alarms) await appendSecurityEvent(db, alarm)
+    }
   }
 
   async function publishHead(results: AppendResult[]) {
@@ -302,7 +595,10 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
     lookup,
     key,
     async append(request) {
-      const result = await immediateTransaction(db, (trx) => appendInside(trx, request as AppendRequest))
+      const alarms: NewSecurityEvent[] = []
+      const result = await afterwardsLogging(alarms, () =>
+        immediateTransaction(db, (trx) => appendInside(trx, request as AppendRequest, alarms)),
+      )
       await publishHead([result])
       return result
     },
@@ -313,18 +609,26 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
         return out
       })
     },
+    load(instanceId) {
+      return loadInstance(db, lookup, instanceId, key)
+    },
     async write(work) {
       const appended: AppendResult[] = []
-      const result = await immediateTransaction(db, (trx) =>
-        work({
-          trx,
-          lookup,
-          async append(request) {
-            const r = await appendInside(trx, request as AppendRequest)
-            appended.push(r)
-            return r
-          },
-        }),
+      const alarms: NewSecurityEvent[] = []
+      const result = await afterwardsLogging(alarms, () =>
+        immediateTransaction(db, (trx) =>
+          work({
+            trx,
+            lookup,
+            key,
+            load: (instanceId) => readInstance(trx, lookup, instanceId, key, (alarm) => alarms.push(alarm)),
+            async append(request) {
+              const r = await appendInside(trx, request as AppendRequest, alarms)
+              appended.push(r)
+              return r
+            },
+          }),
+        ),
       )
       await publishHead(appended)
       return result

@@ -152,3 +152,12 @@ test('the registry finds each machine by id and version, and fails loudly otherw
   })
   expect(() => MACHINE_REGISTRY['report-lifecycle'].createInput({ form: '8-K' })).toThrow()
 })
+
+test('restoring a persisted snapshot keeps what can() decides on: a locked duty stays done and refuses everything', () => {
+  const input = { dutyNumber: 7 as const, officerRole: 'cfo' as const, currentDraftSha256: null }
+  const locked = replay(dutyReviewMachine, input, [{ type: 'duty.start' }, { type: 'duty.lock' }])
+  const restored = restoreSnapshot(dutyReviewMachine, JSON.parse(JSON.stringify(persistSnapshot(dutyReviewMachine, locked))))
+  expect([restored.status, restored.value]).toEqual(['done', 'locked'])
+  for (const event of [{ type: 'duty.start' }, { type: 'duty.lock' }, { type: 'duty.reopen', reason: 'withdrawn', at: AT }] as const)
+    expect(restored.can(event as never), event.type).toBe(false)
+})

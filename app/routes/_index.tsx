@@ -10,6 +10,7 @@ import { REPORT_STATE_LABELS, describeReportState, reportLifecycleMachine } from
 import { OFFICER_ROLES } from '../../machines/roles'
 import { requireUser } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
+import { getRecord } from '../utils/workflow.server'
 import { REPORT_ADMIN_ROLES, REPORT_READER_ROLES, officerRolesOf } from '../utils/permissions.server'
 import { formatCalendarDate } from '../utils/format'
 
@@ -30,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const dutiesDue = isOfficer ? DUTIES.length : DUTIES.length * OFFICER_ROLES.length
   // The server's clock, as a UTC calendar day: never the browser's.
   const today = new Date().toISOString().slice(0, 10)
-  const rows = await listDashboardReports(db, company.id, isOfficer ? { officerUserId: user.id } : {})
+  const rows = await listDashboardReports(db, await getRecord(), company.id, isOfficer ? { officerUserId: user.id } : {})
   const reports = await Promise.all(
     rows.map(async (row) => toCard(row, await filerCategoryOn(db, company.id, row.period_end), today, dutiesDue)),
   )

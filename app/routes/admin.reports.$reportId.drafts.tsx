@@ -34,7 +34,7 @@ async function loadReport(reportId: string | undefined) {
 /** The report's lifecycle as the record has it; a report without a workflow yet is in its initial state. */
 async function lifecycleOf(report: PeriodicReport) {
   const record = await getRecord()
-  const { snapshot, context } = await findReportLifecycle(record.db, record.lookup, report)
+  const { snapshot, context } = await findReportLifecycle(record.db, record, report)
   return { record, snapshot, context }
 }
 

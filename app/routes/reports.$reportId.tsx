@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, isRouteErrorResponse, useLoaderData, useRouteError } from '@remix-run/react'
-import { machineLookup } from '../../db/machine-lookup'
 import { listPeople } from '../../db/queries/people'
 import { listMaterialInformation } from '../../db/queries/reports'
 import {
@@ -17,6 +16,7 @@ import { statePath } from '../../machines/primitives'
 import { REPORT_STATE_LABELS, describeReportState } from '../../machines/report-lifecycle'
 import { OFFICER_ROLES, OFFICER_TITLES, type OfficerRole } from '../../machines/roles'
 import { getDb } from '../utils/db.server'
+import { getRecord } from '../utils/workflow.server'
 import { describePeriod, formatAmount, formatCalendarDate, formatInstantUtc } from '../utils/format'
 import { dutyStateLabel } from '../utils/duty-state-labels'
 import { requireReportReader, visibleCases } from '../utils/permissions.server'
@@ -26,8 +26,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const reader = await requireReportReader(request)
   const db = await getDb()
   const report = await requireReport(db, params.reportId)
-  const lifecycle = await findReportLifecycle(db, machineLookup, report)
-  const instances = await listDutyInstances(db, report.id)
+  const record = await getRecord()
+  const lifecycle = await findReportLifecycle(db, record, report)
+  const instances = await listDutyInstances(db, record, report.id)
   const draftSha = report.draft?.sha256 ?? null
 
   // One officer's twelve duties, each from its cached snapshot or, before its first event, its initial state.
@@ -74,7 +75,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sourceDate: item.source_date ? formatCalendarDate(item.source_date) : null,
     amounts: item.amounts.map((a) => ({ label: a.label, text: formatAmount(a.value, a.unit) })),
   }))
-  const cases = visibleCases(reader.user, await listCaseInstances(db, report.id)).map((c) => ({
+  const cases = visibleCases(reader.user, await listCaseInstances(db, record, report.id)).map((c) => ({
     caseId: c.context.caseId,
     duty: c.context.duty,
     summary: c.context.summary,

@@ -68,6 +68,8 @@ export function refusalFor(error: unknown): Refusal | null {
       return { code: reason, ...REASONS[reason] }
     }
     case 'unknown_machine_version':
+    case 'stored_event_refused':
+    case 'no_verification_key':
       return null
   }
 }

@@ -1,11 +1,16 @@
-// `npm run verify [-- <database file>] [--key <signing key path>] [--older-copy]`
-// Recomputes the hash chain of the file (by default DATABASE_PATH), checks every
-// signed checkpoint with the key kept outside it, and names the first broken
-// sequence number. Exit code 0 when the record holds, 1 when it does not, 2 on usage.
+// `npm run verify [-- <database file>] [--key <key file>] [--older-copy]`
+// Checks the file (by default DATABASE_PATH): its hash chain, every signed
+// checkpoint and the signed head with the public key kept outside it, every
+// workflow replayed with this code's machines against its cached state, and every
+// sign-off against its manifestation and its duty.sign event. A copy is checked
+// with the key beside it unless --key names one. Exit code 0 when the record
+// holds, 1 when it does not (or cannot be read), 2 on usage or when no key is found.
+import fs from 'node:fs'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { databasePath } from '../client'
 import { machineLookup } from '../machine-lookup'
-import { loadVerificationKey, signingKeyPath } from '../signing-key'
+import { findVerificationKey, NoVerificationKeyError, signingKeyPath, type SigningKey } from '../signing-key'
 import { verifyRecord } from '../verify'
 
 let args
@@ -18,20 +23,52 @@ try {
   console.error((error as Error).message)
   process.exit(2)
 }
+if (args.positionals.length > 1) {
+  console.error('Verify one database file at a time.')
+  process.exit(2)
+}
 const live = databasePath()
-const file = args.positionals[0] ? (await import('node:path')).resolve(args.positionals[0]) : live
-// The key belongs to the installation, not to a copy: by default the live one's.
-const keyPath = args.values.key ?? signingKeyPath(live)
+const file = args.positionals[0] ? path.resolve(args.positionals[0]) : live
+if (!fs.existsSync(file)) {
+  console.error(`Cannot verify ${file}: there is no such file.`)
+  process.exit(1)
+}
+
+let key: SigningKey
+try {
+  key = findVerificationKey(file, { keyPath: args.values.key, installationKeyPath: signingKeyPath(live), liveFile: live })
+} catch (error) {
+  if (!(error instanceof NoVerificationKeyError)) throw error
+  console.error(`Cannot verify ${file}: no key to check its signatures with. Looked for:`)
+  for (const place of error.lookedAt) console.error(`  - ${place}`)
+  console.error('Put the installation’s signing-key.pub.pem (and its chain-heads/) beside the file, or name the key with --key <path>.')
+  process.exit(2)
+}
 
 try {
-  const report = verifyRecord({ file, key: loadVerificationKey(keyPath), lookup: machineLookup, olderCopy: args.values['older-copy'] })
+  const report = verifyRecord({ file, key, lookup: machineLookup, olderCopy: args.values['older-copy'] })
+  const checkedWith = `checked with the key at ${key.keyPath} (fingerprint ${key.fingerprint.slice(0, 16)}…)`
   for (const w of report.warnings) console.warn(`warning: ${w}`)
   if (report.ok) {
-    console.log(`OK: ${file} — ${report.events} events in ${report.instances} workflows; the chain and every signed checkpoint hold.`)
+    console.log(
+      `OK: ${file} — ${report.events} events in ${report.instances} workflows, ${report.signOffs} sign-offs; ` +
+        'the chain, every signed checkpoint, every replay and every sign-off hold.',
+    )
+    console.log(`  ${checkedWith}`)
     process.exit(0)
   }
-  console.error(`BROKEN: ${file} — first broken sequence number: ${report.firstBrokenSequence ?? '(none; see below)'}`)
+  const chainHolds = report.problems.every(
+    (p) => p.table === 'sign_off' || p.table === 'workflow_snapshot' || p.table === 'workflow_instance',
+  )
+  console.error(
+    report.firstBrokenSequence !== null
+      ? `BROKEN: ${file} — first broken sequence number: ${report.firstBrokenSequence}`
+      : chainHolds
+        ? `BROKEN: ${file} — the hash chain holds; these rows do not:`
+        : `BROKEN: ${file}`,
+  )
   for (const p of report.problems) console.error(`  - ${p.message}`)
+  console.error(`  ${checkedWith}`)
   process.exit(1)
 } catch (error) {
   console.error(`Cannot verify ${file}: ${(error as Error).message}`)

@@ -6,7 +6,7 @@ import type { Body } from '../../machines/roles'
 import { NotFoundError } from '../errors'
 import { instanceId } from '../ids'
 import { listDutyInstances } from '../queries/workflows'
-import { loadInstance, type Actor, type WorkflowRecord, type WriteUnit } from '../workflow-record'
+import type { Actor, WorkflowRecord, WriteUnit } from '../workflow-record'
 import { SYSTEM, iso } from './shared'
 
 export interface NewCaseRequest {
@@ -60,7 +60,7 @@ export async function acknowledgeCase(
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
     const id = instanceId.case(request.caseId)
-    const existing = await loadInstance(unit.trx, unit.lookup, id)
+    const existing = await unit.load(id)
     if (!existing) throw new NotFoundError('case', request.caseId)
     const result = await unit.append({
       instance: { id },
@@ -71,7 +71,7 @@ export async function acknowledgeCase(
     })
     const context = (result.snapshot as unknown as { context: CaseContext }).context
     if (isFullyAcknowledged(context) && existing.reportId) {
-      for (const duty of await listDutyInstances(unit.trx, existing.reportId)) {
+      for (const duty of await listDutyInstances(unit.trx, unit, existing.reportId)) {
         if (duty.context.exception?.caseId !== request.caseId || duty.context.exception.acknowledged) continue
         await unit.append({
           instance: { id: duty.id },

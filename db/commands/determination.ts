@@ -3,7 +3,7 @@ import type { BoardDeterminationEvent } from '../../machines/board-determination
 import type { CaseContext } from '../../machines/case'
 import { CommandRefusedError, NotFoundError } from '../errors'
 import { instanceId } from '../ids'
-import { loadInstance, type Actor, type WorkflowRecord } from '../workflow-record'
+import type { Actor, WorkflowRecord } from '../workflow-record'
 
 /** A step of the determination; the workflow starts with its first step, from the referred case. */
 export async function sendDeterminationEvent(
@@ -11,7 +11,7 @@ export async function sendDeterminationEvent(
   request: { caseId: string; event: BoardDeterminationEvent; expectedVersion: number; actor: Actor; at?: Date },
 ) {
   return record.write(async (unit) => {
-    const referred = await loadInstance(unit.trx, unit.lookup, instanceId.case(request.caseId))
+    const referred = await unit.load(instanceId.case(request.caseId))
     if (!referred) throw new NotFoundError('case', request.caseId)
     if (referred.snapshot.value !== 'referredForDetermination') {
       throw new CommandRefusedError('case_not_referred', `case ${request.caseId} is in ${JSON.stringify(referred.snapshot.value)}`, {

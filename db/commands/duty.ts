@@ -7,7 +7,7 @@ import { CommandRefusedError } from '../errors'
 import { instanceId } from '../ids'
 import { findManifestationFacts } from '../queries/sign-offs'
 import { buildManifestation, manifestationHash } from '../sign-off'
-import { loadInstance, type Actor, type AppendResult, type WorkflowRecord, type WriteUnit } from '../workflow-record'
+import type { Actor, AppendResult, WorkflowRecord, WriteUnit } from '../workflow-record'
 import { reportCaseInside, type NewCaseRequest } from './case'
 import { findCurrentDraft, iso, requireReportRow, submitIfComplete } from './shared'
 
@@ -78,7 +78,7 @@ export async function signDuty(
   return record.write(async (unit) => {
     const { trx } = unit
     const id = instanceId.duty(request.reportId, request.officer.userId, request.dutyNumber)
-    const instance = await loadInstance(trx, record.lookup, id)
+    const instance = await unit.load(id)
     if (!instance) throw new CommandRefusedError('duty_not_started', `${id} has no events`, { instanceId: id })
     await requireReportInCertification(unit, request.reportId)
     const context = (instance.snapshot as DutyReviewSnapshot).context
@@ -134,7 +134,7 @@ export async function signDuty(
 /** A duty is signed only while its report is in certification: not in drafting, not once it went on. */
 async function requireReportInCertification(unit: WriteUnit, reportId: string) {
   await requireReportRow(unit.trx, reportId)
-  const lifecycle = await loadInstance(unit.trx, unit.lookup, instanceId.report(reportId))
+  const lifecycle = await unit.load(instanceId.report(reportId))
   if (!lifecycle || !lifecycle.snapshot.matches('certification')) {
     throw new CommandRefusedError('report_not_in_certification', `${reportId} is not in certification`, {
       reportId,

@@ -4,7 +4,7 @@ import { dutyEventForNewDraft, type DutyReviewSnapshot } from '../../machines/du
 import type { ReportLifecycleEvent } from '../../machines/report-lifecycle'
 import { CommandRefusedError } from '../errors'
 import { certificationFacts, listDutyInstances } from '../queries/workflows'
-import { loadInstance, type Actor, type WorkflowRecord } from '../workflow-record'
+import type { Actor, WorkflowRecord } from '../workflow-record'
 import { SYSTEM, findCurrentDraft, iso, requireReportRow, sendToEveryDuty, sendToReport } from './shared'
 
 /**
@@ -62,8 +62,8 @@ export async function registerDraft(
       at,
     )
     const reopened: string[] = []
-    for (const duty of await listDutyInstances(trx, request.reportId)) {
-      const instance = await loadInstance(trx, unit.lookup, duty.id)
+    for (const duty of await listDutyInstances(trx, unit, request.reportId)) {
+      const instance = await unit.load(duty.id)
       if (!instance) continue
       const event = dutyEventForNewDraft(instance.snapshot as DutyReviewSnapshot, { sha256: request.sha256, at: iso(at) })
       if (!event) continue
@@ -97,7 +97,7 @@ export async function recordCommitteeStep(
 export async function approveForFiling(record: WorkflowRecord, request: { reportId: string; actor: Actor; at?: Date }) {
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
-    const facts = await certificationFacts(unit.trx, request.reportId, at)
+    const facts = await certificationFacts(unit.trx, unit, request.reportId, at)
     const result = await sendToReport(unit, request.reportId, { type: 'report.approveForFiling', ...facts }, request.actor, at)
     await sendToEveryDuty(unit, request.reportId, { type: 'duty.reportApproved' }, at)
     return result

@@ -7,7 +7,7 @@ import { NotFoundError } from '../errors'
 import { instanceId } from '../ids'
 import { findCurrentDraft } from '../queries/reports'
 import { certificationFacts, listDutyInstances } from '../queries/workflows'
-import { loadInstance, type Actor, type WriteUnit } from '../workflow-record'
+import type { Actor, WriteUnit } from '../workflow-record'
 import type { DutyReviewEvent } from '../../machines/duty-review'
 
 /** Events the app sends on its own account (a case's acknowledgement reaching a duty, a lock). */
@@ -43,8 +43,8 @@ export async function sendToReport(unit: WriteUnit, reportId: string, event: Rep
 
 /** Sends one event to every duty workflow of the report that accepts it (approval, lock). */
 export async function sendToEveryDuty(unit: WriteUnit, reportId: string, event: DutyReviewEvent, at: Date) {
-  for (const duty of await listDutyInstances(unit.trx, reportId)) {
-    const instance = await loadInstance(unit.trx, unit.lookup, duty.id)
+  for (const duty of await listDutyInstances(unit.trx, unit, reportId)) {
+    const instance = await unit.load(duty.id)
     if (!instance || !instance.snapshot.can(event)) continue
     await unit.append({ instance: { id: duty.id }, expectedVersion: instance.version, event, actor: SYSTEM, recordedAt: at })
   }
@@ -52,9 +52,9 @@ export async function sendToEveryDuty(unit: WriteUnit, reportId: string, event: 
 
 /** After a signature: when every officer has signed every duty, the report goes to committee review. */
 export async function submitIfComplete(unit: WriteUnit, reportId: string, at: Date) {
-  const lifecycle = await loadInstance(unit.trx, unit.lookup, instanceId.report(reportId))
+  const lifecycle = await unit.load(instanceId.report(reportId))
   if (!lifecycle) return null
-  const event: ReportLifecycleEvent = { type: 'report.submitForReview', ...(await certificationFacts(unit.trx, reportId, at)) }
+  const event: ReportLifecycleEvent = { type: 'report.submitForReview', ...(await certificationFacts(unit.trx, unit, reportId, at)) }
   if (!lifecycle.snapshot.can(event)) return null
   return sendToReport(unit, reportId, event, SYSTEM, at)
 }

@@ -1,9 +1,10 @@
-import { sql } from 'kysely'
 import { DUTY_REVIEW_MACHINE_ID } from '../../machines/duty-review'
-import type { ReportLifecycleContext } from '../../machines/report-lifecycle'
+import { REPORT_LIFECYCLE_MACHINE_ID, type ReportLifecycleContext } from '../../machines/report-lifecycle'
 import { instanceId } from '../ids'
 import type { Form } from '../schema'
+import { trustedSnapshots } from '../workflow-record'
 import type { Executor } from './executor'
+import type { RecordReader } from './workflows'
 
 /** The report workflow's cached snapshot, as stored (a persisted XState snapshot). */
 export interface StoredReportLifecycle {
@@ -28,11 +29,12 @@ export interface DashboardReportRow {
 /**
  * The company's periodic reports with what the dashboard shows beside each: the
  * report workflow's cached snapshot and the count of signed duty workflows, all
- * officers' or, with `officerUserId`, that officer's own. Three queries, whatever
- * the number of reports.
+ * officers' or, with `officerUserId`, that officer's own. Two queries, whatever
+ * the number of reports; every snapshot checked against its seal.
  */
 export async function listDashboardReports(
   db: Executor,
+  reader: RecordReader,
   companyId: string,
   options: { officerUserId?: string } = {},
 ): Promise<DashboardReportRow[]> {
@@ -55,31 +57,26 @@ export async function listDashboardReports(
   if (reports.length === 0) return []
   const reportIds = reports.map((r) => r.id)
 
-  const snapshots = await db
-    .selectFrom('workflow_snapshot')
-    .select(['instance_id', 'snapshot'])
-    .where(
-      'instance_id',
-      'in',
-      reportIds.map((id) => instanceId.report(id)),
-    )
-    .execute()
-  const lifecycleOf = new Map(snapshots.map((s) => [s.instance_id, JSON.parse(s.snapshot) as StoredReportLifecycle]))
-
-  const signed = await db
+  const cached = await db
     .selectFrom('workflow_instance as i')
     .innerJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
-    .select((eb) => ['i.report_id', eb.fn.countAll<number>().as('n')])
-    .where('i.machine_id', '=', DUTY_REVIEW_MACHINE_ID)
+    .select(['i.id as instance_id', 'i.machine_id', 'i.report_id', 'i.officer_user_id', 's.version', 's.snapshot', 's.seal'])
     .where('i.report_id', 'in', reportIds)
-    // json_extract gives SQL NULL for JSON null: only a signature that still stands counts.
-    .where(sql<unknown>`json_extract(s.snapshot, '$.context.signature')`, 'is not', null)
+    .where('i.machine_id', 'in', [REPORT_LIFECYCLE_MACHINE_ID, DUTY_REVIEW_MACHINE_ID])
     .$if(options.officerUserId !== undefined, (qb) =>
-      qb.where(sql<string>`json_extract(i.subject, '$.officerUserId')`, '=', options.officerUserId!),
+      qb.where((eb) => eb.or([eb('i.machine_id', '=', REPORT_LIFECYCLE_MACHINE_ID), eb('i.officer_user_id', '=', options.officerUserId!)])),
     )
-    .groupBy('i.report_id')
     .execute()
-  const signedOf = new Map(signed.map((s) => [s.report_id, Number(s.n)]))
+  // Counted from snapshots whose seal holds (or rebuilt from the events): a forged cache row never shows as a signature.
+  const trusted = await trustedSnapshots(db, reader.lookup, reader.key, cached)
+  const lifecycleOf = new Map<string, StoredReportLifecycle>()
+  const signedOf = new Map<string, number>()
+  for (const row of trusted) {
+    const snapshot = JSON.parse(row.snapshot) as { context: { signature?: unknown } }
+    if (row.machine_id === REPORT_LIFECYCLE_MACHINE_ID) lifecycleOf.set(row.instance_id, snapshot as unknown as StoredReportLifecycle)
+    // Only a signature that still stands counts (a newer draft clears those of duties 6, 10 and 12).
+    else if (snapshot.context.signature) signedOf.set(row.report_id!, (signedOf.get(row.report_id!) ?? 0) + 1)
+  }
 
   return reports.map((r) => ({
     ...r,

@@ -3,12 +3,17 @@ import type { DutyReviewContext } from '../../machines/duty-review'
 import type { OfficerRole } from '../../machines/roles'
 import { NotFoundError } from '../errors'
 import type { ManifestationFacts } from '../sign-off'
+import { checkSignOffs } from '../verify'
 import type { Executor } from './executor'
+import type { RecordReader } from './workflows'
 import { findCurrentDraft } from './reports'
 
-/** Every sign-off of one duty workflow, newest first: the current one and those withdrawn or voided by a new draft. */
-export async function listSignOffs(db: Executor, workflowInstanceId: string) {
-  return db
+/**
+ * Every sign-off of one duty workflow that the record proves, newest first: the
+ * current one and those withdrawn or voided by a new draft.
+ */
+export async function listSignOffs(db: Executor, reader: RecordReader, workflowInstanceId: string) {
+  const rows = await db
     .selectFrom('sign_off as s')
     .leftJoin('report_draft as d', 'd.id', 's.draft_id')
     .select([
@@ -30,6 +35,15 @@ export async function listSignOffs(db: Executor, workflowInstanceId: string) {
     .where('s.workflow_instance_id', '=', workflowInstanceId)
     .orderBy('s.workflow_sequence', 'desc')
     .execute()
+  // A page shows a sign-off only when the chain holds it: a row copied in, or edited, is left out and counted.
+  const checks = await checkSignOffs(
+    db,
+    reader.lookup,
+    reader.key,
+    rows.map((r) => r.id),
+  )
+  const genuine = rows.filter((r) => checks.get(r.id)?.genuine)
+  return { signOffs: genuine, notOnRecord: rows.length - genuine.length }
 }
 
 /**

@@ -14,8 +14,20 @@ import {
 } from '../../machines/report-lifecycle'
 import type { OfficerRole } from '../../machines/roles'
 import { instanceId } from '../ids'
-import { loadInstance, type MachineLookup } from '../workflow-record'
+import type { SigningKey } from '../signing-key'
+import { loadInstance, trustedSnapshots, type MachineLookup } from '../workflow-record'
 import type { Executor } from './executor'
+
+/**
+ * What reading workflow state needs besides the database: the machines, and the
+ * key that seals the snapshot cache (a `WorkflowRecord` or a `WriteUnit` is one).
+ * A cache row whose seal does not hold is rebuilt from the events before anyone
+ * sees it (docs/decisions/009-sealed-snapshot-cache.md).
+ */
+export interface RecordReader {
+  lookup: MachineLookup
+  key: SigningKey
+}
 
 /** The snapshot cache stores a nested state as canonical JSON, a flat one as its name. */
 export function storedStateValue(state: string): unknown {
@@ -36,16 +48,28 @@ export interface DutyInstanceRow {
 }
 
 /** Every duty workflow of a report that has had an event, each officer's, by id. */
-export async function listDutyInstances(db: Executor, reportId: string, options: { officerUserId?: string } = {}) {
-  const rows = await db
+export async function listDutyInstances(db: Executor, reader: RecordReader, reportId: string, options: { officerUserId?: string } = {}) {
+  const cached = await db
     .selectFrom('workflow_instance as i')
     .innerJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
-    .select(['i.id', 'i.officer_user_id', 'i.officer_role', 'i.duty_number', 's.version', 's.state', 's.snapshot'])
+    .select([
+      'i.id',
+      'i.id as instance_id',
+      'i.officer_user_id',
+      'i.officer_role',
+      'i.duty_number',
+      's.version',
+      's.state',
+      's.status',
+      's.snapshot',
+      's.seal',
+    ])
     .where('i.report_id', '=', reportId)
     .where('i.machine_id', '=', 'duty-review')
     .$if(options.officerUserId !== undefined, (qb) => qb.where('i.officer_user_id', '=', options.officerUserId!))
     .orderBy('i.id')
     .execute()
+  const rows = await trustedSnapshots(db, reader.lookup, reader.key, cached)
   return rows.map((r): DutyInstanceRow => ({
     id: r.id,
     officerUserId: r.officer_user_id!,
@@ -67,16 +91,17 @@ export interface CaseInstanceRow {
 }
 
 /** Every case raised about or during a report, oldest first. */
-export async function listCaseInstances(db: Executor, reportId: string): Promise<CaseInstanceRow[]> {
-  const rows = await db
+export async function listCaseInstances(db: Executor, reader: RecordReader, reportId: string): Promise<CaseInstanceRow[]> {
+  const cached = await db
     .selectFrom('workflow_instance as i')
     .innerJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
-    .select(['i.id', 's.version', 's.state', 's.snapshot'])
+    .select(['i.id', 'i.id as instance_id', 's.version', 's.state', 's.status', 's.snapshot', 's.seal'])
     .where('i.report_id', '=', reportId)
     .where('i.machine_id', '=', 'case')
     .orderBy('i.created_at')
     .orderBy('i.id')
     .execute()
+  const rows = await trustedSnapshots(db, reader.lookup, reader.key, cached)
   return rows.map((r) => ({
     id: r.id,
     version: r.version,
@@ -87,12 +112,12 @@ export async function listCaseInstances(db: Executor, reportId: string): Promise
 }
 
 /** The facts the report lifecycle's guards ask for, gathered from the other workflows. */
-export async function certificationFacts(db: Executor, reportId: string, at: Date) {
-  const duties = await listDutyInstances(db, reportId)
+export async function certificationFacts(db: Executor, reader: RecordReader, reportId: string, at: Date) {
+  const duties = await listDutyInstances(db, reader, reportId)
   const signOffs: LifecycleSignOff[] = duties
     .filter((d) => d.state === 'signed' && d.context.signature)
     .map((d) => ({ officerRole: d.officerRole, dutyNumber: d.dutyNumber, draftSha256: d.context.signature!.draftSha256 }))
-  const cases = await listCaseInstances(db, reportId)
+  const cases = await listCaseInstances(db, reader, reportId)
   // A matter not yet acknowledged by everyone it went to blocks the report.
   const openBlockingCases = cases.filter((c) => !isFullyAcknowledged(c.context)).length
   return { signOffs, openBlockingCases, at: at.toISOString() }
@@ -121,11 +146,11 @@ export interface DutyWorkflow {
 /** One officer's workflow of one duty of one report: stored, or its initial state before its first event. */
 export async function findDutyWorkflow(
   db: Executor,
-  lookup: MachineLookup,
+  reader: RecordReader,
   key: { reportId: string; officerUserId: string; officerRole: OfficerRole; dutyNumber: DutyNumber; currentDraftSha256: string | null },
 ): Promise<DutyWorkflow> {
   const id = instanceId.duty(key.reportId, key.officerUserId, key.dutyNumber)
-  const instance = await loadInstance(db, lookup, id)
+  const instance = await loadInstance(db, reader.lookup, id, reader.key)
   if (!instance) {
     const snapshot = initialDutySnapshot(key.dutyNumber, key.officerRole, key.currentDraftSha256)
     return {
@@ -162,10 +187,10 @@ export interface ReportLifecycleView {
 /** The report's lifecycle as its cached snapshot has it, or its initial state before its first event. */
 export async function findReportLifecycle(
   db: Executor,
-  lookup: MachineLookup,
+  reader: RecordReader,
   report: { id: string; form: '10-Q' | '10-K' },
 ): Promise<ReportLifecycleView> {
-  const instance = await loadInstance(db, lookup, instanceId.report(report.id))
+  const instance = await loadInstance(db, reader.lookup, instanceId.report(report.id), reader.key)
   const snapshot = (instance?.snapshot ??
     createActor(reportLifecycleMachine, { input: { form: report.form } }).getSnapshot()) as ReportLifecycleSnapshot
   return { snapshot, value: snapshot.value, context: snapshot.context, path: statePath(snapshot.value), version: instance?.version ?? 0 }

@@ -50,7 +50,7 @@ async function acknowledgePendingCases(): Promise<string[]> {
   try {
     const record = openWorkflowRecord(db, machineLookup, loadOrCreateSigningKey(signingKeyPath(file)))
     const done: string[] = []
-    for (const c of await listCaseInstances(db, REPORT)) {
+    for (const c of await listCaseInstances(db, record, REPORT)) {
       for (const body of pendingRecipients(c.context)) {
         const { version } = await db
           .selectFrom('workflow_snapshot')

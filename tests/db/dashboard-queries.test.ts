@@ -5,17 +5,22 @@ import { openDatabase, type DB } from '../../db/client'
 import { prepareDatabase } from '../../seeds/prepare'
 import { createPeriodicReport, listReportDrafts, periodicReportId } from '../../db/queries/admin'
 import { listDashboardReports } from '../../db/queries/dashboard'
+import type { RecordReader } from '../../db/queries/workflows'
+import { machineLookup } from '../../db/machine-lookup'
+import { loadOrCreateSigningKey, signingKeyPath } from '../../db/signing-key'
 import { tempDatabaseFile } from '../utils/test-db'
 
 // On the seeded demo company and its history (the Q2 2008 10-Q filed and locked,
 // the FY2012 10-K in certification, partly signed).
 let file: string
 let db: DB
+let reader: RecordReader
 
 beforeAll(async () => {
   file = tempDatabaseFile('dashboard')
   await prepareDatabase(file)
   ;({ db } = openDatabase(file))
+  reader = { lookup: machineLookup, key: loadOrCreateSigningKey(signingKeyPath(file)) }
 }, 60_000)
 afterAll(async () => {
   await db.destroy()
@@ -23,7 +28,7 @@ afterAll(async () => {
 })
 
 test('the dashboard lists the reports newest period first, with each report workflow’s snapshot', async () => {
-  const rows = await listDashboardReports(db, 'company-hecla')
+  const rows = await listDashboardReports(db, reader, 'company-hecla')
   expect(rows.map((r) => r.id)).toEqual(['report-2012-fy', 'report-2008-q2'])
   const q2 = rows[1]!
   expect(q2.lifecycle?.value).toBe('locked')
@@ -32,8 +37,8 @@ test('the dashboard lists the reports newest period first, with each report work
 })
 
 test('signed duties: all three officers’ of 36, or one officer’s own of 12', async () => {
-  const all = await listDashboardReports(db, 'company-hecla')
-  const cfo = await listDashboardReports(db, 'company-hecla', { officerUserId: 'user-cfo' })
+  const all = await listDashboardReports(db, reader, 'company-hecla')
+  const cfo = await listDashboardReports(db, reader, 'company-hecla', { officerUserId: 'user-cfo' })
   expect(all.find((r) => r.id === 'report-2008-q2')!.signed_duties).toBe(36)
   expect(cfo.find((r) => r.id === 'report-2008-q2')!.signed_duties).toBe(12)
   const fyAll = all.find((r) => r.id === 'report-2012-fy')!.signed_duties
@@ -43,7 +48,7 @@ test('signed duties: all three officers’ of 36, or one officer’s own of 12',
   expect(fyCfo).toBeLessThanOrEqual(12)
   expect(fyCfo).toBeLessThanOrEqual(fyAll)
   // Someone who holds no duty workflow has signed nothing.
-  const nobody = await listDashboardReports(db, 'company-hecla', { officerUserId: 'user-admin' })
+  const nobody = await listDashboardReports(db, reader, 'company-hecla', { officerUserId: 'user-admin' })
   expect(nobody.map((r) => r.signed_duties)).toEqual([0, 0])
 })
 
@@ -56,7 +61,7 @@ test('a new report has no workflow and nothing signed; the same period twice is 
     at: new Date('2016-04-01T12:00:00Z'),
   })
   expect(created).toEqual({ created: true, id: 'report-2016-q1' })
-  const row = (await listDashboardReports(db, 'company-hecla')).find((r) => r.id === 'report-2016-q1')!
+  const row = (await listDashboardReports(db, reader, 'company-hecla')).find((r) => r.id === 'report-2016-q1')!
   expect(row).toMatchObject({ lifecycle: null, signed_duties: 0, draft_version: null })
 
   const again = await createPeriodicReport(db, { ...q1, companyId: 'company-hecla', createdBy: 'user-cao', at: new Date() })

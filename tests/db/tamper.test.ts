@@ -5,7 +5,15 @@ import type { DB } from '../../db/client'
 import type { WorkflowEvent, WorkflowInstance } from '../../db/schema'
 import { signCheckpoint } from '../../db/signing-key'
 import { verifyRecord } from '../../db/verify'
-import { eventHash, genesisHash, UnknownMachineVersionError, type MachineLookup, type WorkflowRecord } from '../../db/workflow-record'
+import { canonicalJson } from '../../db/canonical-json'
+import {
+  eventHash,
+  genesisHash,
+  replayInstanceFrom,
+  UnknownMachineVersionError,
+  type MachineLookup,
+  type WorkflowRecord,
+} from '../../db/workflow-record'
 import { seedDemoCompany } from '../../seeds/load'
 import { createTestDb, demoPasswordHash } from '../utils/test-db'
 import { tempSigningKey, testRecord } from '../utils/record'
@@ -103,10 +111,32 @@ test('swapping two events is caught at the first of them', () => {
   expect(verify()).toMatchObject({ ok: false, firstBrokenSequence: 2 })
 })
 
+/** Rewrites every cache row to the replay of its events, as a consistent copy of the file taken then would hold. */
+function recache(s: SQLite.Database) {
+  for (const i of s.prepare('SELECT * FROM workflow_instance').all() as WorkflowInstance[]) {
+    const events = s.prepare('SELECT sequence, event FROM workflow_event WHERE instance_id = ? ORDER BY instance_version').all(i.id) as {
+      sequence: number
+      event: string
+    }[]
+    const replayed = replayInstanceFrom(
+      i.id,
+      tallyMachine,
+      JSON.parse(i.input),
+      events.map((e) => ({ sequence: e.sequence, event: JSON.parse(e.event) })),
+    )
+    s.prepare('UPDATE workflow_snapshot SET version = ?, snapshot = ?, seal = NULL WHERE instance_id = ?').run(
+      replayed.version,
+      canonicalJson(replayed.persisted),
+      i.id,
+    )
+  }
+}
+
 test('cutting events off the tail is caught by the head signed outside the file', () => {
   tamper((s) => {
     s.prepare('DELETE FROM chain_checkpoint WHERE sequence >= 5').run()
     s.prepare('DELETE FROM workflow_event WHERE sequence >= 5').run()
+    recache(s)
   })
   const report = verify()
   expect(report.ok).toBe(false)
@@ -168,4 +198,42 @@ test('rewriting the whole chain consistently inside the file is caught by the si
 test("editing a workflow's stored input is caught at its first event", () => {
   tamper((s) => s.prepare(`UPDATE workflow_instance SET input = '{"forged":true}' WHERE id = 'tally-b'`).run())
   expect(verify().firstBrokenSequence).toBe(2)
+})
+
+test('a broken link alone (its event re-hashed, its checkpoint re-signed with the real key) is caught, by the link check only', () => {
+  tamper((s) => {
+    const install = (s.prepare('SELECT installation_id FROM record_meta').get() as { installation_id: string }).installation_id
+    const e = s.prepare('SELECT * FROM workflow_event WHERE sequence = 3').get() as WorkflowEvent
+    const inst = s.prepare('SELECT * FROM workflow_instance WHERE id = ?').get(e.instance_id) as WorkflowInstance
+    // Every field but the link is as written; the hash and the signature are right for what is stored.
+    const prevHash = genesisHash(install)
+    const hash = eventHash({
+      sequence: e.sequence,
+      instance: {
+        id: inst.id,
+        machineId: inst.machine_id,
+        machineVersion: inst.machine_version,
+        reportId: inst.report_id,
+        subject: JSON.parse(inst.subject),
+        input: JSON.parse(inst.input),
+      },
+      instanceVersion: e.instance_version,
+      event: JSON.parse(e.event),
+      actor: { userId: e.actor_user_id, role: e.actor_role },
+      recordedAt: e.recorded_at,
+      prevHash,
+    })
+    s.prepare('UPDATE workflow_event SET prev_hash = ?, hash = ? WHERE sequence = 3').run(prevHash, hash)
+    s.prepare('UPDATE chain_checkpoint SET head_hash = ?, signature = ? WHERE sequence = 3').run(
+      hash,
+      signCheckpoint(record.key, { installationId: install, sequence: 3, headHash: hash }),
+    )
+  })
+  const report = verify()
+  // Event 3 no longer points at event 2, and event 4 still points at the hash event 3 had.
+  expect(report.problems.map((p) => [p.table, p.sequence, p.message])).toEqual([
+    ['workflow_event', 3, expect.stringMatching(/^workflow_event 3: does not link to the event before it/)],
+    ['workflow_event', 4, expect.stringMatching(/^workflow_event 4: does not link to the event before it/)],
+  ])
+  expect(report.firstBrokenSequence).toBe(3)
 })

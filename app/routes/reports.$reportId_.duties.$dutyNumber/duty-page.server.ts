@@ -2,7 +2,6 @@
 // allows now, the forms' context, the signature it would make, and the sign-offs
 // on record. Every read goes through db/queries/.
 import type { DB } from '../../../db/client'
-import { machineLookup } from '../../../db/machine-lookup'
 import { findUserRecord, listPeople } from '../../../db/queries/people'
 import { listMaterialInformation, type ReportWithDraft } from '../../../db/queries/reports'
 import { findManifestationFacts, listSignOffs } from '../../../db/queries/sign-offs'
@@ -19,6 +18,7 @@ import { dutyStateLabel } from '../../utils/duty-state-labels'
 import { describePeriod, formatAmount, formatInstantUtc } from '../../utils/format'
 import { type Officer, type VisibleCase, requireOwnDutyWorkflow, visibleCases } from '../../utils/permissions.server'
 import { DUTY_WORKFLOW_WORDS, workflowDiagram } from '../../utils/workflow-diagram.server'
+import { getRecord } from '../../utils/workflow.server'
 
 // The seed's own recipients of duties 1–4; the routing rule picks, per case, who of
 // "the Chairman of the Board or the CEO" receives it (never the person it is about).
@@ -48,7 +48,7 @@ export async function loadOwnDutyWorkflow(
   report: ReportWithDraft,
   dutyNumber: DutyNumber,
 ): Promise<DutyWorkflow> {
-  const wf = await findDutyWorkflow(db, machineLookup, {
+  const wf = await findDutyWorkflow(db, await getRecord(), {
     reportId: report.id,
     officerUserId: officer.user.id,
     officerRole: officer.role,
@@ -85,7 +85,7 @@ export async function parseContext(db: DB, report: ReportWithDraft, officer: Off
     draftSha256: report.draft?.sha256 ?? null,
     timeZone: report.time_zone,
     now,
-    visibleCases: visibleCases(officer.user, await listCaseInstances(db, report.id)),
+    visibleCases: visibleCases(officer.user, await listCaseInstances(db, await getRecord(), report.id)),
     items: n === 1 ? (await listMaterialInformation(db, report.id)).map((i) => ({ id: i.id, title: i.title })) : [],
     people: await listPeople(db, report.company_id),
   }
@@ -116,8 +116,8 @@ export async function loadDutyPage(db: DB, request: Request, officer: Officer, r
   const ctx = await parseContext(db, report, officer, n, now)
   const me = await findUserRecord(db, officer.user.id)
   if (!me) throw new Response('Your account is not on record.', { status: 403 })
-  const lifecycle = await findReportLifecycle(db, machineLookup, report)
-  const signOffs = await listSignOffs(db, wf.instanceId)
+  const lifecycle = await findReportLifecycle(db, await getRecord(), report)
+  const { signOffs, notOnRecord } = await listSignOffs(db, await getRecord(), wf.instanceId)
   const c = wf.context
   const currentSignOff = c.signature ? (signOffs.find((s) => s.id === c.signature!.signatureId) ?? null) : null
   const toStored = (s: (typeof signOffs)[number]) => ({
@@ -218,6 +218,7 @@ export async function loadDutyPage(db: DB, request: Request, officer: Officer, r
         }
       : null,
     signOff: currentSignOff ? toStored(currentSignOff) : null,
+    signOffsNotOnRecord: notOnRecord,
     earlierSignOffs: signOffs.filter((s) => s.id !== currentSignOff?.id).map(toStored),
     diagram: workflowDiagram(dutyReviewMachine, wf.path, DUTY_WORKFLOW_WORDS, duty.boundToDraft ? [] : ['isNewDraftReopen']),
     formContext,

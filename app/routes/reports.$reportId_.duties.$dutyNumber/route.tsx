@@ -106,8 +106,20 @@ const DONE: Record<string, string> = {
 }
 
 export default function DutyPage() {
-  const { report, duty, workflow, officer, allowed, preview, signOff, earlierSignOffs, diagram, formContext, answerValues } =
-    useLoaderData<typeof loader>()
+  const {
+    report,
+    duty,
+    workflow,
+    officer,
+    allowed,
+    preview,
+    signOff,
+    earlierSignOffs,
+    signOffsNotOnRecord,
+    diagram,
+    formContext,
+    answerValues,
+  } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const done = searchParams.get('done')
@@ -204,6 +216,13 @@ export default function DutyPage() {
           {allowed.withdraw ? <WithdrawPanel dutyNumber={duty.number} version={workflow.version} errors={errorsFor('withdraw')} /> : null}
           {!anyAction && !signOff ? <NothingToDoPanel waitingFor={workflow.waitingFor} /> : null}
           {earlierSignOffs.length ? <EarlierSignOffsPanel signOffs={earlierSignOffs} /> : null}
+          {signOffsNotOnRecord ? (
+            <p className="ow-notice" role="note">
+              {signOffsNotOnRecord === 1 ? 'One sign-off row' : `${signOffsNotOnRecord} sign-off rows`} stored for this duty{' '}
+              {signOffsNotOnRecord === 1 ? 'is' : 'are'} not held by the record’s hash chain and {signOffsNotOnRecord === 1 ? 'is' : 'are'}{' '}
+              not shown. Run the record check (npm run verify) and tell the Audit Committee.
+            </p>
+          ) : null}
         </div>
 
         <aside aria-labelledby="diagram-title" className="ow-duty-aside">
