@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { getCurrentUser, safeRedirectTo, signIn } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc } from '../utils/format'
+import { readFormData } from '../utils/form-data.server'
 import { requireSameOrigin } from '../utils/request-security.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -35,7 +36,8 @@ const WRONG_CREDENTIALS = 'The e-mail or password is not right.'
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireSameOrigin(request)
-  const form = await request.formData()
+  // An e-mail, a password of at most 1,024 characters (percent-encoded, up to 9 bytes each) and where to go next.
+  const form = await readFormData(request, { maxBytes: 16 * 1024 })
   const email = typeof form.get('email') === 'string' ? String(form.get('email')) : ''
   const parsed = SignInSchema.safeParse(Object.fromEntries(form))
   if (!parsed.success) {

@@ -27,6 +27,7 @@ import { ManifestationPreviewList, StoredSignOffList } from '../components/sign-
 import { WorkflowDiagram } from '../components/workflow-diagram'
 import { reauthenticate } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
+import { readFormData } from '../utils/form-data.server'
 import {
   ExpectedVersionSchema,
   IntentSchema,
@@ -273,7 +274,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb()
   const report = await requireReport(db, params.reportId)
   const n = requireDutyNumber(params.dutyNumber)
-  const form = await request.formData()
+  const form = await readFormData(request)
   await refuseIdentityFields(request, form, officer)
   const values = formValues(form)
 
