@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
@@ -56,7 +56,8 @@ export async function action({ request }: ActionFunctionArgs) {
     const retryAfter = Math.max(1, Math.ceil((new Date(result.lockedUntil).getTime() - Date.now()) / 1000))
     return data(
       {
-        message: `Too many failed attempts to sign in with this e-mail. Try again after ${formatInstantUtc(result.lockedUntil)}.`,
+        // The same words whether or not an account has this e-mail: the lock must not tell them apart.
+        message: `Too many wrong passwords have been entered for this e-mail, at sign-in or when signing. Signing in, and signing, are refused until ${formatInstantUtc(result.lockedUntil)}. Try again then.`,
         fieldErrors: {},
         email,
       },
@@ -128,6 +129,12 @@ export default function Login() {
       </Form>
     </section>
   )
+}
+
+// A document response takes only the headers a route's `headers` export passes on: without this, the lock's Retry-After was lost.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After')
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
 }
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Code of Ethics attestations' }]

@@ -25,7 +25,7 @@ import { type AnswerFormContext, DutyAnswerFields, ExceptionFields } from '../co
 import { ErrorSummary, TextField } from '../components/form-fields'
 import { ManifestationPreviewList, StoredSignOffList } from '../components/sign-off'
 import { WorkflowDiagram } from '../components/workflow-diagram'
-import { reauthenticate } from '../utils/auth.server'
+import { reauthenticate, signingRefusal } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
 import { readFormData } from '../utils/form-data.server'
 import {
@@ -360,13 +360,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
           })
         }
         // Every signature is the officer's own act: the password again, each time (reauthenticate logs a failure).
-        if (!(await reauthenticate(db, officer.user, parsed.data.password, request))) {
-          return refused(401, {
-            intent,
-            message: 'Nothing was signed: that password is not right.',
-            fieldErrors: { password: 'The password is not right. Enter the password you sign in with.' },
-            values,
-          })
+        const reauth = await reauthenticate(db, officer.user, parsed.data.password, request)
+        if (!reauth.ok) {
+          const { status, ...refusal } = signingRefusal(reauth)
+          return refused(status, { intent, ...refusal, values })
         }
         const draftSha = report.draft?.sha256 ?? null
         if (

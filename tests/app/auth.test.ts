@@ -234,28 +234,28 @@ test('re-authentication for a signature: a wrong password is logged and refused'
 test('five wrong passwords at signing lock the account: signing and sign-in are both refused for 15 minutes', async () => {
   const { user, cookie } = await signedIn('cfo@hecla.example')
   for (let i = 0; i < 4; i++) {
-    expect(await reauthenticate(db, user, `guess-${i}`, request(), { now: at(i * MINUTE) })).toEqual({
+    expect(await reauthenticate(db, user, `guess-${i}`, request(), { now: at((i + 1) * MINUTE) })).toEqual({
       ok: false,
       reason: 'wrong',
       attemptsLeft: 4 - i,
     })
   }
-  const lockedUntil = at(4 * MINUTE + LOCKOUT_DURATION_MS).toISOString()
+  const lockedUntil = at(5 * MINUTE + LOCKOUT_DURATION_MS).toISOString()
   const locked = { ok: false, reason: 'locked', lockedUntil }
-  expect(await reauthenticate(db, user, 'guess-4', request(), { now: at(4 * MINUTE) })).toEqual(locked)
+  expect(await reauthenticate(db, user, 'guess-4', request(), { now: at(5 * MINUTE) })).toEqual(locked)
   const locks = await events('sign_in_locked')
   expect(locks.map((e) => [e.user_id, e.email_attempted, JSON.parse(e.detail)])).toEqual([
     ['user-cfo', 'cfo@hecla.example', { failures: 5, lockedUntil }],
   ])
 
   // The right password no longer signs, nor signs in, up to the last second of the lock.
-  expect(await reauthenticate(db, user, DEMO_PASSWORD, request(), { now: at(5 * MINUTE) })).toEqual(locked)
-  expect(await signIn(db, 'cfo@hecla.example', DEMO_PASSWORD, request(), { now: at(6 * MINUTE) })).toEqual(locked)
+  expect(await reauthenticate(db, user, DEMO_PASSWORD, request(), { now: at(6 * MINUTE) })).toEqual(locked)
+  expect(await signIn(db, 'cfo@hecla.example', DEMO_PASSWORD, request(), { now: at(7 * MINUTE) })).toEqual(locked)
   const lastSecond = new Date(Date.parse(lockedUntil) - 1000)
   expect(await reauthenticate(db, user, DEMO_PASSWORD, request(), { now: lastSecond })).toEqual(locked)
   expect(JSON.parse((await events('reauth_failed')).at(-1)!.detail)).toEqual({ reason: 'locked', lockedUntil })
   // The session itself goes on: the officer can still read, and sign once the lock is over.
-  expect(await getCurrentUser(request({ cookie }), { db, now: at(7 * MINUTE) })).toMatchObject({ id: 'user-cfo' })
+  expect(await getCurrentUser(request({ cookie }), { db, now: at(8 * MINUTE) })).toMatchObject({ id: 'user-cfo' })
 
   expect(await reauthenticate(db, user, DEMO_PASSWORD, request(), { now: new Date(lockedUntil) })).toEqual({ ok: true })
   expect((await signIn(db, 'cfo@hecla.example', DEMO_PASSWORD, request(), { now: new Date(lockedUntil) })).ok).toBe(true)

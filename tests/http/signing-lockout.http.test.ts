@@ -40,7 +40,12 @@ beforeAll(async () => {
   expect(signIn.status).toBe(302)
   cookie = signIn.headers.get('set-cookie')!.split(';')[0]!
   // Duty 5 of the FY2012 10-K, which the CEO has not started: started, answered, confirmed, ready to sign.
-  for (const fields of [{ intent: 'start' }, { intent: 'answer', acknowledgesBoardDetermination: 'on' }, { intent: 'confirm' }]) {
+  const steps: Record<string, string>[] = [
+    { intent: 'start' },
+    { intent: 'answer', acknowledgesBoardDetermination: 'on' },
+    { intent: 'confirm' },
+  ]
+  for (const fields of steps) {
     const response = await post(duty5, { ...fields, expectedVersion: String(version()) })
     expect(response.status, fields.intent).toBe(302)
   }
