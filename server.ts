@@ -71,6 +71,17 @@ app.use((req, res, next) => {
 // Fingerprinted assets never change; everything else is revalidated.
 app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
 app.use(express.static('build/client', { maxAge: '1h' }))
+// Everything past the static files is answered by Remix, and none of it may be kept
+// by a cache: a page, a `.data` request or a download behind sign-in is the
+// officer's own, and after sign-out Back would show it again from the browser's
+// cache (OWASP Session Management Cheat Sheet, "Web Content Caching"). Decided here,
+// once, so no route can forget it; the few pages without a session (sign-in, a
+// redirect to it) carry a one-time CSP nonce and are not worth caching either.
+// A route that sets a Cache-Control of its own only adds to this one, and no-store wins.
+app.use((_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store')
+  next()
+})
 app.all(
   '*',
   createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }) }),
