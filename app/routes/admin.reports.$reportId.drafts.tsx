@@ -20,6 +20,7 @@ import {
   reportLifecycleMachine,
   type ReportLifecycleContext,
 } from '../../machines/report-lifecycle'
+import { RouteErrorBoundary, errorMeta } from '../components/error-page'
 import { requireRole, type CurrentUser } from '../utils/auth.server'
 import { REPORT_ADMIN_ROLES } from '../utils/permissions.server'
 import { getDb } from '../utils/db.server'
@@ -320,6 +321,9 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Drafts · Form ${data.report.form}, ${data.report.period} · Code of Ethics attestations` : 'Drafts' },
-]
+export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
+  error
+    ? errorMeta(error)
+    : [{ title: data ? `Drafts · Form ${data.report.form}, ${data.report.period} · Code of Ethics attestations` : 'Drafts' }]
+
+export const ErrorBoundary = RouteErrorBoundary

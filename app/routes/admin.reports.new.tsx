@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { createPeriodicReport } from '../../db/queries/admin'
 import { getInstalledCompany } from '../../db/queries/company'
 import { FORMS } from '../../db/schema'
+import { RouteErrorBoundary, errorMeta } from '../components/error-page'
 import { requireRole } from '../utils/auth.server'
 import { REPORT_ADMIN_ROLES } from '../utils/permissions.server'
 import { getDb } from '../utils/db.server'
@@ -231,4 +232,7 @@ function FieldError({ name, error }: { name: FieldName; error?: string }) {
   ) : null
 }
 
-export const meta: MetaFunction = () => [{ title: 'New periodic report · Code of Ethics attestations' }]
+export const meta: MetaFunction = ({ error }) =>
+  error ? errorMeta(error) : [{ title: 'New periodic report · Code of Ethics attestations' }]
+
+export const ErrorBoundary = RouteErrorBoundary

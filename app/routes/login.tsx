@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
+import { RouteErrorBoundary, errorMeta } from '../components/error-page'
 import { getCurrentUser, safeRedirectTo, signIn } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc } from '../utils/format'
@@ -137,4 +138,6 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
 }
 
-export const meta: MetaFunction = () => [{ title: 'Sign in · Code of Ethics attestations' }]
+export const meta: MetaFunction = ({ error }) => (error ? errorMeta(error) : [{ title: 'Sign in · Code of Ethics attestations' }])
+
+export const ErrorBoundary = RouteErrorBoundary
