@@ -43,6 +43,14 @@ function contentSecurityPolicy(nonce: string): string {
   ].join('; ')
 }
 
+// Static: no session is looked up for a refused request, so the page names no one and needs no script.
+const CROSS_SITE_PAGE = `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Request refused · Code of Ethics attestations</title></head>
+<body><main><h1>This request was refused</h1><p>${CROSS_SITE_MESSAGE} Nothing was done. If you sent it from a page of this site, go back to that page, reload it and try again.</p><p><a href="/">Back to the periodic reports</a></p></main></body>
+</html>
+`
+
 const app = express()
 app.disable('x-powered-by')
 app.use(compression())
@@ -65,7 +73,14 @@ app.use((req, res, next) => {
   const verdict = checkSameOrigin({ method: req.method, ownOrigin: `${req.protocol}://${req.get('host')}`, origin, secFetchSite })
   if (verdict.allowed) return next()
   recordCrossSiteRefusal(db, { method: req.method, path: req.path, origin, secFetchSite, reason: verdict.reason, ip: req.ip ?? null })
-    .then(() => res.status(403).type('text/plain').send(CROSS_SITE_MESSAGE))
+    .then(() => {
+      // A browser asks for HTML and is shown a page (a title and a language, as every page here); anything else, the sentence.
+      const page = req.accepts(['text/plain', 'text/html']) === 'text/html'
+      res
+        .status(403)
+        .type(page ? 'html' : 'text/plain')
+        .send(page ? CROSS_SITE_PAGE : CROSS_SITE_MESSAGE)
+    })
     .catch(next)
 })
 // Fingerprinted assets never change; everything else is revalidated.
