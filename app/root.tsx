@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { ErrorPage, errorMeta } from './components/error-page'
+import { UserText } from './components/user-text'
 import { getCurrentUser } from './utils/auth.server'
 import { useNonce } from './utils/nonce'
 import stylesUrl from './styles.css?url'
@@ -62,7 +63,11 @@ function SessionNav({ user }: { user: { fullName: string; title: string } | null
       {user ? (
         <>
           <span className="session-user">
-            Signed in as <strong>{user.fullName}</strong>, {user.title}
+            Signed in as{' '}
+            <strong>
+              <UserText>{user.fullName}</UserText>
+            </strong>
+            , <UserText>{user.title}</UserText>
           </span>
           {/* A form, not a link: signing out changes state, so it is a POST. */}
           <Form method="post" action="/logout" className="inline-form">

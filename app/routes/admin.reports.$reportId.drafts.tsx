@@ -21,6 +21,7 @@ import {
   type ReportLifecycleContext,
 } from '../../machines/report-lifecycle'
 import { RouteErrorBoundary, errorMeta } from '../components/error-page'
+import { UserText } from '../components/user-text'
 import { requireRole, type CurrentUser } from '../utils/auth.server'
 import { REPORT_ADMIN_ROLES } from '../utils/permissions.server'
 import { getDb } from '../utils/db.server'
@@ -297,12 +298,16 @@ export default function ReportDrafts() {
                       Draft {d.version}
                       {d.isCurrent ? <span className="current-badge">Current</span> : null}
                     </th>
-                    <td className="file-name">{d.file_name}</td>
+                    <td className="file-name">
+                      <UserText>{d.file_name}</UserText>
+                    </td>
                     <td className="numeric">{formatBytes(d.size_bytes)}</td>
                     <td>
                       <code className="digest">{d.sha256}</code>
                     </td>
-                    <td>{d.uploaded_by_name}</td>
+                    <td>
+                      <UserText>{d.uploaded_by_name}</UserText>
+                    </td>
                     <td>{formatInstantUtc(d.uploaded_at).replace(/ UTC$/, '')}</td>
                   </tr>
                 ))}
