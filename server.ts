@@ -43,6 +43,14 @@ function contentSecurityPolicy(nonce: string): string {
   ].join('; ')
 }
 
+// Static: no session is looked up for a refused request, so the page names no one and needs no script.
+const CROSS_SITE_PAGE = `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Request refused · Code of Ethics attestations</title></head>
+<body><main><h1>This request was refused</h1><p>${CROSS_SITE_MESSAGE} Nothing was done. If you sent it from a page of this site, go back to that page, reload it and try again.</p><p><a href="/">Back to the periodic reports</a></p></main></body>
+</html>
+`
+
 const app = express()
 app.disable('x-powered-by')
 app.use(compression())
@@ -65,12 +73,30 @@ app.use((req, res, next) => {
   const verdict = checkSameOrigin({ method: req.method, ownOrigin: `${req.protocol}://${req.get('host')}`, origin, secFetchSite })
   if (verdict.allowed) return next()
   recordCrossSiteRefusal(db, { method: req.method, path: req.path, origin, secFetchSite, reason: verdict.reason, ip: req.ip ?? null })
-    .then(() => res.status(403).type('text/plain').send(CROSS_SITE_MESSAGE))
+    .then(() => {
+      // A browser asks for HTML and is shown a page (a title and a language, as every page here); anything else, the sentence.
+      const page = req.accepts(['text/plain', 'text/html']) === 'text/html'
+      res
+        .status(403)
+        .type(page ? 'html' : 'text/plain')
+        .send(page ? CROSS_SITE_PAGE : CROSS_SITE_MESSAGE)
+    })
     .catch(next)
 })
 // Fingerprinted assets never change; everything else is revalidated.
 app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
 app.use(express.static('build/client', { maxAge: '1h' }))
+// Everything past the static files is answered by Remix, and none of it may be kept
+// by a cache: a page, a `.data` request or a download behind sign-in is the
+// officer's own, and after sign-out Back would show it again from the browser's
+// cache (OWASP Session Management Cheat Sheet, "Web Content Caching"). Decided here,
+// once, so no route can forget it; the few pages without a session (sign-in, a
+// redirect to it) carry a one-time CSP nonce and are not worth caching either.
+// A route that sets a Cache-Control of its own only adds to this one, and no-store wins.
+app.use((_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store')
+  next()
+})
 app.all(
   '*',
   createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }) }),

@@ -1,15 +1,7 @@
-import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
-import {
-  Form,
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  isRouteErrorResponse,
-  useRouteError,
-  useRouteLoaderData,
-} from '@remix-run/react'
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { ErrorPage, errorMeta } from './components/error-page'
+import { UserText } from './components/user-text'
 import { getCurrentUser } from './utils/auth.server'
 import { useNonce } from './utils/nonce'
 import stylesUrl from './styles.css?url'
@@ -23,8 +15,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce()
-  // Undefined when the root loader itself failed: the error page still gets a header.
-  const user = useRouteLoaderData<typeof loader>('root')?.user ?? null
+  // Undefined only when the root loader did not run: it failed itself, or an error
+  // reached the root's boundary from an action (Remix then runs no loader at or
+  // below the boundary). Every page route has a boundary of its own for that
+  // reason, and `$.tsx` catches unknown addresses, so this is a crash; the header
+  // then claims nothing rather than offer "Sign in" to someone signed in.
+  const session = useRouteLoaderData<typeof loader>('root')
   return (
     <html lang="en">
       <head>
@@ -42,7 +38,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
             Code of Ethics attestations
           </a>
           <span className="brand-sub">Pre-filing sign-offs of the CEO and Senior Financial Officers</span>
-          <SessionNav user={user} />
+          {session ? <SessionNav user={session.user} /> : null}
         </header>
         <main id="main" tabIndex={-1}>
           {children}
@@ -67,7 +63,11 @@ function SessionNav({ user }: { user: { fullName: string; title: string } | null
       {user ? (
         <>
           <span className="session-user">
-            Signed in as <strong>{user.fullName}</strong>, {user.title}
+            Signed in as{' '}
+            <strong>
+              <UserText>{user.fullName}</UserText>
+            </strong>
+            , <UserText>{user.title}</UserText>
           </span>
           {/* A form, not a link: signing out changes state, so it is a POST. */}
           <Form method="post" action="/logout" className="inline-form">
@@ -83,21 +83,9 @@ function SessionNav({ user }: { user: { fullName: string; title: string } | null
   )
 }
 
+// What reaches the root: a failure of the root loader, or a crash in a page without a boundary of its own.
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const title = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : 'Something went wrong'
-  const detail = isRouteErrorResponse(error)
-    ? typeof error.data === 'string'
-      ? error.data
-      : (error.data as { message?: string } | null)?.message
-    : 'The error was logged. Nothing you submitted was saved unless the page said so.'
-  return (
-    <section aria-labelledby="error-title">
-      <h1 id="error-title">{title}</h1>
-      {detail ? <p>{detail}</p> : null}
-      <p>
-        <a href="/">Back to the periodic reports</a>
-      </p>
-    </section>
-  )
+  return <ErrorPage error={useRouteError()} />
 }
+
+export const meta: MetaFunction = ({ error }) => (error ? errorMeta(error) : [])

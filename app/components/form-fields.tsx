@@ -1,9 +1,14 @@
 import type { ReactNode } from 'react'
 import { type FieldErrors, type FieldValues, fieldHas, fieldValue } from '../utils/duty-forms'
+import { showDirectionControls } from '../utils/user-text'
+import { UserText, asUserText } from './user-text'
 
 // Labelled fields that show their own refusal next to them (aria-invalid,
 // aria-describedby), and keep what was typed when the server sends the form
-// back. Plain inputs: everything works without JavaScript.
+// back. Plain inputs: everything works without JavaScript. Labels, hints, options
+// and errors often carry what someone wrote (a case's summary, a person's name, a
+// value echoed back): shown through UserText, so direction controls in them are
+// visible. A field's value is left exactly as typed: it is sent back as it is.
 
 export const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`
 
@@ -24,7 +29,7 @@ function describedBy(name: string, hint: unknown, error: unknown) {
 function Hint({ name, hint }: { name: string; hint?: ReactNode }) {
   return hint ? (
     <p className="hint" id={`${fieldId(name)}-hint`}>
-      {hint}
+      {asUserText(hint)}
     </p>
   ) : null
 }
@@ -33,7 +38,7 @@ export function FieldError({ name, errors }: { name: string; errors?: FieldError
   const error = errors?.[name]
   return error ? (
     <p className="field-error" id={`${fieldId(name)}-error`}>
-      {error}
+      <UserText>{error}</UserText>
     </p>
   ) : null
 }
@@ -50,7 +55,7 @@ export function TextField({
   const error = p.errors?.[p.name]
   return (
     <div className={`field${className ? ` ${className}` : ''}`}>
-      <label htmlFor={fieldId(p.name)}>{p.label}</label>
+      <label htmlFor={fieldId(p.name)}>{asUserText(p.label)}</label>
       <Hint name={p.name} hint={p.hint} />
       <input
         id={fieldId(p.name)}
@@ -78,7 +83,7 @@ export function TextArea({
   const error = p.errors?.[p.name]
   return (
     <div className="field">
-      <label htmlFor={fieldId(p.name)}>{p.label}</label>
+      <label htmlFor={fieldId(p.name)}>{asUserText(p.label)}</label>
       <Hint name={p.name} hint={p.hint} />
       <textarea
         id={fieldId(p.name)}
@@ -104,7 +109,7 @@ export function SelectField({
   const error = p.errors?.[p.name]
   return (
     <div className="field">
-      <label htmlFor={fieldId(p.name)}>{p.label}</label>
+      <label htmlFor={fieldId(p.name)}>{asUserText(p.label)}</label>
       <Hint name={p.name} hint={p.hint} />
       <select
         id={fieldId(p.name)}
@@ -114,10 +119,10 @@ export function SelectField({
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(p.name, p.hint, error)}
       >
-        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {placeholder !== undefined ? <option value="">{showDirectionControls(placeholder)}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
-            {o.label}
+            {showDirectionControls(o.label)}
           </option>
         ))}
       </select>
@@ -142,7 +147,7 @@ export function Checkbox({ value = 'on', ...p }: Common & { value?: string }) {
         aria-invalid={error ? true : undefined}
         aria-describedby={value === 'on' ? describedBy(p.name, p.hint, error) : undefined}
       />
-      <label htmlFor={id}>{p.label}</label>
+      <label htmlFor={id}>{asUserText(p.label)}</label>
       {value === 'on' ? (
         <>
           <Hint name={p.name} hint={p.hint} />
@@ -158,7 +163,7 @@ export function YesNo({ yes, no, ...p }: Common & { yes: string; no: string }) {
   const error = p.errors?.[p.name]
   return (
     <fieldset className="ow-choice" id={fieldId(p.name)} aria-describedby={describedBy(p.name, p.hint, error)}>
-      <legend>{p.label}</legend>
+      <legend>{asUserText(p.label)}</legend>
       <Hint name={p.name} hint={p.hint} />
       {(['yes', 'no'] as const).map((v) => (
         <div className="ow-check" key={v}>
@@ -171,7 +176,9 @@ export function YesNo({ yes, no, ...p }: Common & { yes: string; no: string }) {
             defaultChecked={fieldHas(p.values, p.name, v)}
             aria-invalid={error ? true : undefined}
           />
-          <label htmlFor={`${fieldId(p.name)}-${v}`}>{v === 'yes' ? yes : no}</label>
+          <label htmlFor={`${fieldId(p.name)}-${v}`}>
+            <UserText>{v === 'yes' ? yes : no}</UserText>
+          </label>
         </div>
       ))}
       <FieldError name={p.name} errors={p.errors} />
@@ -193,18 +200,24 @@ export function ErrorSummary({
   return (
     <div role="alert" className="form-error" id="form-error">
       <p>
-        <strong>{message}</strong>
+        <strong>
+          <UserText>{message}</UserText>
+        </strong>
       </p>
       {entries.length ? (
         <ul>
           {entries.map(([name, error]) => (
             <li key={name}>
               {name === 'form' ? (
-                error
+                <UserText>{error}</UserText>
               ) : (
                 <a href={`#${fieldId(name)}`}>
-                  {labels?.[name] ? `${labels[name]}: ` : ''}
-                  {error}
+                  {labels?.[name] ? (
+                    <>
+                      <UserText>{labels[name]}</UserText>:{' '}
+                    </>
+                  ) : null}
+                  <UserText>{error}</UserText>
                 </a>
               )}
             </li>

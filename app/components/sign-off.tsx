@@ -1,7 +1,11 @@
 // The signature manifestation, before and after signing. 21 CFR 11.50: a signed
 // record shows the printed name of the signer, the date and time of signing, and
 // the meaning of the signature. Here also the duty's words and the draft, because
-// that is what the signature is about.
+// that is what the signature is about. A name, a title and an exception's
+// explanation are someone's writing: shown through UserText, so a direction
+// control cannot make a signature read as other than what was signed.
+
+import { UserText } from './user-text'
 
 export interface ManifestationPreview {
   printedName: string
@@ -32,12 +36,14 @@ export function ManifestationPreviewList({ m }: { m: ManifestationPreview }) {
     <dl className="ow-manifestation">
       <div>
         <dt>Printed name</dt>
-        <dd>{m.printedName}</dd>
+        <dd>
+          <UserText>{m.printedName}</UserText>
+        </dd>
       </div>
       <div>
         <dt>Title</dt>
         <dd>
-          {m.title} <span className="ow-muted">(signing as {m.officerTitle})</span>
+          <UserText>{m.title}</UserText> <span className="ow-muted">(signing as {m.officerTitle})</span>
         </dd>
       </div>
       <div>
@@ -52,7 +58,9 @@ export function ManifestationPreviewList({ m }: { m: ManifestationPreview }) {
       </div>
       <div>
         <dt>Meaning</dt>
-        <dd className="ow-meaning">{m.meaningText}</dd>
+        <dd className="ow-meaning">
+          <UserText>{m.meaningText}</UserText>
+        </dd>
       </div>
       <div>
         <dt>About</dt>
@@ -75,11 +83,15 @@ export function StoredSignOffList({ s }: { s: StoredSignOff }) {
     <dl className="ow-manifestation">
       <div>
         <dt>Printed name</dt>
-        <dd>{s.printedName}</dd>
+        <dd>
+          <UserText>{s.printedName}</UserText>
+        </dd>
       </div>
       <div>
         <dt>Title</dt>
-        <dd>{s.title}</dd>
+        <dd>
+          <UserText>{s.title}</UserText>
+        </dd>
       </div>
       <div>
         <dt>Signed at</dt>
@@ -91,7 +103,9 @@ export function StoredSignOffList({ s }: { s: StoredSignOff }) {
       </div>
       <div>
         <dt>Meaning</dt>
-        <dd className="ow-meaning">{s.meaningText}</dd>
+        <dd className="ow-meaning">
+          <UserText>{s.meaningText}</UserText>
+        </dd>
       </div>
       <div>
         <dt>Draft</dt>

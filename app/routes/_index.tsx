@@ -8,6 +8,7 @@ import { daysLeft, filingDeadline, isOverdue, type FilerCategory } from '../../m
 import { statePath } from '../../machines/primitives'
 import { REPORT_STATE_LABELS, describeReportState, reportLifecycleMachine } from '../../machines/report-lifecycle'
 import { OFFICER_ROLES } from '../../machines/roles'
+import { RouteErrorBoundary, errorMeta } from '../components/error-page'
 import { requireUser } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
 import { getRecord } from '../utils/workflow.server'
@@ -243,6 +244,7 @@ function formatWeekdayDate(date: string) {
   return weekdayDate.format(new Date(`${date}T00:00:00Z`))
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Periodic reports · ${data.company.name}` : 'Periodic reports' },
-]
+export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
+  error ? errorMeta(error) : [{ title: data ? `Periodic reports · ${data.company.name}` : 'Periodic reports' }]
+
+export const ErrorBoundary = RouteErrorBoundary

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { MaxPartSizeExceededError, data, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { beginCertification, registerDraft } from '../../db/commands'
@@ -14,15 +14,21 @@ import { findReportLifecycle } from '../../db/queries/workflows'
 import type { Actor } from '../../db/workflow-record'
 import { statePath } from '../../machines/primitives'
 import { REPORT_STATE_LABELS, describeReportState } from '../../machines/report-lifecycle'
+import { RouteErrorBoundary, errorMeta } from '../components/error-page'
+import { UserText } from '../components/user-text'
 import { requireRole, type CurrentUser } from '../utils/auth.server'
 import { REPORT_ADMIN_ROLES } from '../utils/permissions.server'
 import { getDb } from '../utils/db.server'
 import { refusalFor } from '../utils/domain-errors.server'
 import { describePeriod, formatInstantUtc } from '../utils/format'
+import { readFormData } from '../utils/form-data.server'
 import { requireSameOrigin } from '../utils/request-security.server'
 import { getRecord } from '../utils/workflow.server'
 
 const MAX_DRAFT_BYTES = 25 * 1024 * 1024
+// Room for the multipart envelope around the file: its boundaries, headers and the intent field.
+const MAX_FORM_BYTES = MAX_DRAFT_BYTES + 64 * 1024
+const TOO_LARGE = `The file is larger than ${MAX_DRAFT_BYTES / 1024 / 1024} MiB: nothing was registered.`
 
 async function loadReport(reportId: string | undefined) {
   const report = reportId ? await getPeriodicReport(await getDb(), reportId) : undefined
@@ -65,7 +71,9 @@ const UploadDraftSchema = z.object({
     .refine((file) => file.size > 0, { error: 'The file is empty (0 bytes): nothing was registered. Choose the draft itself.' }),
 })
 
-const BeginCertificationSchema = z.object({ intent: z.literal('beginCertification') })
+const IntentSchema = z.enum(['uploadDraft', 'beginCertification'], {
+  error: 'Nothing was done: the form sent was not one this page offers.',
+})
 
 type ActionResult = { ok: true; message: string; detail?: string } | { ok: false; message: string }
 
@@ -78,11 +86,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, REPORT_ADMIN_ROLES)
   const report = await loadReport(params.reportId)
   const actor: Actor = { userId: user.id, role: user.roles.find((role) => REPORT_ADMIN_ROLES.includes(role))! }
-  const contentType = request.headers.get('content-type') ?? ''
+  // Both forms of this page, the upload (multipart) and begin certification (urlencoded), are read the same way.
+  const form = await readFormData(request, { maxBytes: MAX_FORM_BYTES, tooLargeMessage: TOO_LARGE })
+  const intent = IntentSchema.safeParse(form.get('intent'))
+  if (!intent.success) return refused(intent.error.issues[0]!.message, 400)
   try {
-    if (contentType.startsWith('multipart/form-data')) return await uploadDraft(request, report, user, actor)
-    const parsed = BeginCertificationSchema.safeParse(Object.fromEntries(await request.formData()))
-    if (!parsed.success) return refused('Nothing was done: the form sent was not one this page offers.', 400)
+    if (intent.data === 'uploadDraft') return await uploadDraft(form, report, user, actor)
     return await startCertification(report, actor)
   } catch (error) {
     const refusal = refusalFor(error)
@@ -91,21 +100,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-async function uploadDraft(request: Request, report: PeriodicReport, user: CurrentUser, actor: Actor) {
-  let form: FormData
-  try {
-    form = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({ maxPartSize: MAX_DRAFT_BYTES, filter: ({ name }) => name === 'draft' || name === 'intent' }),
-    )
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) {
-      return refused(`The file is larger than ${MAX_DRAFT_BYTES / 1024 / 1024} MiB: nothing was registered.`, 413)
-    }
-    throw error
-  }
+async function uploadDraft(form: FormData, report: PeriodicReport, user: CurrentUser, actor: Actor) {
   const parsed = UploadDraftSchema.safeParse(Object.fromEntries(form))
   if (!parsed.success) return refused(parsed.error.issues[0]?.message ?? 'Choose the draft file to upload.', 400)
+  // A file just over the limit fits in the form's allowance: refused here, on the page, with the same words.
+  if (parsed.data.draft.size > MAX_DRAFT_BYTES) return refused(TOO_LARGE, 413)
 
   const bytes = new Uint8Array(await parsed.data.draft.arrayBuffer())
   // Computed here, never taken from the client: duties 6, 10 and 12 are signed
@@ -291,12 +290,16 @@ export default function ReportDrafts() {
                       Draft {d.version}
                       {d.isCurrent ? <span className="current-badge">Current</span> : null}
                     </th>
-                    <td className="file-name">{d.file_name}</td>
+                    <td className="file-name">
+                      <UserText>{d.file_name}</UserText>
+                    </td>
                     <td className="numeric">{formatBytes(d.size_bytes)}</td>
                     <td>
                       <code className="digest">{d.sha256}</code>
                     </td>
-                    <td>{d.uploaded_by_name}</td>
+                    <td>
+                      <UserText>{d.uploaded_by_name}</UserText>
+                    </td>
                     <td>{formatInstantUtc(d.uploaded_at).replace(/ UTC$/, '')}</td>
                   </tr>
                 ))}
@@ -315,6 +318,9 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Drafts · Form ${data.report.form}, ${data.report.period} · Code of Ethics attestations` : 'Drafts' },
-]
+export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
+  error
+    ? errorMeta(error)
+    : [{ title: data ? `Drafts · Form ${data.report.form}, ${data.report.period} · Code of Ethics attestations` : 'Drafts' }]
+
+export const ErrorBoundary = RouteErrorBoundary

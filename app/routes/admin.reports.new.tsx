@@ -5,10 +5,12 @@ import { z } from 'zod'
 import { createPeriodicReport } from '../../db/queries/admin'
 import { getInstalledCompany } from '../../db/queries/company'
 import { FORMS } from '../../db/schema'
+import { RouteErrorBoundary, errorMeta } from '../components/error-page'
 import { requireRole } from '../utils/auth.server'
 import { REPORT_ADMIN_ROLES } from '../utils/permissions.server'
 import { getDb } from '../utils/db.server'
 import { describePeriod } from '../utils/format'
+import { readFormData } from '../utils/form-data.server'
 import { requireSameOrigin } from '../utils/request-security.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -67,7 +69,8 @@ type FieldErrors = Partial<Record<FieldName, string>>
 export async function action({ request }: ActionFunctionArgs) {
   await requireSameOrigin(request)
   const user = await requireRole(request, REPORT_ADMIN_ROLES)
-  const form = await request.formData()
+  // Four short fields.
+  const form = await readFormData(request, { maxBytes: 16 * 1024 })
   const values = {
     form: String(form.get('form') ?? ''),
     fiscalYear: String(form.get('fiscalYear') ?? ''),
@@ -229,4 +232,7 @@ function FieldError({ name, error }: { name: FieldName; error?: string }) {
   ) : null
 }
 
-export const meta: MetaFunction = () => [{ title: 'New periodic report · Code of Ethics attestations' }]
+export const meta: MetaFunction = ({ error }) =>
+  error ? errorMeta(error) : [{ title: 'New periodic report · Code of Ethics attestations' }]
+
+export const ErrorBoundary = RouteErrorBoundary

@@ -1,10 +1,12 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
+import { RouteErrorBoundary, errorMeta } from '../components/error-page'
 import { getCurrentUser, safeRedirectTo, signIn } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc } from '../utils/format'
+import { readFormData } from '../utils/form-data.server'
 import { requireSameOrigin } from '../utils/request-security.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -35,7 +37,8 @@ const WRONG_CREDENTIALS = 'The e-mail or password is not right.'
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireSameOrigin(request)
-  const form = await request.formData()
+  // An e-mail, a password of at most 1,024 characters (percent-encoded, up to 9 bytes each) and where to go next.
+  const form = await readFormData(request, { maxBytes: 16 * 1024 })
   const email = typeof form.get('email') === 'string' ? String(form.get('email')) : ''
   const parsed = SignInSchema.safeParse(Object.fromEntries(form))
   if (!parsed.success) {
@@ -54,7 +57,8 @@ export async function action({ request }: ActionFunctionArgs) {
     const retryAfter = Math.max(1, Math.ceil((new Date(result.lockedUntil).getTime() - Date.now()) / 1000))
     return data(
       {
-        message: `Too many failed attempts to sign in with this e-mail. Try again after ${formatInstantUtc(result.lockedUntil)}.`,
+        // The same words whether or not an account has this e-mail: the lock must not tell them apart.
+        message: `Too many wrong passwords have been entered for this e-mail, at sign-in or when signing. Signing in, and signing, are refused until ${formatInstantUtc(result.lockedUntil)}. Try again then.`,
         fieldErrors: {},
         email,
       },
@@ -128,4 +132,12 @@ export default function Login() {
   )
 }
 
-export const meta: MetaFunction = () => [{ title: 'Sign in · Code of Ethics attestations' }]
+// A document response takes only the headers a route's `headers` export passes on: without this, the lock's Retry-After was lost.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After')
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
+}
+
+export const meta: MetaFunction = ({ error }) => (error ? errorMeta(error) : [{ title: 'Sign in · Code of Ethics attestations' }])
+
+export const ErrorBoundary = RouteErrorBoundary

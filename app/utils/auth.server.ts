@@ -5,7 +5,7 @@ import { hashPassword, verifyPassword } from '../../db/password'
 import {
   activeSignInLock,
   appendSecurityEvent,
-  countSignInFailures,
+  countPasswordFailures,
   endSession,
   findOpenSession,
   findUserByEmail,
@@ -18,6 +18,7 @@ import type { Executor } from '../../db/queries/executor'
 import type { Role } from '../../db/schema'
 import { immediateTransaction } from '../../db/transaction'
 import { getDb } from './db.server'
+import { formatInstantUtc } from './format'
 import { clientIp } from './request-security.server'
 
 // Session rules from the OWASP Session Management Cheat Sheet: an idle timeout and
@@ -31,7 +32,9 @@ export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000
 const TOUCH_INTERVAL_MS = 60 * 1000
 
 // OWASP Authentication Cheat Sheet, "Account lockout": lock by the e-mail typed,
-// whether or not an account has it, so the lock itself reveals nothing.
+// whether or not an account has it, so the lock itself reveals nothing. Wrong
+// passwords at signing count too: whoever finds a browser signed in could
+// otherwise guess the password there without limit (and then sign, or sign in).
 export const LOCKOUT_THRESHOLD = 5
 export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000
 export const LOCKOUT_DURATION_MS = 15 * 60 * 1000
@@ -54,6 +57,10 @@ export type SignInResult =
   | { ok: true; user: CurrentUser; setCookie: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'locked'; lockedUntil: string }
+
+/** The password asked again before a signature: right, wrong (and how many more before the lock), or locked. */
+export type ReauthResult =
+  { ok: true } | { ok: false; reason: 'wrong'; attemptsLeft: number } | { ok: false; reason: 'locked'; lockedUntil: string }
 
 const TOKEN_PATTERN = /^[0-9a-f]{64}$/
 
@@ -115,6 +122,28 @@ async function loadCurrentUser(
   return { id: user.id, email: user.email, fullName: user.full_name, title: user.title, roles }
 }
 
+/**
+ * After a wrong password has been logged (inside the caller's write transaction):
+ * counts the e-mail's failures in the window and, at the threshold, logs the lock.
+ */
+async function lockIfTooManyFailures(
+  trx: Executor,
+  who: { email: string; userId: string | null; ip: string | null; now: Date },
+): Promise<{ lockedUntil: string } | { attemptsLeft: number }> {
+  const failures = await countPasswordFailures(trx, who.email, new Date(who.now.getTime() - LOCKOUT_WINDOW_MS).toISOString())
+  if (failures < LOCKOUT_THRESHOLD) return { attemptsLeft: LOCKOUT_THRESHOLD - failures }
+  const lockedUntil = new Date(who.now.getTime() + LOCKOUT_DURATION_MS).toISOString()
+  await appendSecurityEvent(trx, {
+    occurred_at: who.now.toISOString(),
+    kind: 'sign_in_locked',
+    user_id: who.userId,
+    email_attempted: who.email,
+    ip: who.ip,
+    detail: JSON.stringify({ failures, lockedUntil }),
+  })
+  return { lockedUntil }
+}
+
 export async function signIn(
   db: DB,
   email: string,
@@ -168,18 +197,8 @@ export async function signIn(
         detail: JSON.stringify(lockNow ? { reason: 'locked', lockedUntil: lockNow.lockedUntil } : { reason: failure ?? 'unknown_email' }),
       })
       if (lockNow) return { ok: false, reason: 'locked', lockedUntil: lockNow.lockedUntil }
-      const failures = await countSignInFailures(trx, emailAttempted, new Date(now.getTime() - LOCKOUT_WINDOW_MS).toISOString())
-      if (failures < LOCKOUT_THRESHOLD) return { ok: false, reason: 'invalid' }
-      const lockedUntil = new Date(now.getTime() + LOCKOUT_DURATION_MS).toISOString()
-      await appendSecurityEvent(trx, {
-        occurred_at: at,
-        kind: 'sign_in_locked',
-        user_id: user?.id ?? null,
-        email_attempted: emailAttempted,
-        ip,
-        detail: JSON.stringify({ failures, lockedUntil }),
-      })
-      return { ok: false, reason: 'locked', lockedUntil }
+      const outcome = await lockIfTooManyFailures(trx, { email: emailAttempted, userId: user?.id ?? null, ip, now })
+      return 'lockedUntil' in outcome ? { ok: false, reason: 'locked', lockedUntil: outcome.lockedUntil } : { ok: false, reason: 'invalid' }
     }
     // A session this browser already had ends here: one browser, one session.
     const previous = readSessionToken(request)
@@ -286,8 +305,9 @@ export async function requireRole(request: Request, roles: readonly Role[], opti
 
 /**
  * Asks for the password again before a signature: the signature must be the
- * officer's own act, not that of whoever found the browser open. A wrong
- * password is logged and returns false.
+ * officer's own act, not that of whoever found the browser open. A wrong password
+ * is logged and counts toward the same lock as a wrong one at sign-in; while the
+ * account is locked the password is not even checked, and signing in is refused too.
  */
 export async function reauthenticate(
   db: DB,
@@ -295,19 +315,67 @@ export async function reauthenticate(
   password: string,
   request: Request,
   options: { now?: Date } = {},
-): Promise<boolean> {
+): Promise<ReauthResult> {
+  const now = options.now ?? new Date()
+  const at = now.toISOString()
+  const ip = clientIp(request)
   const row = await findUserById(db, user.id)
+  // The lock is kept by the e-mail as sign-in normalises it.
+  const email = row ? normalizeEmail(row.email) : null
+  const logFailure = (trx: Executor, detail: Record<string, unknown>) =>
+    appendSecurityEvent(trx, {
+      occurred_at: at,
+      kind: 'reauth_failed',
+      user_id: row?.id ?? null,
+      email_attempted: email,
+      ip,
+      detail: JSON.stringify(detail),
+    })
+
+  const lock = email ? await activeSignInLock(db, email, at) : null
+  if (lock) {
+    await logFailure(db, { reason: 'locked', lockedUntil: lock.lockedUntil })
+    return { ok: false, reason: 'locked', lockedUntil: lock.lockedUntil }
+  }
   const matches = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()))
-  if (row && row.password_hash && matches && !row.deactivated_at) return true
-  await appendSecurityEvent(db, {
-    occurred_at: (options.now ?? new Date()).toISOString(),
-    kind: 'reauth_failed',
-    user_id: row?.id ?? null,
-    email_attempted: row?.email ?? null,
-    ip: clientIp(request),
-    detail: JSON.stringify({ reason: !row ? 'unknown_user' : row.deactivated_at ? 'deactivated' : 'wrong_password' }),
+  const failure = !row ? 'unknown_user' : !row.password_hash || !matches ? 'wrong_password' : row.deactivated_at ? 'deactivated' : null
+
+  // Checked again inside the write lock, as at sign-in: a parallel attempt may have locked the account meanwhile.
+  return immediateTransaction(db, async (trx): Promise<ReauthResult> => {
+    const lockNow = email ? await activeSignInLock(trx, email, at) : null
+    if (lockNow) {
+      await logFailure(trx, { reason: 'locked', lockedUntil: lockNow.lockedUntil })
+      return { ok: false, reason: 'locked', lockedUntil: lockNow.lockedUntil }
+    }
+    if (!failure) return { ok: true }
+    await logFailure(trx, { reason: failure })
+    if (!email) return { ok: false, reason: 'wrong', attemptsLeft: 0 }
+    const outcome = await lockIfTooManyFailures(trx, { email, userId: row?.id ?? null, ip, now })
+    return 'lockedUntil' in outcome
+      ? { ok: false, reason: 'locked', lockedUntil: outcome.lockedUntil }
+      : { ok: false, reason: 'wrong', attemptsLeft: outcome.attemptsLeft }
   })
-  return false
+}
+
+/** What the duty page tells an officer whose signature `reauthenticate` refused, in words and as the HTTP status. */
+export function signingRefusal(result: Exclude<ReauthResult, { ok: true }>): {
+  status: 401 | 429
+  message: string
+  fieldErrors: { password: string }
+} {
+  if (result.reason === 'locked') {
+    return {
+      status: 429,
+      message: `Nothing was signed: too many wrong passwords have been entered for your account. Signing, and signing in, are refused until ${formatInstantUtc(result.lockedUntil)}. If those attempts were not yours, tell the administrator.`,
+      fieldErrors: { password: `Signing is locked until ${formatInstantUtc(result.lockedUntil)}: no password is checked until then.` },
+    }
+  }
+  const left = result.attemptsLeft
+  return {
+    status: 401,
+    message: `Nothing was signed: that password is not right. After ${left} more wrong password${left === 1 ? '' : 's'}, signing and signing in are refused for ${LOCKOUT_DURATION_MS / 60_000} minutes.`,
+    fieldErrors: { password: 'The password is not right. Enter the password you sign in with.' },
+  }
 }
 
 /**

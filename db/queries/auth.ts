@@ -90,15 +90,16 @@ export async function activeSignInLock(db: Executor, email: string, at: string):
 }
 
 /**
- * Failures for an e-mail since `since`, not counting those before its latest
- * success or lock: a success or a lock starts the count again.
+ * Wrong passwords for an e-mail since `since`, at sign-in and at signing alike
+ * (the password is the same secret, whichever form guesses it), not counting those
+ * before its latest successful sign-in or lock: either starts the count again.
  */
-export async function countSignInFailures(db: Executor, email: string, since: string): Promise<number> {
+export async function countPasswordFailures(db: Executor, email: string, since: string): Promise<number> {
   const row = await db
     .selectFrom('security_event')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('email_attempted', '=', email)
-    .where('kind', '=', 'sign_in_failed')
+    .where('kind', 'in', ['sign_in_failed', 'reauth_failed'])
     .where('occurred_at', '>', since)
     .where((eb) =>
       eb(

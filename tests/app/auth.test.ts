@@ -218,10 +218,77 @@ test('a deactivated user cannot sign in, and their open session stops working', 
 
 test('re-authentication for a signature: a wrong password is logged and refused', async () => {
   const { user } = await signedIn('cfo@hecla.example')
-  expect(await reauthenticate(db, user, DEMO_PASSWORD, request(), { now: at(MINUTE) })).toBe(true)
-  expect(await reauthenticate(db, user, 'hecla-demo-2025', request(), { now: at(2 * MINUTE) })).toBe(false)
+  expect(await reauthenticate(db, user, DEMO_PASSWORD, request(), { now: at(MINUTE) })).toEqual({ ok: true })
+  expect(await reauthenticate(db, user, 'hecla-demo-2025', request(), { now: at(2 * MINUTE) })).toEqual({
+    ok: false,
+    reason: 'wrong',
+    attemptsLeft: 4,
+  })
   const failed = await events('reauth_failed')
-  expect(failed.map((e) => [e.user_id, e.occurred_at, e.ip])).toEqual([['user-cfo', at(2 * MINUTE).toISOString(), '203.0.113.7']])
+  expect(failed.map((e) => [e.user_id, e.email_attempted, e.occurred_at, e.ip])).toEqual([
+    ['user-cfo', 'cfo@hecla.example', at(2 * MINUTE).toISOString(), '203.0.113.7'],
+  ])
+  expect(JSON.stringify(failed)).not.toContain('hecla-demo-2025')
+})
+
+test('five wrong passwords at signing lock the account: signing and sign-in are both refused for 15 minutes', async () => {
+  const { user, cookie } = await signedIn('cfo@hecla.example')
+  for (let i = 0; i < 4; i++) {
+    expect(await reauthenticate(db, user, `guess-${i}`, request(), { now: at((i + 1) * MINUTE) })).toEqual({
+      ok: false,
+      reason: 'wrong',
+      attemptsLeft: 4 - i,
+    })
+  }
+  const lockedUntil = at(5 * MINUTE + LOCKOUT_DURATION_MS).toISOString()
+  const locked = { ok: false, reason: 'locked', lockedUntil }
+  expect(await reauthenticate(db, user, 'guess-4', request(), { now: at(5 * MINUTE) })).toEqual(locked)
+  const locks = await events('sign_in_locked')
+  expect(locks.map((e) => [e.user_id, e.email_attempted, JSON.parse(e.detail)])).toEqual([
+    ['user-cfo', 'cfo@hecla.example', { failures: 5, lockedUntil }],
+  ])
+
+  // The right password no longer signs, nor signs in, up to the last second of the lock.
+  expect(await reauthenticate(db, user, DEMO_PASSWORD, request(), { now: at(6 * MINUTE) })).toEqual(locked)
+  expect(await signIn(db, 'cfo@hecla.example', DEMO_PASSWORD, request(), { now: at(7 * MINUTE) })).toEqual(locked)
+  const lastSecond = new Date(Date.parse(lockedUntil) - 1000)
+  expect(await reauthenticate(db, user, DEMO_PASSWORD, request(), { now: lastSecond })).toEqual(locked)
+  expect(JSON.parse((await events('reauth_failed')).at(-1)!.detail)).toEqual({ reason: 'locked', lockedUntil })
+  // The session itself goes on: the officer can still read, and sign once the lock is over.
+  expect(await getCurrentUser(request({ cookie }), { db, now: at(8 * MINUTE) })).toMatchObject({ id: 'user-cfo' })
+
+  expect(await reauthenticate(db, user, DEMO_PASSWORD, request(), { now: new Date(lockedUntil) })).toEqual({ ok: true })
+  expect((await signIn(db, 'cfo@hecla.example', DEMO_PASSWORD, request(), { now: new Date(lockedUntil) })).ok).toBe(true)
+  // Another officer is never affected.
+  const ceo = await signedIn('ceo@hecla.example', at(5 * MINUTE))
+  expect(await reauthenticate(db, ceo.user, DEMO_PASSWORD, request(), { now: at(5 * MINUTE) })).toEqual({ ok: true })
+})
+
+test('wrong passwords at sign-in and at signing add up to one count', async () => {
+  for (let i = 0; i < 3; i++) await signIn(db, 'controller@hecla.example', `guess-${i}`, request(), { now: at(i * MINUTE) })
+  // (The sign-in that follows succeeds and starts the count again: these two are after it.)
+  const { user } = await signedIn('controller@hecla.example', at(3 * MINUTE))
+  for (let i = 0; i < 3; i++) await signIn(db, 'Controller@hecla.example', `guess-${i}`, request(), { now: at((4 + i) * MINUTE) })
+  expect(await reauthenticate(db, user, 'guess-7', request(), { now: at(7 * MINUTE) })).toMatchObject({ reason: 'wrong', attemptsLeft: 1 })
+  const lockedUntil = at(8 * MINUTE + LOCKOUT_DURATION_MS).toISOString()
+  expect(await reauthenticate(db, user, 'guess-8', request(), { now: at(8 * MINUTE) })).toEqual({
+    ok: false,
+    reason: 'locked',
+    lockedUntil,
+  })
+  expect(await signIn(db, 'controller@hecla.example', DEMO_PASSWORD, request(), { now: at(9 * MINUTE) })).toEqual({
+    ok: false,
+    reason: 'locked',
+    lockedUntil,
+  })
+})
+
+test('a lock from failed sign-ins also refuses a signature, without checking the password', async () => {
+  const { user } = await signedIn('ceo@hecla.example')
+  let lock
+  for (let i = 0; i < 5; i++) lock = await signIn(db, 'ceo@hecla.example', `guess-${i}`, request(), { now: at((i + 1) * MINUTE) })
+  expect(lock).toMatchObject({ ok: false, reason: 'locked' })
+  expect(await reauthenticate(db, user, DEMO_PASSWORD, request(), { now: at(7 * MINUTE) })).toEqual(lock)
 })
 
 test('roles come from the memberships in force today', async () => {

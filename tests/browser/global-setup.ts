@@ -39,35 +39,54 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`The server did not answer ${url}/healthz within 60 s:\n${output()}`)
 }
 
-let child: ChildProcess | undefined
+export interface TestServer {
+  baseURL: string
+  databasePath: string
+  stop: () => Promise<void>
+}
 
-export default async function setup(project: TestProject) {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
-    // A browser test that cannot run is a failure, not a skip.
-    throw new Error(`Browser tests need Chromium at ${CHROMIUM_PATH}. Install it with: apt-get install -y chromium`)
-  }
+/**
+ * server.ts on a free port with a fresh seeded database of its own, as production
+ * runs it. The suite shares one (below); a file whose test would spoil the shared
+ * one for the others (locking an officer out, say) starts its own.
+ */
+export async function startServer(): Promise<TestServer> {
   if (!fs.existsSync('build/server/index.js')) throw new Error('No production build: run `npm run build` first')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-browser-'))
   const databasePath = path.join(dir, 'app.sqlite')
   const port = await freePort()
   const baseURL = `http://127.0.0.1:${port}`
   let log = ''
-  child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     env: { ...process.env, DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout?.on('data', (d) => (log += d))
   child.stderr?.on('data', (d) => (log += d))
-  await waitForHealth(baseURL, child, () => log)
-  project.provide('baseURL', baseURL)
-  project.provide('databasePath', databasePath)
-
-  return async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r))
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r))
       child.kill('SIGTERM')
       await exited
     }
     fs.rmSync(dir, { recursive: true, force: true })
   }
+  try {
+    await waitForHealth(baseURL, child, () => log)
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return { baseURL, databasePath, stop }
+}
+
+export default async function setup(project: TestProject) {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    // A browser test that cannot run is a failure, not a skip.
+    throw new Error(`Browser tests need Chromium at ${CHROMIUM_PATH}. Install it with: apt-get install -y chromium`)
+  }
+  const server = await startServer()
+  project.provide('baseURL', server.baseURL)
+  project.provide('databasePath', server.databasePath)
+  return server.stop
 }

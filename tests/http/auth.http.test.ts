@@ -133,3 +133,19 @@ test('pages carry a Content-Security-Policy with a fresh nonce, and every inline
   expect(inline.length).toBeGreaterThan(0)
   for (const tag of inline) expect(tag).toContain(`nonce="${nonce}"`)
 })
+
+test('a cross-site refusal is a page for a browser and the bare sentence for anything else', async () => {
+  const forged = (accept: string) =>
+    post('/login', { email: 'cfo@hecla.example', password: 'x' }, { Origin: 'https://evil.example', Accept: accept })
+  const browser = await forged('text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')
+  expect(browser.status).toBe(403)
+  expect(browser.headers.get('content-type')).toBe('text/html; charset=utf-8')
+  const html = await browser.text()
+  expect(html).toContain('<html lang="en">')
+  expect(html).toContain('<title>Request refused · Code of Ethics attestations</title>')
+  expect(html).not.toMatch(/<script/)
+  const other = await forged('*/*')
+  expect(other.status).toBe(403)
+  expect(other.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+  expect(await other.text()).toBe('Refused: this request did not come from this site.')
+})

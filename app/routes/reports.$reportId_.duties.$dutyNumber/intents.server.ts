@@ -9,7 +9,7 @@ import type { DutyWorkflow } from '../../../db/queries/workflows'
 import type { WorkflowRecord } from '../../../db/workflow-record'
 import type { DutyNumber } from '../../../machines/duties'
 import { type DutyReviewEvent, describeDutyState } from '../../../machines/duty-review'
-import { reauthenticate } from '../../utils/auth.server'
+import { reauthenticate, signingRefusal } from '../../utils/auth.server'
 import type { RefusalCode } from '../../utils/domain-errors.server'
 import { type NewCase, SignSchema, WithdrawSchema, parseAnswerForm, parseExceptionForm } from '../../utils/duty-forms.server'
 import type { FieldErrors, FieldValues, Intent } from '../../utils/duty-forms'
@@ -18,7 +18,7 @@ import { parseContext } from './duty-page.server'
 
 export type ActionResult = {
   intent: Intent | null
-  code: RefusalCode | 'invalid_fields' | 'wrong_password' | 'not_open' | null
+  code: RefusalCode | 'invalid_fields' | 'wrong_password' | 'signing_locked' | 'not_open' | null
   message: string
   fieldErrors: FieldErrors
   values: FieldValues
@@ -142,12 +142,13 @@ export async function signIntent(c: IntentContext): Promise<IntentOutcome> {
     })
   }
   // Every signature is the officer's own act: the password again, each time (reauthenticate logs a failure).
-  if (!(await reauthenticate(c.db, c.officer.user, parsed.data.password, c.request))) {
-    return refused(401, {
+  const reauth = await reauthenticate(c.db, c.officer.user, parsed.data.password, c.request)
+  if (!reauth.ok) {
+    const { status, ...refusal } = signingRefusal(reauth)
+    return refused(status, {
       intent: 'sign',
-      code: 'wrong_password',
-      message: 'Nothing was signed: that password is not right.',
-      fieldErrors: { password: 'The password is not right. Enter the password you sign in with.' },
+      code: reauth.reason === 'locked' ? 'signing_locked' : 'wrong_password',
+      ...refusal,
       values: c.values,
     })
   }

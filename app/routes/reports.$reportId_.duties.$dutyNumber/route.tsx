@@ -6,6 +6,7 @@ import { DutyAnswerFields } from '../../components/duty-answer-fields'
 import { ErrorSummary } from '../../components/form-fields'
 import { WorkflowDiagram } from '../../components/workflow-diagram'
 import { getDb } from '../../utils/db.server'
+import { readFormData } from '../../utils/form-data.server'
 import { refusalFor } from '../../utils/domain-errors.server'
 import { ExpectedVersionSchema, IntentSchema, formValues } from '../../utils/duty-forms.server'
 import type { FieldValues, Intent } from '../../utils/duty-forms'
@@ -49,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb()
   const report = await requireReport(db, params.reportId)
   const dutyNumber = requireDutyNumber(params.dutyNumber)
-  const form = await request.formData()
+  const form = await readFormData(request)
   await refuseIdentityFields(request, form, officer)
   const values = formValues(form)
 
