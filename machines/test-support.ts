@@ -1,6 +1,6 @@
 // Sample events and checks shared by machines/*.test.ts. Test code only: the
 // application never imports this file.
-import { getSimplePaths } from '@xstate/graph'
+import { getSimplePaths } from 'xstate/graph'
 import { type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic, type InputFrom, transition } from 'xstate'
 import type { BoardDeterminationEvent, DeterminationDecision, DeterminationFactors } from './board-determination'
 import type { CaseEvent } from './case'
@@ -378,7 +378,7 @@ export interface PathCheck {
 }
 
 /**
- * @xstate/graph serialises a snapshot at every step of every path: caching the
+ * xstate/graph serialises a snapshot at every step of every path: caching the
  * (lossless) serialisation per snapshot object makes walking every simple path
  * of a duty's model seconds instead of minutes.
  */

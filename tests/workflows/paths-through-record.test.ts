@@ -1,12 +1,12 @@
 // Model-based paths applied through the db layer: each path of a machine's model
-// (from @xstate/graph) is sent, event by event, through the record's write path
+// (from xstate/graph) is sent, event by event, through the record's write path
 // into a real SQLite file, and the stored events and cached state must be the
 // path's. machines/*.test.ts walk every simple path of every machine in pure
 // replay; here every simple path of the report, case and determination models
 // goes through the database, and for the duty reviews (16,584 simple paths over
 // twelve duties, 170,000 steps: minutes of fsyncs) every path to each distinct
 // end state plus a fixed seeded sample of 60 paths per duty.
-import { getSimplePaths, type StatePath } from '@xstate/graph'
+import { getSimplePaths, type StatePath } from 'xstate/graph'
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { canonicalJson } from '../../db/canonical-json'
@@ -77,7 +77,7 @@ async function applyPath(machine: AnyStateMachine, machineId: string, input: unk
   expect(cached.snapshot).toBe(persistedOf(machine, path.state))
 }
 
-// @xstate/graph serialises every snapshot of every step; caching per snapshot object keeps it to seconds.
+// xstate/graph serialises every snapshot of every step; caching per snapshot object keeps it to seconds.
 function serializeState() {
   const cache = new WeakMap<object, string>()
   return (snapshot: AnyMachineSnapshot) => {
