@@ -74,7 +74,13 @@ export class InvalidWorkflowInputError extends DomainError {
 
 /** Why a command refused, beyond what a machine decides. */
 export type RefusalReason =
-  'draft_unchanged' | 'duty_not_started' | 'case_not_referred' | 'report_not_in_certification' | 'report_locked' | 'no_draft'
+  | 'draft_unchanged'
+  | 'duty_not_started'
+  | 'case_not_referred'
+  | 'report_not_in_certification'
+  | 'report_locked'
+  | 'no_draft'
+  | 'exception_case_duty'
 
 export class CommandRefusedError extends DomainError {
   readonly code = 'command_refused'

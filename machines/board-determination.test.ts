@@ -4,9 +4,9 @@ import {
   type BoardDeterminationEvent,
   type BoardDeterminationInput,
   boardDeterminationMachine,
+  DETERMINATION_STATE_LABELS,
   describeDeterminationState,
 } from './board-determination'
-import { replay } from './replay'
 import {
   AT,
   LATER,
@@ -17,7 +17,8 @@ import {
   determinationModelEvents,
   determinationRandomEvents,
   leafStateIds,
-} from './test-support'
+} from '../tests/support/machine-models'
+import { replay } from './replay'
 
 const chairman = { kind: 'director' as const, userId: 'user-chairman', isChairman: true }
 const input: BoardDeterminationInput = {
@@ -44,7 +45,7 @@ test('every simple path of the board-determination model replays to the same sna
 
 test('the machine is named and versioned for the registry', () => {
   expect(boardDeterminationMachine.id).toBe('board-determination')
-  expect(BOARD_DETERMINATION_MACHINE_VERSION).toBe(1)
+  expect(BOARD_DETERMINATION_MACHINE_VERSION).toBe(2)
 })
 
 test('the Board receives the matter without its subject', () => {
@@ -89,4 +90,16 @@ test('written notice to the individual comes before closing, and nothing moves a
   expect(closed.status).toBe('done')
   expect(closed.context.decision).toEqual({ ...SAMPLE_DECISIONS[2], decidedAt: LATER })
   for (const event of determinationRandomEvents(closed)) expect(closed.can(event), event.type).toBe(false)
+})
+
+test('written text holding the NUL character is refused; every state has a label', () => {
+  const weighed = at([factors])
+  expect(
+    weighed.can({ ...decide(0), decision: { ...SAMPLE_DECISIONS[0]!, rationale: 'Disclosed\u0000' } } as BoardDeterminationEvent),
+  ).toBe(false)
+  const other = { ...SAMPLE_FACTORS, otherRelevantInformation: 'A second contract\u0000' }
+  expect(at([]).can({ type: 'determination.recordFactors', factors: other, at: AT })).toBe(false)
+  expect(at([factors, decide(1)]).can({ ...notice, text: 'Notice\u0000' })).toBe(false)
+  for (const key of Object.keys(boardDeterminationMachine.root.states))
+    expect(DETERMINATION_STATE_LABELS[key], key).toMatch(/^[A-Z][a-z ]+$/)
 })

@@ -1,6 +1,6 @@
 import { and, assign, setup } from 'xstate'
 import { z } from 'zod'
-import { caseIdSchema, statePath, utcInstantSchema, writtenTextSchema } from './primitives'
+import { caseIdSchema, optionalTextSchema, statePath, utcInstantSchema, writtenTextSchema } from './primitives'
 import { type CaseSubject, type Routing, caseSubjectSchema, reporterSchema, routeCase } from './routing'
 
 // Duty 5: "The Board of Directors shall determine, or designate appropriate
@@ -8,7 +8,9 @@ import { type CaseSubject, type Routing, caseSubjectSchema, reporterSchema, rout
 // violations". Every referred case ends here.
 
 export const BOARD_DETERMINATION_MACHINE_ID = 'board-determination'
-export const BOARD_DETERMINATION_MACHINE_VERSION = 1
+// Version 2: written text and ids refuse NUL. Version 1 stays in
+// v1/board-determination.ts for the histories it recorded.
+export const BOARD_DETERMINATION_MACHINE_VERSION = 2
 
 /** A determination is about "the individual involved": a matter about no one cannot be one. */
 export type DeterminationSubject = Exclude<CaseSubject, { kind: 'none' }>
@@ -37,7 +39,7 @@ export const determinationFactorsSchema = z.strictObject({
   intent: z.enum(['intentional', 'inadvertent']),
   advisedBeforehand: z.boolean(),
   priorViolations: z.boolean(),
-  otherRelevantInformation: z.string().max(20_000).optional(),
+  otherRelevantInformation: optionalTextSchema.optional(),
 })
 export type DeterminationFactors = z.infer<typeof determinationFactorsSchema>
 
@@ -169,6 +171,15 @@ export const boardDeterminationMachine = setup({
 })
 
 export type BoardDeterminationSnapshot = ReturnType<typeof boardDeterminationMachine.resolveState>
+
+/** The name of each state of a determination, as the pages show it. */
+export const DETERMINATION_STATE_LABELS: Readonly<Record<string, string>> = {
+  opened: 'Opened',
+  factorsRecorded: 'Factors recorded',
+  decided: 'Decided',
+  noticeGiven: 'Notice given',
+  closed: 'Closed',
+}
 
 /** What the determination waits for, in one plain-English line, from a live or a persisted snapshot. */
 export function describeDeterminationState(snapshot: { value: unknown; context: BoardDeterminationContext }): string {

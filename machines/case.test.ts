@@ -1,9 +1,18 @@
 import { describe, expect, test } from 'vitest'
-import { CASE_MACHINE_VERSION, type CaseEvent, type CaseInput, caseMachine, describeCaseState, isFullyAcknowledged } from './case'
+import { AT, LATER, caseModelEvents, caseRandomEvents, checkEverySimplePath, leafStateIds } from '../tests/support/machine-models'
+import {
+  CASE_MACHINE_VERSION,
+  CASE_STATE_WORDS,
+  type CaseEvent,
+  type CaseInput,
+  caseMachine,
+  caseStateWords,
+  describeCaseState,
+  isFullyAcknowledged,
+} from './case'
 import { initialSnapshot, replay } from './replay'
 import type { Body } from './roles'
 import { routeCase } from './routing'
-import { AT, LATER, caseModelEvents, caseRandomEvents, checkEverySimplePath, leafStateIds } from './test-support'
 
 const reporter = { role: 'cfo' as const, userId: 'user-cfo' }
 const aboutTheCeo = { kind: 'officer' as const, role: 'ceo' as const, userId: 'user-baker' }
@@ -38,7 +47,7 @@ describe('every simple path of the case model replays to the same snapshot', () 
 
 test('the machine is named and versioned for the registry', () => {
   expect(caseMachine.id).toBe('case')
-  expect(CASE_MACHINE_VERSION).toBe(1)
+  expect(CASE_MACHINE_VERSION).toBe(2)
 })
 
 test('routing stores the routing rule’s recipients, without the subject', () => {
@@ -105,4 +114,37 @@ test('a matter about no one excludes no one and cannot go to the Board', () => {
 test('a case for a duty that is not a reported matter cannot be opened', () => {
   expect(() => initialSnapshot(caseMachine, { ...input(1), duty: 5 as never })).toThrow()
   expect(() => initialSnapshot(caseMachine, { ...input(1), summary: '' })).toThrow()
+})
+
+test('tags: a case blocks filing until every recipient has acknowledged it', () => {
+  const tags = (events: CaseEvent[]) =>
+    (['blocksFiling', 'awaitingRouting', 'awaitingAcknowledgement', 'acknowledged', 'underReview', 'closed'] as const).filter((t) =>
+      at(input(2), events).hasTag(t),
+    )
+  expect(tags([])).toEqual(['blocksFiling', 'awaitingRouting'])
+  expect(tags([route, ack('disclosure_committee')])).toEqual(['blocksFiling', 'awaitingAcknowledgement'])
+  expect(tags([route, ack('disclosure_committee'), ack('audit_committee')])).toEqual(['acknowledged', 'underReview'])
+  const resolved = [
+    route,
+    ack('disclosure_committee'),
+    ack('audit_committee'),
+    { type: 'case.resolve', outcome: 'remediated', note: 'Fixed.', at: LATER },
+  ]
+  expect(tags(resolved as CaseEvent[])).toEqual(['acknowledged', 'closed'])
+})
+
+test('every state has words, and a case may name the item it was raised from (duty 1 only)', () => {
+  for (const key of Object.keys(caseMachine.root.states)) expect(CASE_STATE_WORDS[key], key).toMatch(/^[a-z][A-Za-z ,]+$/)
+  expect(caseStateWords('routed')).toBe('waiting for acknowledgement')
+  expect(at({ ...input(1), itemId: 'item-2012-fy-canamex' }, []).context.itemId).toBe('item-2012-fy-canamex')
+  expect(at(input(1), []).context).not.toHaveProperty('itemId')
+  expect(() => initialSnapshot(caseMachine, { ...input(2), itemId: 'item-2012-fy-canamex' })).toThrow()
+})
+
+test('written text and ids holding the NUL character are refused', () => {
+  expect(() => initialSnapshot(caseMachine, { ...input(1), summary: 'Canamex\u0000' })).toThrow()
+  expect(() => initialSnapshot(caseMachine, { ...input(1), caseId: 'case\u0000' })).toThrow()
+  expect(() => initialSnapshot(caseMachine, { ...input(1), subject: { kind: 'employee', userId: 'user\u0000' } })).toThrow()
+  const review = at(input(1), [route, ack('disclosure_committee')])
+  expect(review.can({ type: 'case.resolve', outcome: 'disclosed', note: 'In the 10-K\u0000', at: LATER })).toBe(false)
 })

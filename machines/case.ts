@@ -1,6 +1,6 @@
 import { and, assign, setup } from 'xstate'
 import { z } from 'zod'
-import { caseIdSchema, statePath, utcInstantSchema, writtenTextSchema } from './primitives'
+import { caseIdSchema, idSchema, statePath, utcInstantSchema, writtenTextSchema } from './primitives'
 import { type Body, BODY_NAMES, bodySchema } from './roles'
 import { type CaseSubject, type Reporter, type Routing, caseSubjectSchema, reporterSchema, routeCase } from './routing'
 
@@ -8,19 +8,32 @@ import { type CaseSubject, type Reporter, type Routing, caseSubjectSchema, repor
 // is a case with its own life, at any time, not only at filing time.
 
 export const CASE_MACHINE_ID = 'case'
-export const CASE_MACHINE_VERSION = 1
+// Version 2: written text and ids refuse NUL; a duty 1 case may name the
+// material-information item it was raised from; states carry tags. Version 1
+// stays in v1/case.ts for the histories it recorded.
+export const CASE_MACHINE_VERSION = 2
 
 export const caseDutySchema = z.literal([1, 2, 3, 4])
 export type CaseDuty = z.infer<typeof caseDutySchema>
 
-export const caseInputSchema = z.strictObject({
-  caseId: caseIdSchema,
-  duty: caseDutySchema,
-  subject: caseSubjectSchema,
-  reporter: reporterSchema,
-  summary: writtenTextSchema,
-  reportedAt: utcInstantSchema,
-})
+export const caseInputSchema = z
+  .strictObject({
+    caseId: caseIdSchema,
+    duty: caseDutySchema,
+    subject: caseSubjectSchema,
+    reporter: reporterSchema,
+    summary: writtenTextSchema,
+    reportedAt: utcInstantSchema,
+    /**
+     * The report's material-information item this matter was raised from (duty 1),
+     * so the item is offered as this case to cite, never raised a second time.
+     */
+    itemId: idSchema.optional(),
+  })
+  .refine((c) => c.itemId === undefined || c.duty === 1, {
+    message: 'only a duty 1 matter (material information) is raised from a material-information item',
+    path: ['itemId'],
+  })
 export type CaseInput = z.infer<typeof caseInputSchema>
 
 export const CASE_OUTCOMES = ['no_violation', 'disclosed', 'remediated'] as const
@@ -52,6 +65,8 @@ export interface CaseContext {
   reporter: Reporter
   summary: string
   reportedAt: string
+  /** Absent when not raised from an item, and on every version 1 case. */
+  itemId?: string
   routing: Routing | null
   routedAt: string | null
   acknowledgements: Array<{ body: Body; at: string }>
@@ -70,6 +85,20 @@ export function isFullyAcknowledged(context: Pick<CaseContext, 'routing' | 'ackn
   return context.routing !== null && pendingRecipients(context).length === 0
 }
 
+/** What each state of a case is, for the pages and commands to ask (`snapshot.hasTag`). */
+export const CASE_TAGS = [
+  /** Not yet acknowledged by every body it goes to: it holds the report back from committee review. */
+  'blocksFiling',
+  'awaitingRouting',
+  'awaitingAcknowledgement',
+  /** Every recipient has acknowledged it (under review, resolved or referred). */
+  'acknowledged',
+  'underReview',
+  /** Resolved, or referred to the Board: the case itself moves no more. */
+  'closed',
+] as const
+export type CaseTag = (typeof CASE_TAGS)[number]
+
 const isValid = (event: unknown) => caseEventSchema.safeParse(event).success
 
 export const caseMachine = setup({
@@ -77,6 +106,7 @@ export const caseMachine = setup({
     context: {} as CaseContext,
     events: {} as CaseEvent,
     input: {} as CaseInput,
+    tags: {} as CaseTag,
   },
   guards: {
     eventIsValid: ({ event }) => isValid(event),
@@ -119,9 +149,11 @@ export const caseMachine = setup({
   initial: 'reported',
   states: {
     reported: {
+      tags: ['blocksFiling', 'awaitingRouting'],
       on: { 'case.route': { guard: 'eventIsValid', target: 'routed', actions: 'recordRouting' } },
     },
     routed: {
+      tags: ['blocksFiling', 'awaitingAcknowledgement'],
       on: {
         'case.acknowledge': [
           {
@@ -134,6 +166,7 @@ export const caseMachine = setup({
       },
     },
     underReview: {
+      tags: ['acknowledged', 'underReview'],
       on: {
         'case.resolve': { guard: 'eventIsValid', target: 'resolved', actions: 'recordResolution' },
         'case.refer': {
@@ -143,13 +176,28 @@ export const caseMachine = setup({
         },
       },
     },
-    resolved: { type: 'final' },
+    resolved: { type: 'final', tags: ['acknowledged', 'closed'] },
     // Continues as a Board determination (duty 5): board-determination.ts.
-    referredForDetermination: { type: 'final' },
+    referredForDetermination: { type: 'final', tags: ['acknowledged', 'closed'] },
   },
 })
 
 export type CaseSnapshot = ReturnType<typeof caseMachine.resolveState>
+
+/** Each state of a case in a few plain words, to follow a case id in a list, e.g. "(waiting for acknowledgement)". */
+export const CASE_STATE_WORDS: Readonly<Record<string, string>> = {
+  reported: 'reported',
+  routed: 'waiting for acknowledgement',
+  underReview: 'acknowledged, under review',
+  resolved: 'resolved',
+  referredForDetermination: 'referred to the Board',
+}
+
+/** The words of a case's state, from a snapshot's `value` or its path. */
+export function caseStateWords(value: unknown): string {
+  const path = statePath(value)
+  return CASE_STATE_WORDS[path] ?? path
+}
 
 /** What the case waits for, in one plain-English line, from a live or a persisted snapshot. */
 export function describeCaseState(snapshot: { value: unknown; context: CaseContext }): string {

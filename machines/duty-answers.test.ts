@@ -1,12 +1,20 @@
 import { expect, test } from 'vitest'
-import { DUTIES } from './duties'
-import { adverseFinding, answersDraftSha256, parseDutyAnswers } from './duty-answers'
-import { DRAFT_A, sampleAnswers } from './test-support'
+import { DRAFT_A, DRAFT_B, sampleAnswers, variantAnswers } from '../tests/support/sample-answers'
+import { DUTIES, type DutyNumber } from './duties'
+import {
+  adverseFinding,
+  answersDraftSha256,
+  answersDraftSha256s,
+  exceptionCaseDuties,
+  exceptionCaseDutyFor,
+  isExceptionCaseDuty,
+  parseDutyAnswers,
+} from './duty-answers'
 
 test('every duty has a schema that accepts its sample answers and refuses an empty answer', () => {
   for (const { number } of DUTIES) {
-    for (const variant of ['first', 'revised', 'adverse'] as const) {
-      expect(parseDutyAnswers(number, sampleAnswers(number, DRAFT_A, variant)).success, `duty ${number} ${variant}`).toBe(true)
+    for (const variant of ['first', 'revised', 'adverse', 'notEstablished'] as const) {
+      expect(parseDutyAnswers(number, variantAnswers(number, variant)).success, `duty ${number} ${variant}`).toBe(true)
     }
     expect(parseDutyAnswers(number, {}).success, `duty ${number} {}`).toBe(false)
   }
@@ -30,18 +38,58 @@ test('duty 5 needs the acknowledgement to be true', () => {
 test('duty 6 names the reviewed draft by its SHA-256 and explains a finding of inaccuracy', () => {
   expect(parseDutyAnswers(6, { draftSha256: 'A'.repeat(64), accurateAndComplete: true, comments: '' }).success).toBe(false)
   expect(parseDutyAnswers(6, { draftSha256: DRAFT_A, accurateAndComplete: false, comments: ' ' }).success).toBe(false)
-  expect(answersDraftSha256(sampleAnswers(6, DRAFT_A))).toBe(DRAFT_A)
-  expect(answersDraftSha256(sampleAnswers(7, DRAFT_A))).toBeNull()
+  expect(answersDraftSha256(sampleAnswers(6))).toBe(DRAFT_A)
+  expect(answersDraftSha256(sampleAnswers(7))).toBeNull()
 })
 
-test('duties 7–9 must be established; unknown fields are refused', () => {
-  const answer = sampleAnswers(7, DRAFT_A)
-  expect(parseDutyAnswers(8, { ...answer, established: false }).success).toBe(false)
+test('duties 7–9 may be "not established", which is not operating; established ones name their document; unknown fields are refused', () => {
+  const answer = sampleAnswers(7)
+  expect(parseDutyAnswers(8, { ...answer, established: false, operatingEffectively: false }).success).toBe(true)
+  expect(parseDutyAnswers(8, { ...answer, established: false, operatingEffectively: false, referenceDocument: undefined }).success).toBe(
+    true,
+  )
+  expect(parseDutyAnswers(8, { ...answer, established: false, operatingEffectively: true }).success).toBe(false)
+  expect(parseDutyAnswers(8, { ...answer, referenceDocument: undefined }).success).toBe(false)
   expect(parseDutyAnswers(9, { ...answer, extra: 1 }).success).toBe(false)
 })
 
+test('written text holding the NUL character is refused, in every duty that takes text', () => {
+  expect(parseDutyAnswers(1, { items: [{ summary: 'Canamex\u0000', caseId: 'c1' }] }).success).toBe(false)
+  expect(parseDutyAnswers(1, { items: [{ summary: 'Canamex', caseId: 'c\u0000' }] }).success).toBe(false)
+  expect(parseDutyAnswers(6, sampleAnswers(6, { comments: 'x\u0000' })).success).toBe(false)
+  expect(parseDutyAnswers(7, sampleAnswers(7, { referenceDocument: { title: 'APM', identifier: 'APM\u0000' } })).success).toBe(false)
+  expect(parseDutyAnswers(11, sampleAnswers(11, { summary: '\u0000' })).success).toBe(false)
+  const answer = sampleAnswers(12)
+  expect(parseDutyAnswers(12, { ...answer, internalAuditor: { ...answer.internalAuditor, confirmedBy: 'IA\u0000' } }).success).toBe(false)
+})
+
+test('every draft an answer names: the draft, and each auditor confirmation’s document', () => {
+  expect(answersDraftSha256s(sampleAnswers(6))).toEqual([DRAFT_A])
+  expect(answersDraftSha256s(sampleAnswers(10, { draftSha256: DRAFT_B }))).toEqual([DRAFT_B])
+  const answer = sampleAnswers(12)
+  expect(answersDraftSha256s({ ...answer, independentAuditors: { ...answer.independentAuditors, documentSha256: DRAFT_B } })).toEqual([
+    DRAFT_A,
+    DRAFT_A,
+    DRAFT_B,
+  ])
+  expect(answersDraftSha256s(sampleAnswers(7))).toEqual([])
+  expect(answersDraftSha256s(null as never)).toEqual([])
+})
+
+test('the case of an exception: its own duty for 1–4, a duty 2 matter for 7–9 and 11', () => {
+  const rule = Object.fromEntries(DUTIES.map((d) => [d.number, exceptionCaseDuties(d.number)]))
+  expect(rule).toEqual({ 1: [1], 2: [2], 3: [3], 4: [4], 5: [4, 3], 6: [1, 2], 7: [2], 8: [2], 9: [2], 10: [1, 2], 11: [2], 12: [1, 2] })
+  for (const n of [7, 8, 9] as DutyNumber[]) {
+    expect(exceptionCaseDutyFor(n)).toBe(2)
+    expect(isExceptionCaseDuty(n, 2)).toBe(true)
+    expect(isExceptionCaseDuty(n, 1)).toBe(false)
+  }
+  expect(isExceptionCaseDuty(3, 4)).toBe(false)
+  expect(isExceptionCaseDuty(1, 5)).toBe(false)
+})
+
 test('duty 10 needs senior management, division heads and accounting staff to have attended', () => {
-  const answer = sampleAnswers(10, DRAFT_A)
+  const answer = sampleAnswers(10)
   if (!('meetings' in answer)) throw new Error('duty 10 sample')
   const meeting = answer.meetings[0]!
   const withoutDivisionHeads = { ...meeting, attendees: meeting.attendees.filter((a) => a.group !== 'division_head') }
@@ -55,7 +103,7 @@ test('duty 11: a weakness needs its control-deficiency case', () => {
 })
 
 test('duty 12: both auditors confirm, and a known misstatement cannot be confirmed', () => {
-  const answer = sampleAnswers(12, DRAFT_A)
+  const answer = sampleAnswers(12)
   if (!('internalAuditor' in answer)) throw new Error('duty 12 sample')
   expect(parseDutyAnswers(12, { ...answer, independentAuditors: undefined }).success).toBe(false)
   expect(parseDutyAnswers(12, { ...answer, internalAuditor: { ...answer.internalAuditor, noMaterialMisstatements: false } }).success).toBe(
@@ -68,8 +116,11 @@ test('duty 12: both auditors confirm, and a known misstatement cannot be confirm
 
 test('an adverse answer is a finding that needs an exception', () => {
   for (const { number } of DUTIES) {
-    expect(adverseFinding(sampleAnswers(number, DRAFT_A, 'first')), `duty ${number}`).toBeNull()
+    expect(adverseFinding(variantAnswers(number, 'first')), `duty ${number}`).toBeNull()
+    expect(adverseFinding(variantAnswers(number, 'revised')), `duty ${number}`).toBeNull()
   }
-  for (const n of [6, 7, 8, 9, 12] as const) expect(adverseFinding(sampleAnswers(n, DRAFT_A, 'adverse'))).not.toBeNull()
-  expect(adverseFinding(sampleAnswers(11, DRAFT_A, 'revised'))).toMatch(/Audit Committee/)
+  for (const n of [6, 7, 8, 9, 12] as const) expect(adverseFinding(variantAnswers(n, 'adverse'))).not.toBeNull()
+  expect(adverseFinding(variantAnswers(11, 'adverse'))).toMatch(/Audit Committee/)
+  for (const n of [7, 8, 9] as const)
+    expect(adverseFinding(variantAnswers(n, 'notEstablished'))).toBe('the answer says they are not established for the period')
 })

@@ -1,6 +1,14 @@
 import { z } from 'zod'
 import type { DutyNumber } from './duties'
-import { calendarDateSchema, caseIdSchema, idSchema, sha256Schema, utcInstantSchema, writtenTextSchema } from './primitives'
+import {
+  calendarDateSchema,
+  caseIdSchema,
+  idSchema,
+  optionalTextSchema,
+  sha256Schema,
+  utcInstantSchema,
+  writtenTextSchema,
+} from './primitives'
 
 // What each officer must answer, and the evidence kept, for each of the twelve
 // duties. The duty machine accepts `duty.answer` only when the answer parses with
@@ -71,22 +79,35 @@ export const duty6AnswersSchema = z
   .strictObject({
     draftSha256: sha256Schema,
     accurateAndComplete: z.boolean(),
-    comments: z.string().max(20_000),
+    comments: optionalTextSchema,
   })
   .refine((a) => a.accurateAndComplete || /\S/.test(a.comments), {
     message: 'say what is inaccurate or incomplete',
     path: ['comments'],
   })
 
-// Duties 7, 8 and 9 begin "Establish …": established for the period, operating,
-// with the document that sets them out.
-export const controlsAnswersSchema = z.strictObject({
-  established: z.literal(true),
-  operatingEffectively: z.boolean(),
-  /** Changes in the period; "none" is an answer. */
-  changesInPeriod: writtenTextSchema,
-  referenceDocument: z.strictObject({ title: writtenTextSchema, identifier: idSchema }),
-})
+// Duties 7, 8 and 9 begin "Establish …": established for the period or not,
+// operating or not, with the document that sets them out. An officer who must
+// answer "not established" can say so: it is an adverse finding (adverseFinding),
+// signed only with an exception whose case is a duty 2 matter, "significant
+// deficiencies in the design or operation of internal controls" (exceptionCaseDuties).
+export const controlsAnswersSchema = z
+  .strictObject({
+    established: z.boolean(),
+    operatingEffectively: z.boolean(),
+    /** Changes in the period; "none" is an answer. */
+    changesInPeriod: writtenTextSchema,
+    /** The document that sets them out; there may be none for what is not established. */
+    referenceDocument: z.strictObject({ title: writtenTextSchema, identifier: idSchema }).optional(),
+  })
+  .refine((a) => a.established || !a.operatingEffectively, {
+    message: 'what is not established cannot be operating effectively',
+    path: ['operatingEffectively'],
+  })
+  .refine((a) => !a.established || a.referenceDocument !== undefined, {
+    message: 'name the document that sets them out',
+    path: ['referenceDocument'],
+  })
 export const duty7AnswersSchema = controlsAnswersSchema
 export const duty8AnswersSchema = controlsAnswersSchema
 export const duty9AnswersSchema = controlsAnswersSchema
@@ -178,6 +199,30 @@ export function parseDutyAnswers(dutyNumber: DutyNumber, raw: unknown) {
   return (DUTY_ANSWERS_SCHEMAS[dutyNumber] as z.ZodType<DutyAnswers>).safeParse(raw)
 }
 
+/**
+ * Every draft an answer names, by SHA-256: the draft it is about and, for duty
+ * 12, the document each auditor's confirmation is about. Empty for duties not
+ * about a draft. An answer is about the current draft only when all of them are.
+ */
+export function answersDraftSha256s(answers: DutyAnswers): string[] {
+  // Also called on unchecked event payloads: anything else names no draft.
+  if (typeof answers !== 'object' || answers === null) return []
+  const named: unknown[] = []
+  if ('draftSha256' in answers) named.push(answers.draftSha256)
+  // Duty 12: "Confirm that neither … auditor … [is] aware of any material
+  // misstatements or omissions in the draft": a confirmation about another
+  // document confirms nothing about this one.
+  for (const key of ['internalAuditor', 'independentAuditors'] as const) {
+    if (key in answers) {
+      const confirmation = (answers as Record<string, unknown>)[key]
+      named.push(
+        typeof confirmation === 'object' && confirmation !== null ? (confirmation as { documentSha256?: unknown }).documentSha256 : null,
+      )
+    }
+  }
+  return named.map((sha) => (typeof sha === 'string' ? sha : ''))
+}
+
 /** The draft an answer is about (duties 6, 10, 12), or null for the others. */
 export function answersDraftSha256(answers: DutyAnswers): string | null {
   // Also called on unchecked event payloads: anything but an object has no draft.
@@ -192,6 +237,9 @@ export function answersDraftSha256(answers: DutyAnswers): string | null {
  * a weakness found or an MD&A concern raised is exactly what an exception records.
  */
 export function adverseFinding(answers: DutyAnswers): string | null {
+  if ('established' in answers && !answers.established) {
+    return 'the answer says they are not established for the period'
+  }
   if ('accurateAndComplete' in answers && !answers.accurateAndComplete) {
     return 'the review found the draft not accurate or not complete'
   }
@@ -206,3 +254,6 @@ export function adverseFinding(answers: DutyAnswers): string | null {
   }
   return null
 }
+
+// The case an exception links to: exception-cases.ts (no dependencies, so pages can load it).
+export { EXCEPTION_CASE_DUTIES, exceptionCaseDuties, exceptionCaseDutyFor, isExceptionCaseDuty } from './exception-cases'

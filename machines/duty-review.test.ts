@@ -1,26 +1,35 @@
 import { createActor } from 'xstate'
 import { describe, expect, test } from 'vitest'
-import { DUTIES, type DutyNumber } from './duties'
-import {
-  DUTY_REVIEW_MACHINE_VERSION,
-  type DutyReviewEvent,
-  describeDutyState,
-  dutyEventForNewDraft,
-  dutyReviewMachine,
-} from './duty-review'
-import { initialSnapshot, persistSnapshot, replay, restoreSnapshot } from './replay'
+import { DUTIES, type DutyNumber, dutyByNumber } from './duties'
+import { dutyRuleViolations } from '../tests/support/duty-rules'
 import {
   AT,
   DRAFT_A,
   DRAFT_B,
+  DRAFT_C,
   EXCEPTION_CASE,
   LATER,
-  checkEverySimplePath,
+  type ModelPath,
+  checkReplayOfPaths,
   dutyReviewModelEvents,
   dutyReviewRandomEvents,
   leafStateIds,
-  sampleAnswers,
-} from './test-support'
+  malformedEvents,
+  modelPaths,
+} from '../tests/support/machine-models'
+import { type AnswerVariant, sampleAnswers, variantAnswers } from '../tests/support/sample-answers'
+import {
+  DUTY_REVIEW_MACHINE_VERSION,
+  DUTY_STATE_LABELS,
+  type DutyReviewEvent,
+  describeDutyState,
+  dutyAllowedActions,
+  dutyEventForNewDraft,
+  dutyReviewMachine,
+  dutyStateLabel,
+} from './duty-review'
+import { initialSnapshot, persistSnapshot, replay, restoreSnapshot } from './replay'
+import { dutyReviewMachine as dutyReviewMachineV1 } from './v1/duty-review'
 
 const input = (dutyNumber: DutyNumber, currentDraftSha256: string | null = DRAFT_A) => ({
   dutyNumber,
@@ -29,9 +38,9 @@ const input = (dutyNumber: DutyNumber, currentDraftSha256: string | null = DRAFT
 })
 
 const start: DutyReviewEvent = { type: 'duty.start' }
-const answer = (n: DutyNumber, sha: string = DRAFT_A, variant: 'first' | 'revised' | 'adverse' = 'first'): DutyReviewEvent => ({
+const answer = (n: DutyNumber, sha: string = DRAFT_A, variant: AnswerVariant = 'first'): DutyReviewEvent => ({
   type: 'duty.answer',
-  answers: sampleAnswers(n, sha, variant),
+  answers: variantAnswers(n, variant, sha),
 })
 const raise: DutyReviewEvent = { type: 'duty.raiseException', explanation: 'IT access controls are weak.', caseId: EXCEPTION_CASE }
 const acknowledged: DutyReviewEvent = { type: 'duty.exceptionAcknowledged', caseId: EXCEPTION_CASE }
@@ -42,10 +51,30 @@ const reopenFor = (sha: string): DutyReviewEvent => ({ type: 'duty.reopen', reas
 
 const at = (n: DutyNumber, events: DutyReviewEvent[], draft: string | null = DRAFT_A) => replay(dutyReviewMachine, input(n, draft), events)
 
-describe('every simple path of the duty-review model, for each of the twelve duties', () => {
+// Walked once per duty, for both checks below.
+const pathsOf = new Map<DutyNumber, ModelPath[]>()
+const paths = (n: DutyNumber) => {
+  if (!pathsOf.has(n)) pathsOf.set(n, modelPaths(dutyReviewMachine, input(n), dutyReviewModelEvents as never))
+  return pathsOf.get(n)!
+}
+
+describe('every simple path of the duty-review model keeps the rules of the Code (tests/support/duty-rules.ts)', () => {
   for (const { number, title } of DUTIES) {
     test(`duty ${number} (${title})`, () => {
-      const result = checkEverySimplePath(dutyReviewMachine, input(number), dutyReviewModelEvents as never)
+      const violations = dutyRuleViolations(paths(number), {
+        dutyNumber: number,
+        draftSha256: DRAFT_A,
+        everyEvent: (s) => [...dutyReviewRandomEvents(s as never), ...malformedEvents(dutyReviewMachine)],
+      })
+      expect(violations.slice(0, 5)).toEqual([])
+    })
+  }
+})
+
+describe('every simple path of the duty-review model replays, and restores, to the same snapshot', () => {
+  for (const { number, title } of DUTIES) {
+    test(`duty ${number} (${title})`, () => {
+      const result = checkReplayOfPaths(dutyReviewMachine, input(number), paths(number))
       expect(result.failures).toEqual([])
       expect([...result.reached].sort()).toEqual(leafStateIds(dutyReviewMachine).sort())
       expect(result.paths).toBeGreaterThan(100)
@@ -55,7 +84,7 @@ describe('every simple path of the duty-review model, for each of the twelve dut
 
 test('the machine is named and versioned for the registry', () => {
   expect(dutyReviewMachine.id).toBe('duty-review')
-  expect(DUTY_REVIEW_MACHINE_VERSION).toBe(1)
+  expect(DUTY_REVIEW_MACHINE_VERSION).toBe(2)
 })
 
 test('invalid input fails loudly', () => {
@@ -75,16 +104,31 @@ describe('forbidden moves are refused', () => {
 
   test('answers that do not parse for the duty', () => {
     const inProgress = at(7, [start])
-    expect(inProgress.can({ type: 'duty.answer', answers: sampleAnswers(6, DRAFT_A) })).toBe(false)
+    expect(inProgress.can({ type: 'duty.answer', answers: sampleAnswers(6) })).toBe(false)
     expect(inProgress.can({ type: 'duty.answer', answers: { established: true } as never })).toBe(false)
   })
 
   test('confirming an adverse answer without an exception', () => {
-    for (const n of [6, 7, 8, 9, 12] as const) {
-      const answered = at(n, [start, answer(n, DRAFT_A, 'adverse')])
-      expect(answered.can(confirm)).toBe(false)
+    const adverse = [6, 7, 8, 9, 11, 12].map((n) => [n, 'adverse'] as const)
+    const notEstablished = [7, 8, 9].map((n) => [n, 'notEstablished'] as const)
+    for (const [n, variant] of [...adverse, ...notEstablished] as Array<readonly [DutyNumber, AnswerVariant]>) {
+      const answered = at(n, [start, answer(n, DRAFT_A, variant)])
+      expect(answered.can(confirm), `duty ${n} ${variant}`).toBe(false)
       expect(describeDutyState(answered)).toMatch(/raise an exception/)
-      expect(at(n, [start, answer(n, DRAFT_A, 'adverse'), raise, acknowledged]).can(confirm)).toBe(true)
+      expect(at(n, [start, answer(n, DRAFT_A, variant), raise, acknowledged]).can(confirm)).toBe(true)
+    }
+  })
+
+  test('duties 7–9 may be answered "not established": an adverse finding, raised as a duty 2 matter', () => {
+    for (const n of [7, 8, 9] as const) {
+      const answered = at(n, [start, answer(n, DRAFT_A, 'notEstablished')])
+      expect(answered.value).toEqual({ answered: 'noException' })
+      expect(answered.context.answers).toMatchObject({ established: false, operatingEffectively: false })
+      expect(describeDutyState(answered)).toBe(
+        `Waiting for the Chief Financial Officer to raise an exception for duty ${n} (${dutyByNumber(n).title.toLowerCase()}), with a written explanation and a case raised under duty 2: the answer says they are not established for the period.`,
+      )
+      // What is not established cannot be operating effectively.
+      expect(at(n, [start]).can({ type: 'duty.answer', answers: sampleAnswers(n, { established: false }) })).toBe(false)
     }
   })
 
@@ -95,8 +139,34 @@ describe('forbidden moves are refused', () => {
     expect(answered.can(raise)).toBe(true)
   })
 
+  test('written text and ids holding the NUL character are refused', () => {
+    const answered = at(1, [start, answer(1)])
+    expect(answered.can({ type: 'duty.raiseException', explanation: 'Late\u0000', caseId: EXCEPTION_CASE })).toBe(false)
+    expect(answered.can({ type: 'duty.raiseException', explanation: 'Late', caseId: 'case\u0000' })).toBe(false)
+    expect(at(7, [start]).can({ type: 'duty.answer', answers: sampleAnswers(7, { changesInPeriod: 'none\u0000' }) })).toBe(false)
+    expect(at(6, [start]).can({ type: 'duty.answer', answers: sampleAnswers(6, { comments: '\u0000' }) })).toBe(false)
+    const ready = at(7, [start, answer(7), confirm])
+    expect(ready.can({ type: 'duty.sign', at: AT, signatureId: 'sig\u0000', draftSha256: null })).toBe(false)
+  })
+
+  test('duty 12: each auditor confirmation must be about the current draft', () => {
+    const onA = sampleAnswers(12)
+    const inProgress = at(12, [start])
+    for (const party of ['internalAuditor', 'independentAuditors'] as const) {
+      const other = { ...onA, [party]: { ...onA[party], documentSha256: DRAFT_C } }
+      expect(inProgress.can({ type: 'duty.answer', answers: other }), party).toBe(false)
+    }
+    expect(inProgress.can({ type: 'duty.answer', answers: onA })).toBe(true)
+    // Answers about draft A, then draft B: reopened, and draft A's confirmations no longer do.
+    const reopened = at(12, [start, { type: 'duty.answer', answers: onA }, reopenFor(DRAFT_B)])
+    expect(reopened.can({ type: 'duty.answer', answers: { ...onA, draftSha256: DRAFT_B } })).toBe(false)
+    expect(reopened.can({ type: 'duty.answer', answers: sampleAnswers(12, { draftSha256: DRAFT_B }) })).toBe(true)
+  })
+
   test('signing with an exception before every recipient acknowledged its case', () => {
     const raised = at(2, [start, answer(2), raise])
+    expect(raised.value).toEqual({ answered: { exceptionRaised: 'awaitingAcknowledgement' } })
+    expect(raised.hasTag('awaitingAcknowledgement')).toBe(true)
     expect(raised.can(confirm)).toBe(false)
     expect(raised.can(sign(null))).toBe(false)
     expect(raised.can({ type: 'duty.exceptionAcknowledged', caseId: 'another-case' })).toBe(false)
@@ -104,6 +174,7 @@ describe('forbidden moves are refused', () => {
     // Even a snapshot forced into readyToSign (a corrupt cache) cannot sign.
     const forced = dutyReviewMachine.resolveState({ value: 'readyToSign', context: { ...raised.context } })
     expect(forced.can(sign(null))).toBe(false)
+    expect(at(2, [start, answer(2), raise, acknowledged]).hasTag('awaitingAcknowledgement')).toBe(false)
     const settled = at(2, [start, answer(2), raise, acknowledged, confirm])
     expect(settled.can(sign(null))).toBe(true)
     expect(at(2, [start, answer(2), raise, acknowledged, confirm, sign(null)]).context.signature?.withException).toBe(true)
@@ -223,4 +294,81 @@ test('dutyEventForNewDraft picks reopen for answered bound duties and newDraft f
   expect(dutyEventForNewDraft(at(7, [start, answer(7)]), draft)).toEqual({ type: 'duty.newDraft', draftSha256: DRAFT_B })
   expect(dutyEventForNewDraft(at(7, [start]), { sha256: DRAFT_A, at: LATER })).toBeNull()
   expect(dutyEventForNewDraft(at(7, [{ type: 'duty.lock' }]), draft)).toBeNull()
+})
+
+describe('state tags say what each state takes, so pages need not list state names', () => {
+  const tagsOf = (s: { hasTag: (t: never) => boolean }) =>
+    (['acceptsStart', 'acceptsAnswers', 'acceptsException', 'awaitingAcknowledgement', 'readyToSign', 'signed', 'locked'] as const).filter(
+      (t) => s.hasTag(t as never),
+    )
+  test.each([
+    ['not started', [], ['acceptsStart']],
+    ['in progress', [start], ['acceptsAnswers']],
+    ['answered', [start, answer(7)], ['acceptsAnswers', 'acceptsException']],
+    ['exception raised', [start, answer(7), raise], ['acceptsAnswers', 'awaitingAcknowledgement']],
+    ['exception acknowledged', [start, answer(7), raise, acknowledged], ['acceptsAnswers']],
+    ['ready to sign', [start, answer(7), confirm], ['acceptsAnswers', 'readyToSign']],
+    ['signed', [start, answer(7), confirm, sign(null)], ['signed']],
+    ['locked', [{ type: 'duty.lock' }], ['locked']],
+  ] as Array<[string, DutyReviewEvent[], string[]]>)('%s', (_name, events, tags) => {
+    expect(tagsOf(at(7, events))).toEqual(tags)
+    // Version 1 has the same tags, but one exception state for both.
+    if (!events.includes(raise)) expect(tagsOf(replay(dutyReviewMachineV1, input(7), events as never))).toEqual(tags)
+  })
+})
+
+describe('dutyAllowedActions', () => {
+  const now = { at: LATER, reportAcceptsSignatures: true }
+  const open = (s: Parameters<typeof dutyAllowedActions>[0], facts: Parameters<typeof dutyAllowedActions>[1]) =>
+    Object.entries(dutyAllowedActions(s, facts))
+      .filter(([, allowed]) => allowed)
+      .map(([action]) => action)
+
+  test('follows the workflow from start to signature and withdrawal', () => {
+    const f = { ...now, draftSha256: DRAFT_A }
+    expect(open(at(7, []), f)).toEqual(['start'])
+    expect(open(at(7, [start]), f)).toEqual(['answer'])
+    expect(open(at(7, [start, answer(7)]), f)).toEqual(['answer', 'raiseException', 'confirm'])
+    expect(open(at(7, [start, answer(7, DRAFT_A, 'adverse')]), f)).toEqual(['answer', 'raiseException'])
+    expect(open(at(7, [start, answer(7, DRAFT_A, 'adverse'), raise]), f)).toEqual(['answer'])
+    expect(open(at(7, [start, answer(7, DRAFT_A, 'adverse'), raise, acknowledged]), f)).toEqual(['answer', 'confirm'])
+    expect(open(at(7, [start, answer(7), confirm]), f)).toEqual(['answer', 'sign'])
+    expect(open(at(7, [start, answer(7), confirm, sign(null)]), f)).toEqual(['withdraw'])
+    expect(open(at(7, [{ type: 'duty.lock' }]), f)).toEqual([])
+  })
+
+  test('a signature only while the report accepts signatures (in certification)', () => {
+    const ready = at(7, [start, answer(7), confirm])
+    expect(dutyAllowedActions(ready, { ...now, draftSha256: DRAFT_A, reportAcceptsSignatures: false }).sign).toBe(false)
+    expect(dutyAllowedActions(ready, { ...now, draftSha256: DRAFT_A, reportAcceptsSignatures: true }).sign).toBe(true)
+  })
+
+  test('duties 6, 10 and 12 are answered only on a registered draft the workflow knows', () => {
+    for (const n of [6, 10, 12] as const) {
+      expect(dutyAllowedActions(at(n, [start], null), { ...now, draftSha256: null }).answer).toBe(false)
+      // A draft registered that the workflow has not heard of yet: the page is ahead of the workflow.
+      expect(dutyAllowedActions(at(n, [start], null), { ...now, draftSha256: DRAFT_A }).answer).toBe(false)
+      expect(dutyAllowedActions(at(n, [start]), { ...now, draftSha256: DRAFT_B }).answer).toBe(false)
+      expect(dutyAllowedActions(at(n, [start]), { ...now, draftSha256: DRAFT_A }).answer).toBe(true)
+      expect(dutyAllowedActions(at(n, [start, answer(n), confirm]), { ...now, draftSha256: DRAFT_B }).sign).toBe(false)
+    }
+    expect(dutyAllowedActions(at(7, [start], null), { ...now, draftSha256: null }).answer).toBe(true)
+  })
+
+  test('works on a version 1 workflow too', () => {
+    const v1 = replay(dutyReviewMachineV1, input(7), [start, answer(7)] as never)
+    expect(open(v1, { ...now, draftSha256: DRAFT_A })).toEqual(['answer', 'raiseException', 'confirm'])
+  })
+})
+
+test('every state of both versions has a label, in plain words', () => {
+  for (const machine of [dutyReviewMachine, dutyReviewMachineV1]) {
+    for (const id of leafStateIds(machine)) {
+      const path = id.replace(/^duty-review\./, '')
+      expect(DUTY_STATE_LABELS[path], path).toMatch(/^[A-Z][a-z ]+$/)
+    }
+  }
+  expect(dutyStateLabel({ answered: { exceptionRaised: 'acknowledged' } })).toBe('Exception acknowledged')
+  expect(dutyStateLabel('readyToSign')).toBe('Ready to sign')
+  expect(describeDutyState(replay(dutyReviewMachineV1, input(2), [start, answer(2), raise] as never) as never)).toMatch(/to acknowledge it/)
 })

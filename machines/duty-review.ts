@@ -1,7 +1,7 @@
 import { and, not, setup, assign } from 'xstate'
 import { z } from 'zod'
 import { type DutyNumber, dutyByNumber } from './duties'
-import { type DutyAnswers, adverseFinding, answersDraftSha256, parseDutyAnswers } from './duty-answers'
+import { type DutyAnswers, adverseFinding, answersDraftSha256s, exceptionCaseDuties, parseDutyAnswers } from './duty-answers'
 import { caseIdSchema, idSchema, sha256Schema, statePath, utcInstantSchema, writtenTextSchema } from './primitives'
 import { type OfficerRole, OFFICER_TITLES, officerRoleSchema } from './roles'
 
@@ -10,7 +10,12 @@ import { type OfficerRole, OFFICER_TITLES, officerRoleSchema } from './roles'
 // committees until all 36 are signed (report-lifecycle.ts).
 
 export const DUTY_REVIEW_MACHINE_ID = 'duty-review'
-export const DUTY_REVIEW_MACHINE_VERSION = 1
+// Version 2: written text and ids refuse NUL; duties 7–9 may be answered "not
+// established" (an adverse finding); duty 12's confirmations must each be about
+// the current draft; an exception waits for its acknowledgement in a state of
+// its own (tag `awaitingAcknowledgement`); states carry tags. Version 1 stays in
+// v1/duty-review.ts for the histories it recorded.
+export const DUTY_REVIEW_MACHINE_VERSION = 2
 
 export const dutyNumberSchema = z.literal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
 
@@ -91,13 +96,46 @@ export interface DutyReviewContext {
   lastReopen: { reason: 'newDraft' | 'withdrawn'; at: string } | null
 }
 
+/**
+ * What each state is, for the pages to ask (`snapshot.hasTag`) instead of
+ * listing state names. Guards still decide each event: e.g. `acceptsException`
+ * says the state takes an exception, `can` says whether this one is taken.
+ */
+export const DUTY_REVIEW_TAGS = [
+  /** Not started: `duty.start` is next. */
+  'acceptsStart',
+  /** `duty.answer` is taken in this state (inProgress, answered, readyToSign). */
+  'acceptsAnswers',
+  /** Answered without an exception: `duty.raiseException` is taken. */
+  'acceptsException',
+  /** An exception is raised and its case waits for every recipient's acknowledgement. */
+  'awaitingAcknowledgement',
+  /** Confirmed: `duty.sign` is next. */
+  'readyToSign',
+  'signed',
+  /** The report is filed: nothing is taken. */
+  'locked',
+] as const
+export type DutyReviewTag = (typeof DUTY_REVIEW_TAGS)[number]
+
 const isValid = (event: unknown) => dutyReviewEventSchema.safeParse(event).success
+
+/**
+ * Duties 6, 10 and 12 speak of "the draft": an answer is about the current draft
+ * when every draft it names is the current one (for duty 12, each auditor's
+ * confirmation names the document it confirms).
+ */
+const isAboutDraft = (answers: unknown, currentDraftSha256: string | null) => {
+  const named = answersDraftSha256s(answers as DutyAnswers)
+  return currentDraftSha256 !== null && named.length > 0 && named.every((sha) => sha === currentDraftSha256)
+}
 
 export const dutyReviewMachine = setup({
   types: {
     context: {} as DutyReviewContext,
     events: {} as DutyReviewEvent,
     input: {} as DutyReviewInput,
+    tags: {} as DutyReviewTag,
   },
   guards: {
     // Every transition checks its event against the schema, payload-less ones too:
@@ -106,12 +144,11 @@ export const dutyReviewMachine = setup({
     answersAreValid: ({ context, event }) => event.type === 'duty.answer' && parseDutyAnswers(context.dutyNumber, event.answers).success,
     // Duties 6, 10 and 12 speak of "the draft": answers name the draft they are about.
     answersAreAboutCurrentDraft: ({ context, event }) =>
-      event.type === 'duty.answer' &&
-      (!context.boundToDraft || (context.currentDraftSha256 !== null && answersDraftSha256(event.answers) === context.currentDraftSha256)),
+      event.type === 'duty.answer' && (!context.boundToDraft || isAboutDraft(event.answers, context.currentDraftSha256)),
     answersAreComplete: ({ context }) =>
       context.answers !== null &&
       parseDutyAnswers(context.dutyNumber, context.answers).success &&
-      (!context.boundToDraft || answersDraftSha256(context.answers) === context.currentDraftSha256),
+      (!context.boundToDraft || isAboutDraft(context.answers, context.currentDraftSha256)),
     answersNeedNoException: ({ context }) => context.answers !== null && adverseFinding(context.answers) === null,
     exceptionIsValid: ({ event }) => event.type === 'duty.raiseException' && isValid(event),
     acknowledgesTheExceptionCase: ({ context, event }) =>
@@ -212,6 +249,7 @@ export const dutyReviewMachine = setup({
   initial: 'notStarted',
   states: {
     notStarted: {
+      tags: ['acceptsStart'],
       on: {
         'duty.start': { guard: 'eventIsValid', target: 'inProgress' },
         // Nothing is said about any draft yet, so every duty just follows it.
@@ -220,6 +258,7 @@ export const dutyReviewMachine = setup({
       },
     },
     inProgress: {
+      tags: ['acceptsAnswers'],
       on: {
         'duty.answer': {
           guard: and(['answersAreValid', 'answersAreAboutCurrentDraft']),
@@ -231,6 +270,7 @@ export const dutyReviewMachine = setup({
       },
     },
     answered: {
+      tags: ['acceptsAnswers'],
       initial: 'noException',
       on: {
         'duty.answer': { guard: and(['answersAreValid', 'answersAreAboutCurrentDraft']), actions: 'recordAnswers' },
@@ -240,34 +280,49 @@ export const dutyReviewMachine = setup({
       },
       states: {
         noException: {
+          tags: ['acceptsException'],
           on: {
             'duty.raiseException': { guard: 'exceptionIsValid', target: 'exceptionRaised', actions: 'recordException' },
             'duty.confirm': { guard: and(['eventIsValid', 'answersNeedNoException']), target: '#duty-review.readyToSign' },
           },
         },
         exceptionRaised: {
-          on: {
-            'duty.exceptionAcknowledged': {
-              guard: 'acknowledgesTheExceptionCase',
-              actions: 'recordExceptionAcknowledged',
+          initial: 'awaitingAcknowledgement',
+          states: {
+            // Signing "with exception" only once every recipient of its case has acknowledged it.
+            awaitingAcknowledgement: {
+              tags: ['awaitingAcknowledgement'],
+              on: {
+                'duty.exceptionAcknowledged': {
+                  guard: 'acknowledgesTheExceptionCase',
+                  target: 'acknowledged',
+                  actions: 'recordExceptionAcknowledged',
+                },
+              },
             },
-            'duty.confirm': { guard: and(['eventIsValid', 'exceptionIsAcknowledged']), target: '#duty-review.readyToSign' },
+            acknowledged: {
+              on: {
+                'duty.confirm': { guard: and(['eventIsValid', 'exceptionIsAcknowledged']), target: '#duty-review.readyToSign' },
+              },
+            },
           },
         },
       },
     },
     readyToSign: {
+      tags: ['acceptsAnswers', 'readyToSign'],
       on: {
         'duty.sign': {
           guard: and(['signatureIsValid', 'signsCurrentDraft', 'answersAreComplete', 'exceptionIsSettled']),
           target: 'signed',
           actions: 'recordSignature',
         },
-        // Changing an answer before signing goes back to be confirmed again.
+        // Changing an answer before signing goes back to be confirmed again; an
+        // exception already acknowledged stays acknowledged.
         'duty.answer': [
           {
             guard: and(['answersAreValid', 'answersAreAboutCurrentDraft', 'hasException']),
-            target: 'answered.exceptionRaised',
+            target: 'answered.exceptionRaised.acknowledged',
             actions: 'recordAnswers',
           },
           {
@@ -282,11 +337,16 @@ export const dutyReviewMachine = setup({
       },
     },
     signed: {
+      tags: ['signed'],
       on: {
         'duty.reopen': [
           { guard: 'isNewDraftReopen', target: 'inProgress', actions: 'reopenForNewDraft' },
           // The officer may withdraw a signature until the report is approved for filing.
-          { guard: and(['isWithdrawal', 'hasException']), target: 'answered.exceptionRaised', actions: 'withdrawSignature' },
+          {
+            guard: and(['isWithdrawal', 'hasException']),
+            target: 'answered.exceptionRaised.acknowledged',
+            actions: 'withdrawSignature',
+          },
           { guard: 'isWithdrawal', target: 'answered.noException', actions: 'withdrawSignature' },
         ],
         'duty.reportApproved': { guard: and(['eventIsValid', not('reportIsApproved')]), actions: 'recordReportApproved' },
@@ -295,11 +355,82 @@ export const dutyReviewMachine = setup({
       },
     },
     // The report is filed: what was signed is what the SEC has. Nothing moves.
-    locked: { type: 'final' },
+    locked: { type: 'final', tags: ['locked'] },
   },
 })
 
 export type DutyReviewSnapshot = ReturnType<typeof dutyReviewMachine.resolveState>
+
+const short = (sha: string | null) => (sha ? `${sha.slice(0, 12)}…` : 'none')
+
+/**
+ * The name of each state, as the pages show it, by path. Version 1 workflows
+ * (v1/duty-review.ts) have one state, `answered.exceptionRaised`, for both of
+ * version 2's exception states.
+ */
+export const DUTY_STATE_LABELS: Readonly<Record<string, string>> = {
+  notStarted: 'Not started',
+  inProgress: 'In progress',
+  'answered.noException': 'Answered',
+  'answered.exceptionRaised.awaitingAcknowledgement': 'Exception raised',
+  'answered.exceptionRaised.acknowledged': 'Exception acknowledged',
+  'answered.exceptionRaised': 'Exception raised',
+  readyToSign: 'Ready to sign',
+  signed: 'Signed',
+  locked: 'Locked',
+}
+
+/** The label of a duty state, from its value (a live or persisted snapshot's `value`) or its dotted path. */
+export function dutyStateLabel(value: unknown): string {
+  const path = statePath(value)
+  return DUTY_STATE_LABELS[path] ?? path
+}
+
+/** What an officer's page offers: the six things an officer does to a duty workflow. */
+export const DUTY_ACTIONS = ['start', 'answer', 'raiseException', 'confirm', 'sign', 'withdraw'] as const
+export type DutyAction = (typeof DUTY_ACTIONS)[number]
+
+/** A live snapshot of either version of the duty machine (a persisted one restored first: replay.ts restoreSnapshot). */
+export interface DutyReviewSnapshotLike {
+  can(event: DutyReviewEvent): boolean
+  hasTag(tag: DutyReviewTag): boolean
+  context: Pick<DutyReviewContext, 'boundToDraft' | 'currentDraftSha256'>
+}
+
+export interface DutyActionFacts {
+  /** The report's current draft, or null when none is registered. */
+  draftSha256: string | null
+  /** Now, ISO-8601 UTC: the time a signature or a withdrawal would carry. */
+  at: string
+  /**
+   * The report lifecycle's `reportAcceptsSignatures` (report-lifecycle.ts): a duty
+   * is signed only while its report is in certification, never while it is still
+   * being drafted.
+   */
+  reportAcceptsSignatures: boolean
+}
+
+/**
+ * Which of the officer's actions this workflow takes now, asked of the machine:
+ * its guards (`can`) for what is decided by the event, its tags for what is
+ * decided by the state. An answer's guards read the answer itself, so "can it
+ * be answered" is the state's `acceptsAnswers`, plus, for duties 6, 10 and 12,
+ * a registered draft the workflow knows: there is nothing to answer about before.
+ */
+export function dutyAllowedActions(snapshot: DutyReviewSnapshotLike, facts: DutyActionFacts): Record<DutyAction, boolean> {
+  const c = snapshot.context
+  const draftKnown = facts.draftSha256 !== null && c.currentDraftSha256 === facts.draftSha256
+  return {
+    start: snapshot.can({ type: 'duty.start' }),
+    answer: snapshot.hasTag('acceptsAnswers') && (!c.boundToDraft || draftKnown),
+    raiseException: snapshot.hasTag('acceptsException'),
+    confirm: snapshot.can({ type: 'duty.confirm' }),
+    sign:
+      facts.reportAcceptsSignatures &&
+      snapshot.can({ type: 'duty.sign', at: facts.at, signatureId: 'preview', draftSha256: c.boundToDraft ? facts.draftSha256 : null }),
+    withdraw: snapshot.can({ type: 'duty.reopen', reason: 'withdrawn', at: facts.at }),
+  }
+}
 
 /**
  * The event to send this duty workflow when the report gets a new draft, or
@@ -313,11 +444,11 @@ export function dutyEventForNewDraft(snapshot: DutyReviewSnapshot, draft: { sha2
   return snapshot.can(follow) ? follow : null
 }
 
-const short = (sha: string | null) => (sha ? `${sha.slice(0, 12)}…` : 'none')
+const caseDutyWords = (dutyNumber: DutyNumber) => `a case raised under duty ${exceptionCaseDuties(dutyNumber).join(' or ')}`
 
 /**
  * What the workflow waits for, in one plain-English line for the UI. Takes a live
- * snapshot or a persisted one (`{ value, context }`).
+ * snapshot or a persisted one (`{ value, context }`), of either version.
  */
 export function describeDutyState(snapshot: { value: unknown; context: DutyReviewContext }): string {
   const c = snapshot.context
@@ -325,6 +456,8 @@ export function describeDutyState(snapshot: { value: unknown; context: DutyRevie
   const who = `the ${OFFICER_TITLES[c.officerRole]}`
   const what = `duty ${c.dutyNumber} (${duty.title.toLowerCase()})`
   const needsDraft = c.boundToDraft && c.currentDraftSha256 === null
+  const waitingForAcknowledgement = `Waiting for every recipient of case ${c.exception?.caseId ?? '?'} to acknowledge it before ${what} can be signed with exception.`
+  const waitingForConfirmation = `Waiting for ${who} to confirm the answers to ${what}; the exception's case has been acknowledged.`
   switch (statePath(snapshot.value)) {
     case 'notStarted':
       return `Waiting for ${who} to start the review of ${what}.`
@@ -336,13 +469,16 @@ export function describeDutyState(snapshot: { value: unknown; context: DutyRevie
     case 'answered.noException': {
       const finding = c.answers ? adverseFinding(c.answers) : null
       return finding
-        ? `Waiting for ${who} to raise an exception for ${what}, with a written explanation and a linked case: ${finding}.`
+        ? `Waiting for ${who} to raise an exception for ${what}, with a written explanation and ${caseDutyWords(c.dutyNumber)}: ${finding}.`
         : `Waiting for ${who} to confirm the answers to ${what}, or to raise an exception.`
     }
+    case 'answered.exceptionRaised.awaitingAcknowledgement':
+      return waitingForAcknowledgement
+    case 'answered.exceptionRaised.acknowledged':
+      return waitingForConfirmation
+    // Version 1: one state, the acknowledgement in the context.
     case 'answered.exceptionRaised':
-      return c.exception?.acknowledged
-        ? `Waiting for ${who} to confirm the answers to ${what}; the exception's case has been acknowledged.`
-        : `Waiting for every recipient of case ${c.exception?.caseId ?? '?'} to acknowledge it before ${what} can be signed with exception.`
+      return c.exception?.acknowledged ? waitingForConfirmation : waitingForAcknowledgement
     case 'readyToSign':
       return `Waiting for ${who} to sign ${what}${c.exception ? ' with exception' : ''}.`
     case 'signed':

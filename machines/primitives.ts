@@ -12,10 +12,20 @@ export const utcInstantSchema = z.iso.datetime({ offset: false, local: false })
 /** A calendar day, e.g. 2012-11-19. */
 export const calendarDateSchema = z.iso.date()
 
-/** Written text that says something: blank strings are refused, nothing is trimmed (stored as written). */
-export const writtenTextSchema = z.string().max(20_000).regex(/\S/, 'must not be blank')
+// U+0000 is no character anyone writes, and C-string APIs (SQLite's text
+// functions, exports, most viewers) end the text there: what is shown or printed
+// would be less than what was signed. Refused rather than stripped, so what is
+// stored is what was written. Version 1 machines accepted it (v1/primitives.ts).
+const NO_NUL = 'must not contain the NUL character (U+0000)'
+const hasNoNul = (s: string) => !s.includes('\u0000')
 
-export const idSchema = z.string().min(1).max(200).regex(/\S/, 'must not be blank')
+/** Text that may be left empty (e.g. duty 6's comments on an accurate draft): no NUL, at most 20,000 characters. */
+export const optionalTextSchema = z.string().max(20_000).refine(hasNoNul, NO_NUL)
+
+/** Written text that says something: blank strings and NUL are refused, nothing is trimmed (stored as written). */
+export const writtenTextSchema = optionalTextSchema.regex(/\S/, 'must not be blank')
+
+export const idSchema = z.string().min(1).max(200).regex(/\S/, 'must not be blank').refine(hasNoNul, NO_NUL)
 export const caseIdSchema = idSchema
 export const userIdSchema = idSchema
 

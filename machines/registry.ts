@@ -13,6 +13,9 @@ import {
   reportLifecycleInputSchema,
   reportLifecycleMachine,
 } from './report-lifecycle'
+import { boardDeterminationMachine as boardDeterminationMachineV1 } from './v1/board-determination'
+import { caseMachine as caseMachineV1 } from './v1/case'
+import { dutyReviewMachine as dutyReviewMachineV1 } from './v1/duty-review'
 
 // Stored workflows name their machine by (id, version). A history recorded by one
 // version is replayed by that version's code and no other, so a changed machine
@@ -51,8 +54,34 @@ export const MACHINE_REGISTRY = {
 export type MachineId = keyof typeof MACHINE_REGISTRY
 export const MACHINE_IDS = Object.keys(MACHINE_REGISTRY) as MachineId[]
 
-/** Earlier versions still needed to replay stored histories. Empty until a machine first changes. */
-const RETIRED_MACHINES: ReadonlyArray<{ id: MachineId; version: number; machine: AnyStateMachine }> = []
+/**
+ * Earlier versions still needed to replay stored histories, each frozen in
+ * machines/v1/ as it was. Version 2 of the duty review, the case and the board
+ * determination refuse NUL in written text; the duty review also takes "not
+ * established" for duties 7–9 and holds duty 12's confirmations to the current
+ * draft. A workflow started on version 1 carries on under version 1.
+ */
+export interface MachineVersion {
+  id: MachineId
+  version: number
+  machine: AnyStateMachine
+}
+
+const RETIRED_MACHINES: readonly MachineVersion[] = [
+  { id: DUTY_REVIEW_MACHINE_ID, version: 1, machine: dutyReviewMachineV1 },
+  { id: CASE_MACHINE_ID, version: 1, machine: caseMachineV1 },
+  { id: BOARD_DETERMINATION_MACHINE_ID, version: 1, machine: boardDeterminationMachineV1 },
+]
+
+/** Every version the code can replay, current and retired, e.g. for a test that each is reachable. */
+export function knownMachineVersions(): readonly MachineVersion[] {
+  const current = MACHINE_IDS.map((id): MachineVersion => ({
+    id,
+    version: MACHINE_REGISTRY[id].version,
+    machine: MACHINE_REGISTRY[id].machine,
+  }))
+  return [...current, ...RETIRED_MACHINES]
+}
 
 export class UnknownMachineError extends Error {
   constructor(

@@ -17,7 +17,7 @@ import {
   reportRandomEvents,
   malformedEvents,
   sameData,
-} from './test-support'
+} from '../tests/support/machine-models'
 
 const HISTORIES = 12
 const ATTEMPTS = 400
@@ -142,6 +142,7 @@ test('the registry finds each machine by id and version, and fails loudly otherw
     expect(entry.machine.id).toBe(id)
     expect(machineAtVersion(id, entry.version)).toBe(entry.machine)
     expect(() => machineAtVersion(id, entry.version + 1)).toThrow(UnknownMachineError)
+    expect(() => machineAtVersion(id, 0)).toThrow(UnknownMachineError)
   }
   expect(() => currentMachine('duty_review')).toThrow(UnknownMachineError)
   expect(() => machineAtVersion('toString', 1)).toThrow(UnknownMachineError)

@@ -1,26 +1,31 @@
 import { expect, test } from 'vitest'
-import { DUTIES } from './duties'
-import { replay } from './replay'
-import {
-  REPORT_LIFECYCLE_MACHINE_VERSION,
-  type ReportLifecycleEvent,
-  describeReportState,
-  missingSignOffs,
-  reportLifecycleMachine,
-} from './report-lifecycle'
-import { OFFICER_ROLES } from './roles'
+import { reportRuleViolations } from '../tests/support/duty-rules'
 import {
   ACCESSION,
   AT,
   DRAFT_A,
   DRAFT_B,
   LATER,
-  checkEverySimplePath,
+  checkReplayOfPaths,
   completeSignOffs,
   leafStateIds,
+  modelPaths,
   reportModelEvents,
   reportRandomEvents,
-} from './test-support'
+} from '../tests/support/machine-models'
+import { DUTIES } from './duties'
+import { replay } from './replay'
+import {
+  REPORT_LIFECYCLE_MACHINE_VERSION,
+  REPORT_STATE_LABELS,
+  type ReportLifecycleEvent,
+  describeReportState,
+  missingSignOffs,
+  reportAcceptsSignatures,
+  reportLifecycleMachine,
+  reportStateLabel,
+} from './report-lifecycle'
+import { OFFICER_ROLES } from './roles'
 
 const input = { form: '10-K' as const }
 const at = (events: ReportLifecycleEvent[]) => replay(reportLifecycleMachine, input, events)
@@ -35,8 +40,38 @@ const approve = (sha: string | null = DRAFT_A): ReportLifecycleEvent => ({ type:
 const file: ReportLifecycleEvent = { type: 'report.file', filedAt: '2013-02-22T21:05:00Z', accessionNumber: ACCESSION }
 const lock: ReportLifecycleEvent = { type: 'report.lock' }
 
+const paths = modelPaths(reportLifecycleMachine, input, reportModelEvents as never)
+
+test('along every simple path, the report accepts signatures in certification and nowhere else (tests/support/duty-rules.ts)', () => {
+  expect(reportRuleViolations(paths).slice(0, 5)).toEqual([])
+})
+
+test('reportAcceptsSignatures: in certification only; a CFO cannot sign a duty of a report still in drafting', () => {
+  expect(reportAcceptsSignatures(at([]))).toBe(false)
+  expect(reportAcceptsSignatures(at([draft(DRAFT_A)]))).toBe(false)
+  expect(reportAcceptsSignatures(at([draft(DRAFT_A), begin]))).toBe(true)
+  expect(reportAcceptsSignatures(at([draft(DRAFT_A), begin, submit()]))).toBe(false)
+  expect(reportAcceptsSignatures(at([draft(DRAFT_A), begin, submit(), draft(DRAFT_B)]))).toBe(true)
+  expect(reportAcceptsSignatures(at([draft(DRAFT_A), begin, submit(), dcApprove, acReview, approve()]))).toBe(false)
+})
+
+test('the other tags, and a label for every state', () => {
+  const tags = (events: ReportLifecycleEvent[]) =>
+    (['acceptsDrafts', 'acceptsSignatures', 'inCommitteeReview', 'approvedForFiling', 'filed', 'locked'] as const).filter((t) =>
+      at(events).hasTag(t),
+    )
+  expect(tags([])).toEqual(['acceptsDrafts'])
+  expect(tags([draft(DRAFT_A), begin])).toEqual(['acceptsDrafts', 'acceptsSignatures'])
+  expect(tags([draft(DRAFT_A), begin, submit(), dcApprove])).toEqual(['acceptsDrafts', 'inCommitteeReview'])
+  expect(tags([draft(DRAFT_A), begin, submit(), dcApprove, acReview, approve()])).toEqual(['approvedForFiling'])
+  expect(tags([draft(DRAFT_A), begin, submit(), dcApprove, acReview, approve(), file])).toEqual(['filed'])
+  expect(tags([draft(DRAFT_A), begin, submit(), dcApprove, acReview, approve(), file, lock])).toEqual(['filed', 'locked'])
+  for (const key of Object.keys(reportLifecycleMachine.root.states)) expect(REPORT_STATE_LABELS[key], key).toMatch(/^[A-Z][a-z ]+$/)
+  expect(reportStateLabel(at([draft(DRAFT_A), begin, submit()]).value)).toBe('Committee review')
+})
+
 test('every simple path of the report-lifecycle model replays to the same snapshot', () => {
-  const result = checkEverySimplePath(reportLifecycleMachine, input, reportModelEvents as never)
+  const result = checkReplayOfPaths(reportLifecycleMachine, input, paths)
   expect(result.failures).toEqual([])
   expect([...result.reached].sort()).toEqual(leafStateIds(reportLifecycleMachine).sort())
   expect(result.paths).toBeGreaterThan(20)

@@ -9,6 +9,8 @@ import { OFFICER_ROLES, type OfficerRole, officerRoleSchema } from './roles'
 // gathers their sign-offs and the open blocking cases and passes them in events.
 
 export const REPORT_LIFECYCLE_MACHINE_ID = 'report-lifecycle'
+// Still version 1: the tags below say what each state is, they change no event
+// the machine takes, and tags are not part of a persisted snapshot.
 export const REPORT_LIFECYCLE_MACHINE_VERSION = 1
 
 export const REPORT_FORMS = ['10-Q', '10-K'] as const
@@ -85,6 +87,27 @@ export function missingSignOffs(
   return missing
 }
 
+/** What each state of the report is, for the pages and the commands to ask (`snapshot.hasTag`). */
+export const REPORT_LIFECYCLE_TAGS = [
+  /** A new draft may be registered (drafting, certification, and committee review, which it sends back to certification). */
+  'acceptsDrafts',
+  /**
+   * The officers sign their duties now, and only now: certification is where the
+   * sign-offs are gathered (`report.submitForReview` checks them). A signature
+   * made while the report is being drafted would be of a draft nobody has put
+   * forward for certification.
+   */
+  'acceptsSignatures',
+  /** With the Disclosure Committee and the Audit Committee. */
+  'inCommitteeReview',
+  'approvedForFiling',
+  /** Filed with the SEC (filed, and locked). */
+  'filed',
+  /** Nothing can change. */
+  'locked',
+] as const
+export type ReportLifecycleTag = (typeof REPORT_LIFECYCLE_TAGS)[number]
+
 const isValid = (event: unknown) => reportLifecycleEventSchema.safeParse(event).success
 
 const clearedReview = {
@@ -98,6 +121,7 @@ export const reportLifecycleMachine = setup({
     context: {} as ReportLifecycleContext,
     events: {} as ReportLifecycleEvent,
     input: {} as ReportLifecycleInput,
+    tags: {} as ReportLifecycleTag,
   },
   guards: {
     eventIsValid: ({ event }) => isValid(event),
@@ -150,12 +174,14 @@ export const reportLifecycleMachine = setup({
   initial: 'drafting',
   states: {
     drafting: {
+      tags: ['acceptsDrafts'],
       on: {
         'report.registerDraft': { guard: 'isNewDraft', actions: 'recordDraft' },
         'report.beginCertification': { guard: and(['eventIsValid', 'hasDraft']), target: 'certification' },
       },
     },
     certification: {
+      tags: ['acceptsDrafts', 'acceptsSignatures'],
       on: {
         'report.registerDraft': { guard: 'isNewDraft', actions: 'recordDraft' },
         'report.submitForReview': {
@@ -167,6 +193,7 @@ export const reportLifecycleMachine = setup({
     },
     committeeReview: {
       type: 'parallel',
+      tags: ['acceptsDrafts', 'inCommitteeReview'],
       on: {
         // The committees reviewed a draft that is no longer the one to be filed.
         'report.registerDraft': { guard: 'isNewDraft', target: 'certification', actions: ['recordDraft', 'clearReview'] },
@@ -211,26 +238,43 @@ export const reportLifecycleMachine = setup({
       },
     },
     approvedForFiling: {
+      tags: ['approvedForFiling'],
       on: { 'report.file': { guard: 'eventIsValid', target: 'filed', actions: 'recordFiling' } },
     },
     filed: {
+      tags: ['filed'],
       on: { 'report.lock': { guard: 'eventIsValid', target: 'locked' } },
     },
     // Filed with the SEC: the record is closed. Nothing moves.
-    locked: { type: 'final' },
+    locked: { type: 'final', tags: ['filed', 'locked'] },
   },
 })
 
 export type ReportLifecycleSnapshot = ReturnType<typeof reportLifecycleMachine.resolveState>
 
+/**
+ * Whether the officers may sign their duties of this report now: only in
+ * certification. The command that appends `duty.sign` refuses it otherwise,
+ * and the duty page passes it to `dutyAllowedActions` (duty-review.ts).
+ */
+export function reportAcceptsSignatures(snapshot: { hasTag(tag: ReportLifecycleTag): boolean }): boolean {
+  return snapshot.hasTag('acceptsSignatures')
+}
+
 /** The name of each top-level state of the lifecycle, as the UI shows it. */
-export const REPORT_STATE_LABELS: Record<string, string> = {
+export const REPORT_STATE_LABELS: Readonly<Record<string, string>> = {
   drafting: 'Drafting',
   certification: 'Certification',
   committeeReview: 'Committee review',
   approvedForFiling: 'Approved for filing',
   filed: 'Filed',
   locked: 'Filed and locked',
+}
+
+/** The label of the report's state (its top-level state), from a snapshot's `value` or a dotted path. */
+export function reportStateLabel(value: unknown): string {
+  const top = statePath(value).split('.')[0] ?? ''
+  return REPORT_STATE_LABELS[top] ?? top
 }
 
 /** What the report waits for, in one plain-English line, from a live or a persisted snapshot. */

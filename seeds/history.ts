@@ -200,6 +200,7 @@ async function seedQuarter2008(record: WorkflowRecord) {
       reportId: Q2_2008,
       input: {
         caseId,
+        itemId: item.id,
         duty: 1,
         subject: { kind: 'none' },
         reporter: { role: CAO.role, userId: CAO.userId },
@@ -291,6 +292,7 @@ async function seedFiscal2012(record: WorkflowRecord) {
     reportId: FY_2012,
     input: {
       caseId: 'case-2012-canamex',
+      itemId: canamex.id,
       duty: 1,
       subject: { kind: 'none' },
       reporter: { role: CFO.role, userId: CFO.userId },

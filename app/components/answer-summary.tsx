@@ -62,7 +62,7 @@ export function AnswerSummary({ answers, dutyNumber, timeZone }: { answers: Duty
       </dl>
     )
   }
-  if ('referenceDocument' in answers) {
+  if ('established' in answers) {
     return (
       <dl className="ow-answer-list">
         <div>
@@ -80,7 +80,13 @@ export function AnswerSummary({ answers, dutyNumber, timeZone }: { answers: Duty
         <div>
           <dt>Reference document</dt>
           <dd>
-            {answers.referenceDocument.title} (<code>{answers.referenceDocument.identifier}</code>)
+            {answers.referenceDocument ? (
+              <>
+                {answers.referenceDocument.title} (<code>{answers.referenceDocument.identifier}</code>)
+              </>
+            ) : (
+              'None named'
+            )}
           </dd>
         </div>
       </dl>

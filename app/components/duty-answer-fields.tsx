@@ -1,10 +1,12 @@
 import type { DutyNumber } from '../../machines/duties'
+import { exceptionCaseDuties } from '../../machines/exception-cases'
 import {
   ATTENDEE_ROWS,
   AUDITOR_PARTIES,
-  COMMENT_ROWS,
+  CASE_DUTY_GOES_TO,
   CASE_DUTY_LABELS,
-  EXCEPTION_CASE_DUTY,
+  CASE_DUTY_WORDS,
+  COMMENT_ROWS,
   type FieldErrors,
   type FieldValues,
   ID_MAX,
@@ -12,6 +14,7 @@ import {
   MATTER_ROWS,
   MEETING_GROUP_LABELS,
   TEXT_MAX,
+  casesByItem,
 } from '../utils/duty-forms'
 import { Checkbox, FieldError, SelectField, TextArea, TextField, YesNo, fieldId } from './form-fields'
 
@@ -22,8 +25,12 @@ export interface AnswerFormContext {
   dutyNumber: DutyNumber
   draft: { version: number; sha256: string } | null
   timeZone: string
-  /** Cases of this duty already reported for the report, that the officer may cite. */
-  citeableCases: { caseId: string; summary: string; state: string }[]
+  /**
+   * Cases of this duty already reported for the report, that the officer may
+   * cite; `itemId` (the case's context.itemId) is the duty 1 item a case was
+   * raised from, so that item is offered to cite, never to raise again.
+   */
+  citeableCases: { caseId: string; summary: string; state: string; itemId?: string | null }[]
   /** Every case of the report the officer may see (for an exception's link). */
   visibleCases: { caseId: string; duty: number; summary: string; state: string }[]
   items: { id: string; title: string; description: string; amounts: string[] }[]
@@ -69,6 +76,7 @@ function SubjectSelect({ name, ctx, values, errors }: Props & { name: string }) 
 function ReportedMatters({ ctx, values, errors }: Props) {
   const n = ctx.dutyNumber as 1 | 2 | 3 | 4
   const categories = n === 1 ? null : Object.entries(MATTER_CATEGORIES[n]).map(([value, label]) => ({ value, label }))
+  const raisedAs = casesByItem(ctx.citeableCases)
   return (
     <>
       {ctx.citeableCases.length ? (
@@ -108,26 +116,37 @@ function ReportedMatters({ ctx, values, errors }: Props) {
           <legend>Material information known for this report</legend>
           <p className="hint">Tick an item to bring it to the Disclosure Committee now: it becomes a new case, sent with your answer.</p>
           <FieldError name="raise" errors={errors} />
-          {ctx.items.map((item) => (
-            <div className="ow-raise-item" key={item.id}>
-              <Checkbox
-                name="raise"
-                value={item.id}
-                label={<>Raise “{item.title}” to the Disclosure Committee as a new case</>}
-                values={values}
-                errors={errors}
-              />
-              {item.amounts.length ? <p className="hint">Figures: {item.amounts.join('; ')}</p> : null}
-              <TextArea
-                name={`item-${item.id}-summary`}
-                label={`What the Disclosure Committee should know about “${item.title}”`}
-                rows={3}
-                defaultValue={`${item.title}${item.title.endsWith('.') ? '' : '.'} ${item.description}`}
-                values={values}
-                errors={errors}
-              />
-            </div>
-          ))}
+          {ctx.items.map((item) => {
+            const caseId = raisedAs.get(item.id)
+            // Already a case: offered as that case, above, never raised a second time.
+            return caseId ? (
+              <div className="ow-raise-item" key={item.id}>
+                <p>
+                  “{item.title}” is already case <code>{caseId}</code>: tick it under “Cases already reported under duty 1” to list it in
+                  your answer.
+                </p>
+              </div>
+            ) : (
+              <div className="ow-raise-item" key={item.id}>
+                <Checkbox
+                  name="raise"
+                  value={item.id}
+                  label={<>Raise “{item.title}” to the Disclosure Committee as a new case</>}
+                  values={values}
+                  errors={errors}
+                />
+                {item.amounts.length ? <p className="hint">Figures: {item.amounts.join('; ')}</p> : null}
+                <TextArea
+                  name={`item-${item.id}-summary`}
+                  label={`What the Disclosure Committee should know about “${item.title}”`}
+                  rows={3}
+                  defaultValue={`${item.title}${item.title.endsWith('.') ? '' : '.'} ${item.description}`}
+                  values={values}
+                  errors={errors}
+                />
+              </div>
+            )
+          })}
         </fieldset>
       ) : null}
       {Array.from({ length: n === 1 ? 1 : MATTER_ROWS }, (_, i) => (
@@ -158,10 +177,19 @@ function ReportedMatters({ ctx, values, errors }: Props) {
   )
 }
 
+// Duties 7–9 begin "Establish …": an officer who must answer "not established" can.
 function Controls({ values, errors }: Props) {
   return (
     <>
-      <Checkbox name="established" required label="They are established for the period" values={values} errors={errors} />
+      <YesNo
+        name="established"
+        required
+        label="Are they established for the period?"
+        yes="Yes, established for the period"
+        no="No — not established (needs an exception, raised as a duty 2 matter: a significant deficiency in internal controls)"
+        values={values}
+        errors={errors}
+      />
       <YesNo
         name="operatingEffectively"
         required
@@ -181,11 +209,18 @@ function Controls({ values, errors }: Props) {
         errors={errors}
       />
       <div className="ow-field-pair">
-        <TextField name="referenceTitle" required label="Reference document: title" maxLength={TEXT_MAX} values={values} errors={errors} />
+        <TextField
+          name="referenceTitle"
+          label="Reference document: title"
+          hint="The document that sets them out. Required if they are established."
+          maxLength={TEXT_MAX}
+          values={values}
+          errors={errors}
+        />
         <TextField
           name="referenceIdentifier"
-          required
           label="Reference document: identifier"
+          hint="Required if they are established."
           maxLength={ID_MAX}
           values={values}
           errors={errors}
@@ -392,9 +427,15 @@ export function DutyAnswerFields(props: Props) {
   }
 }
 
-/** An exception: the written explanation and the case it links to. */
+/**
+ * An exception: the written explanation and the case it links to, raised under
+ * the duty the machines' rule gives this duty (machines/duty-answers.ts
+ * exceptionCaseDuties): e.g. duties 7–9 raise a duty 2 case.
+ */
 export function ExceptionFields({ ctx, values, errors }: Props) {
-  const defaultDuty = String(EXCEPTION_CASE_DUTY[ctx.dutyNumber])
+  const allowed = exceptionCaseDuties(ctx.dutyNumber)
+  const linkable = ctx.visibleCases.filter((c) => (allowed as readonly number[]).includes(c.duty))
+  const only = allowed.length === 1 ? allowed[0]! : null
   return (
     <>
       <TextArea name="explanation" required label="Written explanation of the exception" rows={4} values={values} errors={errors} />
@@ -403,18 +444,33 @@ export function ExceptionFields({ ctx, values, errors }: Props) {
         <FieldError name="link" errors={errors} />
         <div className="ow-check">
           <input id={`${fieldId('link')}-new`} type="radio" name="link" value="new" defaultChecked={(values.link ?? 'new') === 'new'} />
-          <label htmlFor={`${fieldId('link')}-new`}>Raise a new case now, with the explanation as its summary</label>
+          <label htmlFor={`${fieldId('link')}-new`}>
+            Raise a new case now, with the explanation as its summary
+            {only ? (
+              <>
+                {' '}
+                — under duty {only} ({CASE_DUTY_WORDS[only]}), to {CASE_DUTY_GOES_TO[only]}
+              </>
+            ) : null}
+          </label>
         </div>
         <div className="ow-option-fields ow-field-pair">
-          <SelectField
-            name="newCaseDuty"
-            label="New case: raised under"
-            hint="Duty 1 goes to the Disclosure Committee; duty 2 to it and the Audit Committee; duties 3 and 4 to the Chairman of the Board or the CEO, and the Audit Committee."
-            options={([1, 2, 3, 4] as const).map((d) => ({ value: String(d), label: CASE_DUTY_LABELS[d] }))}
-            defaultValue={defaultDuty}
-            values={values}
-            errors={errors}
-          />
+          {only ? (
+            <>
+              <input type="hidden" name="newCaseDuty" value={String(only)} />
+              <FieldError name="newCaseDuty" errors={errors} />
+            </>
+          ) : (
+            <SelectField
+              name="newCaseDuty"
+              label="New case: raised under"
+              hint={allowed.map((d) => `Duty ${d} goes to ${CASE_DUTY_GOES_TO[d]}.`).join(' ')}
+              options={allowed.map((d) => ({ value: String(d), label: CASE_DUTY_LABELS[d] }))}
+              defaultValue={String(allowed[0])}
+              values={values}
+              errors={errors}
+            />
+          )}
           <SelectField
             name="newCaseSubject"
             label="New case: who it is about"
@@ -424,7 +480,7 @@ export function ExceptionFields({ ctx, values, errors }: Props) {
             errors={errors}
           />
         </div>
-        {ctx.visibleCases.length ? (
+        {linkable.length ? (
           <>
             <div className="ow-check">
               <input
@@ -434,14 +490,14 @@ export function ExceptionFields({ ctx, values, errors }: Props) {
                 value="existing"
                 defaultChecked={values.link === 'existing'}
               />
-              <label htmlFor={`${fieldId('link')}-existing`}>Link a case already reported</label>
+              <label htmlFor={`${fieldId('link')}-existing`}>Link a case already reported under duty {allowed.join(' or ')}</label>
             </div>
             <div className="ow-option-fields">
               <SelectField
                 name="existingCaseId"
                 label="Case already reported"
                 placeholder="Choose…"
-                options={ctx.visibleCases.map((c) => ({ value: c.caseId, label: `${c.caseId} (duty ${c.duty}): ${clip(c.summary, 80)}` }))}
+                options={linkable.map((c) => ({ value: c.caseId, label: `${c.caseId} (duty ${c.duty}): ${clip(c.summary, 80)}` }))}
                 values={values}
                 errors={errors}
               />

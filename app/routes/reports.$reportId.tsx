@@ -11,14 +11,13 @@ import {
 } from '../../db/queries/workflows'
 import { describeCaseState } from '../../machines/case'
 import { DUTIES, type DutyNumber } from '../../machines/duties'
-import { describeDutyState } from '../../machines/duty-review'
 import { statePath } from '../../machines/primitives'
 import { REPORT_STATE_LABELS, describeReportState } from '../../machines/report-lifecycle'
 import { OFFICER_ROLES, OFFICER_TITLES, type OfficerRole } from '../../machines/roles'
 import { getDb } from '../utils/db.server'
 import { getRecord } from '../utils/workflow.server'
 import { describePeriod, formatAmount, formatCalendarDate, formatInstantUtc } from '../utils/format'
-import { dutyStateLabel } from '../utils/duty-state-labels'
+import { describeDutyState, dutyStateLabel } from '../../machines/duty-review'
 import { requireReportReader, visibleCases } from '../utils/permissions.server'
 import { requireReport } from '../utils/report-params.server'
 
@@ -183,7 +182,7 @@ export default function ReportPage() {
                       Duty {d.number}: {d.title}
                     </Link>
                   </h3>
-                  <span className={`ow-state-badge ow-state-${d.path.replace('.', '-')}`}>
+                  <span className={`ow-state-badge ow-state-${d.path.replaceAll('.', '-')}`}>
                     {d.stateLabel}
                     {d.signed && d.withException ? ' with exception' : ''}
                   </span>
@@ -227,7 +226,7 @@ export default function ReportPage() {
                       const d = o.duties[i]!
                       return (
                         <td key={o.userId}>
-                          <span className={`ow-state-badge ow-state-${d.path.replace('.', '-')}`}>
+                          <span className={`ow-state-badge ow-state-${d.path.replaceAll('.', '-')}`}>
                             {d.stateLabel}
                             {d.withException ? ' (exception)' : ''}
                           </span>

@@ -33,6 +33,11 @@ const REASONS: Record<RefusalReason, { status: number; message: string }> = {
       'Duties are signed only while the report is in certification (after its draft is registered and before the committees review it). Nothing was signed.',
   },
   report_locked: { status: 409, message: 'This report has been filed and is locked: nothing can change it now.' },
+  exception_case_duty: {
+    status: 422,
+    message:
+      'That case is not a matter of the kind this duty raises: choose or raise a case under the duty the form offers. Nothing was saved.',
+  },
   no_draft: { status: 422, message: 'No draft of this report is registered yet: there is nothing to attest to. Nothing was saved.' },
 }
 

@@ -1,11 +1,20 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
+import type { CaseDuty } from '../../machines/case'
 import type { DutyNumber } from '../../machines/duties'
-import { type DutyAnswers, type DutyAnswersFor, MEETING_GROUPS, parseDutyAnswers } from '../../machines/duty-answers'
+import {
+  type DutyAnswers,
+  type DutyAnswersFor,
+  MEETING_GROUPS,
+  exceptionCaseDuties,
+  isExceptionCaseDuty,
+  parseDutyAnswers,
+} from '../../machines/duty-answers'
 import type { CaseSubject } from '../../machines/routing'
 import {
   ATTENDEE_ROWS,
   AUDITOR_PARTIES,
+  CASE_DUTY_WORDS,
   COMMENT_ROWS,
   type FieldErrors,
   type FieldValues,
@@ -14,6 +23,7 @@ import {
   MATTER_CATEGORIES,
   MATTER_ROWS,
   TEXT_MAX,
+  casesByItem,
 } from './duty-forms'
 import { type Person, subjectFor } from '../../db/queries/people'
 import type { VisibleCase } from './permissions.server'
@@ -38,9 +48,11 @@ export interface ParseContext {
 /** A matter the answer raises as a new case: reported (reportCase) before the answer is sent. */
 export interface NewCase {
   caseId: string
-  duty: 1 | 2 | 3 | 4
+  duty: CaseDuty
   summary: string
   subject: CaseSubject
+  /** The duty 1 item it is raised from: stored with the case (machines/case.ts `itemId`) so it is never raised twice. */
+  itemId?: string
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; fieldErrors: FieldErrors }
@@ -72,20 +84,34 @@ class Fields {
   }
 }
 
+// The machines refuse U+0000 (machines/primitives.ts); it is invisible, and
+// usually comes with text pasted from another program.
+const noNul = (what: string) =>
+  [
+    (s: string) => !s.includes('\u0000'),
+    { error: `Remove the invisible NUL character (U+0000) from ${what}: it cannot be kept as written. Retype the text if you pasted it.` },
+  ] as const
+
 // Stored as written (machines/primitives.ts writtenTextSchema): nothing trimmed.
 const written = (what: string) =>
   z
     .string({ error: `Enter ${what}.` })
     .regex(/\S/, { error: `Enter ${what}.` })
     .max(TEXT_MAX, { error: `Shorten ${what}: at most 20,000 characters.` })
+    .refine(...noNul(what))
 
-const optionalText = (what: string) => z.string().max(TEXT_MAX, { error: `Shorten ${what}: at most 20,000 characters.` })
+const optionalText = (what: string) =>
+  z
+    .string()
+    .max(TEXT_MAX, { error: `Shorten ${what}: at most 20,000 characters.` })
+    .refine(...noNul(what))
 
 const identifier = (what: string) =>
   z
     .string({ error: `Enter ${what}.` })
     .regex(/\S/, { error: `Enter ${what}.` })
     .max(ID_MAX, { error: `Shorten ${what}: at most 200 characters.` })
+    .refine(...noNul(what))
 
 const yesNo = (error: string) => z.enum(['yes', 'no'], { error }).transform((v) => v === 'yes')
 
@@ -144,7 +170,7 @@ export function utcToZonedWallTime(iso: string, timeZone: string): string {
   return new Date(instant + zoneOffsetMs(instant, timeZone)).toISOString().slice(0, 16)
 }
 
-function newCaseId(reportId: string, duty: number): string {
+function newCaseId(reportId: string, duty: CaseDuty): string {
   return `case-${reportId.replace(/^report-/, '')}-d${duty}-${randomBytes(4).toString('hex')}`
 }
 
@@ -178,20 +204,31 @@ function parseReportedMatters(f: Fields, ctx: ParseContext, duty: 1 | 2 | 3 | 4)
       f.add('cite', `Case ${caseId} is not a duty ${duty} case of this report that you can cite.`)
       continue
     }
-    items.push({ summary: found.context.summary, caseId, category: category(`cite-${caseId}-category`) })
+    const itemId = found.context.itemId
+    items.push({ ...(itemId ? { itemId } : {}), summary: found.context.summary, caseId, category: category(`cite-${caseId}-category`) })
   }
   if (duty === 1) {
+    // An item already raised is a case: it is cited as that case, never raised again.
+    const raisedAs = casesByItem(citeable.map((c) => ({ caseId: c.context.caseId, itemId: c.context.itemId })))
     for (const itemId of new Set(f.all('raise'))) {
       const item = ctx.items.find((i) => i.id === itemId)
       if (!item) {
         f.add('raise', 'That material-information item is not one of this report’s.')
         continue
       }
+      const existing = raisedAs.get(itemId)
+      if (existing) {
+        f.add(
+          'raise',
+          `“${item.title}” is already case ${existing}: tick that case under “Cases already reported” to list it, rather than raising it again.`,
+        )
+        continue
+      }
       const summary = f.take(`item-${itemId}-summary`, written('what the Disclosure Committee should know about it'))
       const caseId = newCaseId(ctx.reportId, 1)
       if (summary !== undefined) {
         items.push({ itemId, summary, caseId })
-        newCases.push({ caseId, duty: 1, summary, subject: { kind: 'none' } })
+        newCases.push({ caseId, duty: 1, summary, subject: { kind: 'none' }, itemId })
       }
     }
   }
@@ -236,24 +273,29 @@ function draftField(f: Fields, ctx: ParseContext): string | undefined {
   return sha
 }
 
+// Duties 7–9: "Establish …". Not established is an answer too: an adverse
+// finding, signed with an exception whose case is a duty 2 matter.
 function parseControls(f: Fields): DutyAnswersFor<7> | undefined {
-  const established = f.take(
-    'established',
-    ticked(
-      'Tick to state that they are established for the period (if they are not, answer that they are not operating effectively and explain).',
-    ),
-  )
+  const established = f.take('established', yesNo('Say whether they are established for the period.'))
   const operatingEffectively = f.take('operatingEffectively', yesNo('Say whether they are operating effectively.'))
+  if (established === false && operatingEffectively === true) {
+    f.add(
+      'operatingEffectively',
+      'What is not established cannot be operating effectively: answer “No”, and raise an exception with its duty 2 case.',
+    )
+  }
   const changesInPeriod = f.take('changesInPeriod', written('the changes in the period (write “None” if there were none)'))
-  const title = f.take('referenceTitle', written('the title of the document that sets them out'))
-  const id = f.take('referenceIdentifier', identifier('the document’s identifier'))
+  // The document that sets them out: required when they are established; there may be none when they are not.
+  const hasDocument = established !== false || /\S/.test(f.raw('referenceTitle')) || /\S/.test(f.raw('referenceIdentifier'))
+  const title = hasDocument ? f.take('referenceTitle', written('the title of the document that sets them out')) : undefined
+  const id = hasDocument ? f.take('referenceIdentifier', identifier('the document’s identifier')) : undefined
   if (!f.ok) return undefined
   return {
-    established: established === 'on',
+    established: established!,
     operatingEffectively: operatingEffectively!,
     changesInPeriod: changesInPeriod!,
-    referenceDocument: { title: title!, identifier: id! },
-  } as DutyAnswersFor<7>
+    ...(hasDocument ? { referenceDocument: { title: title!, identifier: id! } } : {}),
+  }
 }
 
 function parseDuty10(f: Fields, ctx: ParseContext, draftSha256: string | undefined): DutyAnswersFor<10> | undefined {
@@ -412,8 +454,16 @@ export interface ExceptionInput {
   link: { existingCaseId: string } | { newCase: Omit<NewCase, 'summary'> }
 }
 
+/**
+ * An exception's explanation and its case: one already reported, or a new one.
+ * Either way the case is raised under a duty the machines' rule allows for this
+ * duty (machines/duty-answers.ts exceptionCaseDuties): its own for duties 1–4, a
+ * duty 2 matter for duties 7–9 and 11.
+ */
 export function parseExceptionForm(form: FormData, ctx: ParseContext): Parsed<ExceptionInput> {
   const f = new Fields(form)
+  const allowed = exceptionCaseDuties(ctx.dutyNumber)
+  const under = allowed.map((d) => `duty ${d}`).join(' or ')
   const explanation = f.take('explanation', written('a written explanation of the exception'))
   const link = f.take(
     'link',
@@ -422,15 +472,28 @@ export function parseExceptionForm(form: FormData, ctx: ParseContext): Parsed<Ex
   let result: ExceptionInput['link'] | undefined
   if (link === 'existing') {
     const caseId = f.raw('existingCaseId')
-    if (!ctx.visibleCases.some((c) => c.context.caseId === caseId)) f.add('existingCaseId', 'Choose the case the exception links to.')
-    else result = { existingCaseId: caseId }
+    const found = ctx.visibleCases.find((c) => c.context.caseId === caseId)
+    if (!found) f.add('existingCaseId', 'Choose the case the exception links to.')
+    else if (!isExceptionCaseDuty(ctx.dutyNumber, found.context.duty)) {
+      f.add(
+        'existingCaseId',
+        `An exception on duty ${ctx.dutyNumber} links a case raised under ${under}; case ${caseId} was raised under duty ${found.context.duty}.`,
+      )
+    } else result = { existingCaseId: caseId }
   } else if (link === 'new') {
-    const duty = f.take('newCaseDuty', z.enum(['1', '2', '3', '4'], { error: 'Choose the duty the new case is raised under.' }))
-    const subject = subjectField(f, 'newCaseSubject', ctx)
-    if (duty && subject) {
-      const d = Number(duty) as 1 | 2 | 3 | 4
-      result = { newCase: { caseId: newCaseId(ctx.reportId, d), duty: d, subject } }
+    // With one duty allowed there is nothing to choose; a form that names another is refused, never silently changed.
+    const posted = f.raw('newCaseDuty')
+    const duty = allowed.length === 1 && posted === '' ? allowed[0] : allowed.find((d) => String(d) === posted)
+    if (duty === undefined) {
+      f.add(
+        'newCaseDuty',
+        allowed.length === 1
+          ? `An exception on duty ${ctx.dutyNumber} raises its case under ${under} (${CASE_DUTY_WORDS[allowed[0]!]}), no other.`
+          : `Choose the duty the new case is raised under: ${under}.`,
+      )
     }
+    const subject = subjectField(f, 'newCaseSubject', ctx)
+    if (duty !== undefined && subject) result = { newCase: { caseId: newCaseId(ctx.reportId, duty), duty, subject } }
   }
   if (!f.ok || explanation === undefined || !result) return { ok: false, fieldErrors: f.errors }
   return { ok: true, value: { explanation, link: result } }
@@ -479,12 +542,14 @@ export function answersToValues(answers: DutyAnswers | null, timeZone: string): 
   } else if ('accurateAndComplete' in answers) {
     v.accurateAndComplete = answers.accurateAndComplete ? 'yes' : 'no'
     v.comments = answers.comments
-  } else if ('referenceDocument' in answers) {
-    v.established = 'on'
+  } else if ('established' in answers) {
+    v.established = answers.established ? 'yes' : 'no'
     v.operatingEffectively = answers.operatingEffectively ? 'yes' : 'no'
     v.changesInPeriod = answers.changesInPeriod
-    v.referenceTitle = answers.referenceDocument.title
-    v.referenceIdentifier = answers.referenceDocument.identifier
+    if (answers.referenceDocument) {
+      v.referenceTitle = answers.referenceDocument.title
+      v.referenceIdentifier = answers.referenceDocument.identifier
+    }
   } else if ('meetings' in answers) {
     const meeting = answers.meetings[0]
     if (meeting) {

@@ -1,5 +1,6 @@
-import type { DutyNumber } from '../../machines/duties'
+import type { CaseDuty } from '../../machines/case'
 import type { DutyAnswersFor, MEETING_GROUPS } from '../../machines/duty-answers'
+import type { DutyAction } from '../../machines/duty-review'
 
 // The vocabulary the duty forms and their server-side parsing share: field
 // names, fixed row counts, and the words shown for each choice. Plain module
@@ -18,7 +19,13 @@ export const MATTER_ROWS = 3
 export const ATTENDEE_ROWS = 6
 export const COMMENT_ROWS = 3
 
-export const INTENTS = ['start', 'answer', 'raiseException', 'confirm', 'sign', 'withdraw'] as const
+/**
+ * A form's intent is one of the officer's actions on the duty workflow, as
+ * machines/duty-review.ts DUTY_ACTIONS lists them (written out here so the
+ * page's browser code does not load the machine; tests/app/duty-forms.test.ts
+ * checks that the lists agree).
+ */
+export const INTENTS = ['start', 'answer', 'raiseException', 'confirm', 'sign', 'withdraw'] as const satisfies readonly DutyAction[]
 export type Intent = (typeof INTENTS)[number]
 
 type MeetingGroup = (typeof MEETING_GROUPS)[number]
@@ -56,33 +63,39 @@ export const AUDITOR_PARTIES = [
   { key: 'independentAuditors', prefix: 'independent', label: 'The independent auditors' },
 ] as const
 
-/**
- * The duty under which an exception's new case is raised, by default: a draft
- * found inaccurate or an MD&A concern is material information (duty 1); a
- * control not operating or a weakness is a control deficiency (duty 2); the
- * Board's duty 5 is about violations of the codes (duty 4). The officer may
- * choose another.
- */
-export const EXCEPTION_CASE_DUTY: Record<DutyNumber, 1 | 2 | 3 | 4> = {
-  1: 1,
-  2: 2,
-  3: 3,
-  4: 4,
-  5: 4,
-  6: 1,
-  7: 2,
-  8: 2,
-  9: 2,
-  10: 1,
-  11: 2,
-  12: 1,
+// The duty an exception's case is raised under is the machines' rule:
+// machines/duty-answers.ts exceptionCaseDuties.
+/** What a case under each duty is about, in a few words. */
+export const CASE_DUTY_WORDS: Record<CaseDuty, string> = {
+  1: 'material information',
+  2: 'control deficiencies or fraud',
+  3: 'Code violations, conflicts of interest',
+  4: 'violations of law or of the codes',
 }
 
-export const CASE_DUTY_LABELS: Record<1 | 2 | 3 | 4, string> = {
-  1: 'Duty 1 — material information',
-  2: 'Duty 2 — control deficiencies or fraud',
-  3: 'Duty 3 — Code violations, conflicts of interest',
-  4: 'Duty 4 — violations of law or of the codes',
+export const CASE_DUTY_LABELS: Record<CaseDuty, string> = {
+  1: `Duty 1 — ${CASE_DUTY_WORDS[1]}`,
+  2: `Duty 2 — ${CASE_DUTY_WORDS[2]}`,
+  3: `Duty 3 — ${CASE_DUTY_WORDS[3]}`,
+  4: `Duty 4 — ${CASE_DUTY_WORDS[4]}`,
+}
+
+/** Where a case raised under each duty goes (machines/routing.ts, from the seed's duties 1–4). */
+export const CASE_DUTY_GOES_TO: Record<CaseDuty, string> = {
+  1: 'the Disclosure Committee',
+  2: 'the Disclosure Committee and the Audit Committee',
+  3: 'the Chairman of the Board or the CEO, and the Audit Committee',
+  4: 'the Chairman of the Board or the CEO, and the Audit Committee',
+}
+
+/**
+ * The duty 1 items already raised as a case, by item id: such an item is cited
+ * as that case, never raised a second time (machines/case.ts `itemId`).
+ */
+export function casesByItem(cases: ReadonlyArray<{ caseId: string; itemId?: string | null }>): Map<string, string> {
+  const byItem = new Map<string, string>()
+  for (const c of cases) if (c.itemId && !byItem.has(c.itemId)) byItem.set(c.itemId, c.caseId)
+  return byItem
 }
 
 export function fieldValue(values: FieldValues | undefined, name: string): string {

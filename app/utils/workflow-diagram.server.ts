@@ -98,6 +98,14 @@ export const DUTY_WORKFLOW_WORDS: WorkflowWords = {
       label: 'Exception raised',
       about: 'An exception is raised, with its case, and waits for the case’s recipients.',
     },
+    'answered.exceptionRaised.awaitingAcknowledgement': {
+      label: 'Waiting for the case’s recipients',
+      about: 'Every body the case went to must acknowledge it.',
+    },
+    'answered.exceptionRaised.acknowledged': {
+      label: 'Exception acknowledged',
+      about: 'Every recipient has acknowledged the case: the answers can be confirmed.',
+    },
     readyToSign: { label: 'Ready to sign', about: 'The answers are confirmed.' },
     signed: { label: 'Signed', about: 'The officer has signed; the sign-off is kept.' },
     locked: { label: 'Locked', about: 'Reached from any step when the report is filed: nothing can change.' },

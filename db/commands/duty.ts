@@ -1,9 +1,12 @@
 // The commands of one officer's review of one duty: its events, and its signature.
+import type { CaseContext } from '../../machines/case'
 import type { DutyNumber } from '../../machines/duties'
+import { isExceptionCaseDuty } from '../../machines/exception-cases'
+import { reportAcceptsSignatures } from '../../machines/report-lifecycle'
 import type { DutyReviewEvent, DutyReviewSnapshot } from '../../machines/duty-review'
 import type { OfficerRole } from '../../machines/roles'
 import { canonicalJson } from '../canonical-json'
-import { CommandRefusedError } from '../errors'
+import { CommandRefusedError, NotFoundError } from '../errors'
 import { instanceId } from '../ids'
 import { findManifestationFacts } from '../queries/sign-offs'
 import { buildManifestation, manifestationHash } from '../sign-off'
@@ -31,8 +34,27 @@ export interface DutyEventRequest {
 export async function sendDutyEvent(record: WorkflowRecord, request: DutyEventRequest): Promise<AppendResult> {
   return record.write(async (unit) => {
     for (const c of request.newCases ?? []) await reportCaseInside(unit, c)
+    if (request.event.type === 'duty.raiseException') await requireExceptionCase(unit, request.dutyNumber, request.event.caseId)
     return sendDutyEventInside(unit, request)
   })
+}
+
+/**
+ * An exception names the case that carries it to its recipients, and that case
+ * must be a matter of the kind the duty raises (machines/exception-cases.ts: e.g.
+ * a control not established under duties 7–9 is a duty 2 matter).
+ */
+async function requireExceptionCase(unit: WriteUnit, dutyNumber: DutyNumber, caseId: string) {
+  const found = await unit.load(instanceId.case(caseId))
+  if (!found) throw new NotFoundError('case', caseId)
+  const caseDuty = (found.snapshot.context as CaseContext).duty
+  if (!isExceptionCaseDuty(dutyNumber, caseDuty)) {
+    throw new CommandRefusedError('exception_case_duty', `case ${caseId} is a duty ${caseDuty} matter; duty ${dutyNumber} cannot cite it`, {
+      caseId,
+      caseDuty,
+      dutyNumber,
+    })
+  }
 }
 
 async function sendDutyEventInside(unit: WriteUnit, request: Omit<DutyEventRequest, 'newCases' | 'event'> & { event: DutyReviewEvent }) {
@@ -135,7 +157,7 @@ export async function signDuty(
 async function requireReportInCertification(unit: WriteUnit, reportId: string) {
   await requireReportRow(unit.trx, reportId)
   const lifecycle = await unit.load(instanceId.report(reportId))
-  if (!lifecycle || !lifecycle.snapshot.matches('certification')) {
+  if (!lifecycle || !reportAcceptsSignatures(lifecycle.snapshot)) {
     throw new CommandRefusedError('report_not_in_certification', `${reportId} is not in certification`, {
       reportId,
       state: lifecycle?.snapshot.value ?? 'drafting',

@@ -1,8 +1,11 @@
-import { expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
+import { INTENTS } from '../../app/utils/duty-forms'
 import { parseDutyAnswers } from '../../machines/duty-answers'
-import type { DutyNumber } from '../../machines/duties'
+import { DUTIES, type DutyNumber } from '../../machines/duties'
+import { DUTY_ACTIONS } from '../../machines/duty-review'
 import {
   type ParseContext,
+  answersToValues,
   parseAnswerForm,
   parseExceptionForm,
   utcToZonedWallTime,
@@ -10,9 +13,10 @@ import {
 } from '../../app/utils/duty-forms.server'
 import type { Person } from '../../db/queries/people'
 import type { VisibleCase } from '../../app/utils/permissions.server'
+import { DRAFT_A, otherVariants, variantAnswers } from '../support/sample-answers'
 
 // The duty forms read into exactly the shapes machines/duty-answers.ts accepts.
-const DRAFT = 'a'.repeat(64)
+const DRAFT = DRAFT_A
 const people: Person[] = [
   {
     id: 'user-ceo',
@@ -34,6 +38,17 @@ const canamexCase = {
     reporter: { role: 'cfo', userId: 'user-cfo' },
   },
 } as unknown as VisibleCase
+
+/** A case as listVisibleCases gives it: only what the parsers read. */
+const visibleCase = (caseId: string, duty: number, summary: string, itemId?: string) =>
+  ({
+    id: `case/${caseId}`,
+    version: 2,
+    state: 'underReview',
+    path: 'underReview',
+    context: { caseId, duty, summary, reporter: { role: 'cfo', userId: 'user-cfo' }, ...(itemId ? { itemId } : {}) },
+  }) as unknown as VisibleCase
+const deficiencyCase = visibleCase('case-2012-reconciliations', 2, 'Reconciliations late at Greens Creek.')
 
 function ctx(n: DutyNumber, extra: Partial<ParseContext> = {}): ParseContext {
   return {
@@ -62,7 +77,7 @@ function answersOf(n: DutyNumber, fields: Record<string, string | string[]>, ext
   return parsed.value
 }
 
-test('duty 1: citing a case, raising an item as a new case, and a free matter', () => {
+test('duty 1: citing a case not raised from an item, raising an item as a new case, and a free matter', () => {
   const { answers, newCases } = answersOf(1, {
     cite: 'case-2012-canamex',
     raise: 'item-2012-fy-canamex',
@@ -70,13 +85,41 @@ test('duty 1: citing a case, raising an item as a new case, and a free matter', 
     'matter-0-summary': '',
   })
   expect(newCases).toHaveLength(1)
-  expect(newCases[0]).toMatchObject({ duty: 1, summary: 'Canamex: 14,000,000 shares at $0.18.', subject: { kind: 'none' } })
+  expect(newCases[0]).toMatchObject({
+    duty: 1,
+    summary: 'Canamex: 14,000,000 shares at $0.18.',
+    subject: { kind: 'none' },
+    itemId: 'item-2012-fy-canamex',
+  })
   expect(newCases[0]!.caseId).toMatch(/^case-2012-fy-d1-[0-9a-f]{8}$/)
   expect(answers).toEqual({
     items: [
       { summary: 'Investment in Canamex Resources Corp.', caseId: 'case-2012-canamex' },
       { itemId: 'item-2012-fy-canamex', summary: 'Canamex: 14,000,000 shares at $0.18.', caseId: newCases[0]!.caseId },
     ],
+  })
+})
+
+test('duty 1: an item already raised as a case is cited as that case, never raised again', () => {
+  const raisedFromItem = visibleCase('case-2012-canamex', 1, 'Investment in Canamex Resources Corp.', 'item-2012-fy-canamex')
+  const both = parseAnswerForm(
+    form({ cite: 'case-2012-canamex', raise: 'item-2012-fy-canamex', 'item-item-2012-fy-canamex-summary': 'Canamex again.' }),
+    ctx(1, { visibleCases: [raisedFromItem] }),
+  )
+  expect(both).toEqual({
+    ok: false,
+    fieldErrors: {
+      raise:
+        '“Investment in Canamex Resources Corp.” is already case case-2012-canamex: tick that case under “Cases already reported” to list it, rather than raising it again.',
+    },
+  })
+  // Raising it alone, without ticking the case, is refused the same way.
+  const alone = parseAnswerForm(form({ raise: 'item-2012-fy-canamex' }), ctx(1, { visibleCases: [raisedFromItem] }))
+  expect(alone.ok === false && alone.fieldErrors.raise).toContain('is already case case-2012-canamex')
+  // Cited, the answer keeps the item it is about.
+  expect(answersOf(1, { cite: 'case-2012-canamex' }, { visibleCases: [raisedFromItem] })).toEqual({
+    answers: { items: [{ itemId: 'item-2012-fy-canamex', summary: 'Investment in Canamex Resources Corp.', caseId: 'case-2012-canamex' }] },
+    newCases: [],
   })
 })
 
@@ -107,7 +150,7 @@ test('duties 5 to 9 and 11', () => {
   })
   expect(
     answersOf(8, {
-      established: 'on',
+      established: 'yes',
       operatingEffectively: 'yes',
       changesInPeriod: 'None',
       referenceTitle: 'Records Retention Policy',
@@ -206,7 +249,7 @@ test('duty 12: both confirmations, the time typed in the company’s zone stored
 test('written text over 20,000 characters is refused, never cut', () => {
   const long = parseAnswerForm(
     form({
-      established: 'on',
+      established: 'yes',
       operatingEffectively: 'yes',
       changesInPeriod: 'x'.repeat(20_001),
       referenceTitle: 'T',
@@ -219,16 +262,125 @@ test('written text over 20,000 characters is refused, never cut', () => {
   expect(comments.ok).toBe(false)
 })
 
-test('an exception links a visible case or raises a new one under the duty chosen', () => {
+test('an exception links a visible case, or raises a new one, under the duty the rule gives (duties 7–9: a duty 2 matter)', () => {
+  const c = ctx(7, { visibleCases: [canamexCase, deficiencyCase] })
   const existing = parseExceptionForm(
-    form({ explanation: 'Late recording.', link: 'existing', existingCaseId: 'case-2012-canamex' }),
+    form({ explanation: 'Late recording.', link: 'existing', existingCaseId: 'case-2012-reconciliations' }),
+    c,
+  )
+  expect(existing).toEqual({ ok: true, value: { explanation: 'Late recording.', link: { existingCaseId: 'case-2012-reconciliations' } } })
+  const material = parseExceptionForm(form({ explanation: 'Late recording.', link: 'existing', existingCaseId: 'case-2012-canamex' }), c)
+  expect(material).toEqual({
+    ok: false,
+    fieldErrors: {
+      existingCaseId: 'An exception on duty 7 links a case raised under duty 2; case case-2012-canamex was raised under duty 1.',
+    },
+  })
+  for (const posted of [{}, { newCaseDuty: '2' }] as Record<string, string>[]) {
+    const raised = parseExceptionForm(form({ explanation: 'Late recording.', link: 'new', newCaseSubject: '', ...posted }), c)
+    expect(raised.ok && 'newCase' in raised.value.link && raised.value.link.newCase).toMatchObject({ duty: 2, subject: { kind: 'none' } })
+  }
+  const otherDuty = parseExceptionForm(form({ explanation: 'Late recording.', link: 'new', newCaseDuty: '1', newCaseSubject: '' }), c)
+  expect(otherDuty).toEqual({
+    ok: false,
+    fieldErrors: { newCaseDuty: 'An exception on duty 7 raises its case under duty 2 (control deficiencies or fraud), no other.' },
+  })
+  const unknown = parseExceptionForm(form({ explanation: 'x', link: 'existing', existingCaseId: 'case-about-me' }), c)
+  expect(unknown.ok === false && unknown.fieldErrors.existingCaseId).toBe('Choose the case the exception links to.')
+  // Duty 6 may choose duty 1 or 2; duty 3 only its own.
+  const draft = parseExceptionForm(form({ explanation: 'Note 12.', link: 'new', newCaseDuty: '2', newCaseSubject: '' }), ctx(6))
+  expect(draft.ok && 'newCase' in draft.value.link && draft.value.link.newCase.duty).toBe(2)
+  const choose = parseExceptionForm(form({ explanation: 'Note 12.', link: 'new', newCaseSubject: '' }), ctx(6))
+  expect(choose.ok === false && choose.fieldErrors.newCaseDuty).toBe('Choose the duty the new case is raised under: duty 1 or duty 2.')
+  const conflict = parseExceptionForm(
+    form({ explanation: 'x', link: 'existing', existingCaseId: 'case-2012-reconciliations' }),
+    ctx(3, { visibleCases: c.visibleCases }),
+  )
+  expect(conflict.ok).toBe(false)
+})
+
+describe('duties 7–9: established, or not', () => {
+  const fields = { operatingEffectively: 'no', changesInPeriod: 'Never adopted after the merger.' }
+  test('"not established" is an answer, with or without a document', () => {
+    expect(answersOf(9, { ...fields, established: 'no', referenceTitle: '', referenceIdentifier: '' }).answers).toEqual({
+      established: false,
+      operatingEffectively: false,
+      changesInPeriod: 'Never adopted after the merger.',
+    })
+    expect(
+      answersOf(9, { ...fields, established: 'no', referenceTitle: 'Draft policy', referenceIdentifier: 'DC-DRAFT' }).answers,
+    ).toMatchObject({
+      referenceDocument: { title: 'Draft policy', identifier: 'DC-DRAFT' },
+    })
+  })
+  test('refusals name their field', () => {
+    const operating = parseAnswerForm(form({ ...fields, established: 'no', operatingEffectively: 'yes' }), ctx(7))
+    expect(operating.ok === false && operating.fieldErrors.operatingEffectively).toContain(
+      'What is not established cannot be operating effectively',
+    )
+    const noDocument = parseAnswerForm(form({ ...fields, established: 'yes' }), ctx(7))
+    expect(noDocument.ok === false && noDocument.fieldErrors.referenceTitle).toBe('Enter the title of the document that sets them out.')
+    const unanswered = parseAnswerForm(form(fields), ctx(8))
+    expect(unanswered.ok === false && unanswered.fieldErrors.established).toBe('Say whether they are established for the period.')
+    const ticked = parseAnswerForm(form({ ...fields, established: 'on' }), ctx(8))
+    expect(ticked.ok === false && ticked.fieldErrors.established).toBe('Say whether they are established for the period.')
+  })
+})
+
+test('written text holding the NUL character is refused on its field, with words', () => {
+  const nul = parseAnswerForm(
+    form({
+      established: 'yes',
+      operatingEffectively: 'yes',
+      changesInPeriod: 'None\u0000',
+      referenceTitle: 'T',
+      referenceIdentifier: 'I\u0000',
+    }),
     ctx(7),
   )
-  expect(existing).toEqual({ ok: true, value: { explanation: 'Late recording.', link: { existingCaseId: 'case-2012-canamex' } } })
-  const raised = parseExceptionForm(form({ explanation: 'Late recording.', link: 'new', newCaseDuty: '2', newCaseSubject: '' }), ctx(7))
-  expect(raised.ok && 'newCase' in raised.value.link && raised.value.link.newCase).toMatchObject({ duty: 2, subject: { kind: 'none' } })
-  const unknown = parseExceptionForm(form({ explanation: 'x', link: 'existing', existingCaseId: 'case-about-me' }), ctx(7))
-  expect(unknown.ok === false && unknown.fieldErrors.existingCaseId).toBe('Choose the case the exception links to.')
+  expect(nul.ok === false && nul.fieldErrors).toEqual({
+    changesInPeriod: expect.stringMatching(/^Remove the invisible NUL character \(U\+0000\) from the changes in the period/),
+    referenceIdentifier: expect.stringContaining('NUL character (U+0000)'),
+  })
+  const comments = parseAnswerForm(form({ draftSha256: DRAFT, accurateAndComplete: 'yes', comments: '\u0000' }), ctx(6))
+  expect(comments.ok === false && comments.fieldErrors.comments).toContain('NUL')
+  const exception = parseExceptionForm(form({ explanation: 'Late\u0000', link: 'new', newCaseSubject: '' }), ctx(7))
+  expect(exception.ok === false && exception.fieldErrors.explanation).toContain('NUL')
+})
+
+test('duty 12: a confirmation about another document than the current draft is refused', () => {
+  const party = (p: string, sha: string) => ({
+    [`${p}-confirmedBy`]: `${p} auditor`,
+    [`${p}-confirmedAt`]: '2013-02-20T10:00',
+    [`${p}-documentSha256`]: sha,
+    [`${p}-noMaterialMisstatements`]: 'on',
+    [`${p}-noMdaConcerns`]: 'yes',
+  })
+  const other = parseAnswerForm(form({ draftSha256: DRAFT, ...party('internal', DRAFT), ...party('independent', 'b'.repeat(64)) }), ctx(12))
+  expect(other).toEqual({
+    ok: false,
+    fieldErrors: { 'independent-documentSha256': 'The confirmation must be about the current draft (SHA-256 aaaaaaaaaaaa…).' },
+  })
+})
+
+test('the forms’ intents are the duty machine’s actions', () => {
+  expect([...INTENTS]).toEqual([...DUTY_ACTIONS])
+})
+
+describe('recorded answers, shown again in the form and posted back, are the same answers', () => {
+  for (const { number } of DUTIES) {
+    for (const variant of ['first', ...otherVariants(number)] as const) {
+      test(`duty ${number}, ${variant}`, () => {
+        const answers = variantAnswers(number, variant, DRAFT)
+        const items = 'items' in answers ? answers.items : []
+        const cases = items.map((i) => visibleCase(i.caseId, number, i.summary, i.itemId))
+        // Duty 11's weakness is a duty 2 case already reported.
+        if ('caseId' in answers && answers.caseId) cases.push(visibleCase(answers.caseId, 2, 'IT access controls.'))
+        const values = { ...answersToValues(answers, 'America/Los_Angeles'), draftSha256: DRAFT }
+        expect(answersOf(number, values, { visibleCases: cases, items: [] }).answers).toEqual(answers)
+      })
+    }
+  }
 })
 
 test('wall-clock times in the company’s zone, across daylight saving', () => {

@@ -1,33 +1,39 @@
 // Model-based paths applied through the db layer: each path of a machine's model
-// (from @xstate/graph) is sent, event by event, through the record's write path
+// (from xstate/graph) is sent, event by event, through the record's write path
 // into a real SQLite file, and the stored events and cached state must be the
 // path's. machines/*.test.ts walk every simple path of every machine in pure
 // replay; here every simple path of the report, case and determination models
 // goes through the database, and for the duty reviews (16,584 simple paths over
 // twelve duties, 170,000 steps: minutes of fsyncs) every path to each distinct
-// end state plus a fixed seeded sample of 60 paths per duty.
-import { getSimplePaths, type StatePath } from '@xstate/graph'
-import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate'
+// end state plus a fixed seeded sample of 60 paths per duty. Then a history
+// written under version 1 of the duty review, still read and carried on under
+// version 1.
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { replay as replayOn } from '../../machines/replay'
 import { canonicalJson } from '../../db/canonical-json'
 import type { DB } from '../../db/client'
 import { machineLookup } from '../../db/machine-lookup'
 import { verifyRecord } from '../../db/verify'
-import type { WorkflowRecord } from '../../db/workflow-record'
+import { type WorkflowRecord, loadInstance, openWorkflowRecord } from '../../db/workflow-record'
 import { boardDeterminationMachine, type BoardDeterminationInput } from '../../machines/board-determination'
 import { caseMachine, type CaseInput } from '../../machines/case'
 import { DUTIES } from '../../machines/duties'
 import { dutyReviewMachine } from '../../machines/duty-review'
+import { machineAtVersion, machineRegistry } from '../../machines/registry'
 import { reportLifecycleMachine } from '../../machines/report-lifecycle'
 import {
   AT,
   DRAFT_A,
+  type ModelPath,
   caseModelEvents,
   determinationModelEvents,
   dutyReviewModelEvents,
+  modelPaths,
   reportModelEvents,
   seededRandom,
-} from '../../machines/test-support'
+} from '../support/machine-models'
+import { variantAnswers } from '../support/sample-answers'
 import { seedDemoCompany } from '../../seeds/load'
 import { createTestDb, demoPasswordHash } from '../utils/test-db'
 import { testRecord } from '../utils/record'
@@ -49,7 +55,7 @@ const persistedOf = (machine: AnyStateMachine, snapshot: AnyMachineSnapshot) =>
   canonicalJson(JSON.parse(JSON.stringify(machine.getPersistedSnapshot(snapshot))))
 
 /** Sends a path's events into a new workflow, one transaction a path, and checks what was stored. */
-async function applyPath(machine: AnyStateMachine, machineId: string, input: unknown, path: StatePath<AnyMachineSnapshot, EventObject>) {
+async function applyPath(machine: AnyStateMachine, machineId: string, input: unknown, path: ModelPath) {
   const id = `path/${machineId}/${++paths}`
   const events = path.steps.slice(1).map((s) => s.event)
   if (events.length === 0) return
@@ -77,18 +83,8 @@ async function applyPath(machine: AnyStateMachine, machineId: string, input: unk
   expect(cached.snapshot).toBe(persistedOf(machine, path.state))
 }
 
-// @xstate/graph serialises every snapshot of every step; caching per snapshot object keeps it to seconds.
-function serializeState() {
-  const cache = new WeakMap<object, string>()
-  return (snapshot: AnyMachineSnapshot) => {
-    let key = cache.get(snapshot)
-    if (key === undefined) cache.set(snapshot, (key = JSON.stringify({ value: snapshot.value, context: snapshot.context })))
-    return key
-  }
-}
-
-function distinctEnds(all: StatePath<AnyMachineSnapshot, EventObject>[]) {
-  const byEnd = new Map<string, StatePath<AnyMachineSnapshot, EventObject>>()
+function distinctEnds(all: ModelPath[]) {
+  const byEnd = new Map<string, ModelPath>()
   for (const p of all) {
     const key = JSON.stringify(p.state.value)
     const known = byEnd.get(key)
@@ -100,12 +96,8 @@ function distinctEnds(all: StatePath<AnyMachineSnapshot, EventObject>[]) {
 describe('report lifecycle: every simple path through the record', () => {
   test.each([['10-Q'], ['10-K']] as const)('Form %s', async (form) => {
     const input = { form }
-    const all = getSimplePaths(reportLifecycleMachine, {
-      input,
-      events: reportModelEvents as never,
-      serializeState: serializeState() as never,
-    })
-    for (const path of all) await applyPath(reportLifecycleMachine, 'report-lifecycle', input, path as never)
+    const all = modelPaths(reportLifecycleMachine, input, reportModelEvents as never)
+    for (const path of all) await applyPath(reportLifecycleMachine, 'report-lifecycle', input, path)
     expect(all.length).toBeGreaterThan(50)
   })
 })
@@ -120,8 +112,8 @@ describe('case: every simple path through the record', () => {
       summary: 'A matter.',
       reportedAt: AT,
     }
-    const all = getSimplePaths(caseMachine, { input, events: caseModelEvents as never, serializeState: serializeState() as never })
-    for (const path of all) await applyPath(caseMachine, 'case', input, path as never)
+    const all = modelPaths(caseMachine, input, caseModelEvents as never)
+    for (const path of all) await applyPath(caseMachine, 'case', input, path)
     expect(all.length).toBeGreaterThan(3)
   })
 })
@@ -132,12 +124,8 @@ test('board determination: every simple path through the record', async () => {
     subject: { kind: 'officer', role: 'cfo', userId: 'user-cfo' },
     reporter: { role: 'cao', userId: 'user-cao' },
   } as BoardDeterminationInput
-  const all = getSimplePaths(boardDeterminationMachine, {
-    input,
-    events: determinationModelEvents as never,
-    serializeState: serializeState() as never,
-  })
-  for (const path of all) await applyPath(boardDeterminationMachine, 'board-determination', input, path as never)
+  const all = modelPaths(boardDeterminationMachine, input, determinationModelEvents as never)
+  for (const path of all) await applyPath(boardDeterminationMachine, 'board-determination', input, path)
   expect(all.length).toBeGreaterThan(3)
 })
 
@@ -146,11 +134,7 @@ describe('duty review: paths to every end state and a seeded sample, per duty, t
     'duty %i',
     async (n) => {
       const input = { dutyNumber: n, officerRole: 'cfo' as const, currentDraftSha256: DRAFT_A }
-      const all = getSimplePaths(dutyReviewMachine, {
-        input: input as never,
-        events: dutyReviewModelEvents as never,
-        serializeState: serializeState() as never,
-      }) as never as StatePath<AnyMachineSnapshot, EventObject>[]
+      const all = modelPaths(dutyReviewMachine, input, dutyReviewModelEvents as never)
       const random = seededRandom(n)
       const sample = Array.from({ length: 60 }, () => all[Math.floor(random() * all.length)]!)
       const chosen = new Set([...distinctEnds(all), ...sample])
@@ -159,6 +143,40 @@ describe('duty review: paths to every end state and a seeded sample, per duty, t
     },
     60_000,
   )
+})
+
+test('a workflow written under version 1 is read, and carried on, under version 1', async () => {
+  // What the record held before version 2: the same record, with version 1 as the current machine.
+  const lookupBefore = {
+    current: (machineId: string) => ({ machine: machineAtVersion(machineId, 1), version: 1 }),
+    atVersion: machineRegistry.atVersion,
+  }
+  const before = openWorkflowRecord(db, lookupBefore, record.key)
+  const id = 'path/duty-review/v1'
+  const input = { dutyNumber: 12 as const, officerRole: 'cfo' as const, currentDraftSha256: DRAFT_A }
+  const onA = variantAnswers(12, 'first', DRAFT_A) as { internalAuditor: object }
+  // Version 1 took an auditor's confirmation about another document; version 2 does not.
+  const answers = { ...onA, internalAuditor: { ...onA.internalAuditor, documentSha256: 'c'.repeat(64) } }
+  const instance = { id, machineId: 'duty-review', reportId: null, subject: { path: 'v1' }, input }
+  await before.appendAll(
+    [{ type: 'duty.start' }, { type: 'duty.answer', answers }].map((event, i) => ({
+      instance,
+      expectedVersion: i,
+      event,
+      actor: { userId: null, role: 'system' as const },
+    })),
+  )
+  const stored = await db.selectFrom('workflow_instance').select('machine_version').where('id', '=', id).executeTakeFirstOrThrow()
+  expect(stored.machine_version).toBe(1)
+  expect(() => replayOn(dutyReviewMachine, input, [{ type: 'duty.start' }, { type: 'duty.answer', answers: answers as never }])).toThrow()
+  // Today's code reads it under version 1 and appends to it under version 1.
+  const loaded = await loadInstance(db, machineLookup, id)
+  expect(loaded?.machineVersion).toBe(1)
+  expect(loaded?.snapshot.value).toEqual({ answered: 'noException' })
+  await record.appendAll([
+    { instance: { id }, expectedVersion: 2, event: { type: 'duty.confirm' }, actor: { userId: null, role: 'system' } },
+  ])
+  expect((await loadInstance(db, machineLookup, id))?.snapshot.value).toBe('readyToSign')
 })
 
 test('the record written by all those paths verifies', () => {

@@ -10,11 +10,11 @@ import { buildManifestation } from '../../../db/sign-off'
 import { BODY_NAMES, OFFICER_TITLES } from '../../../machines/roles'
 import { dutyByNumber, type DutyNumber, type Recipient } from '../../../machines/duties'
 import { adverseFinding } from '../../../machines/duty-answers'
-import { describeDutyState, dutyReviewMachine } from '../../../machines/duty-review'
+import { caseStateWords } from '../../../machines/case'
+import { describeDutyState, dutyAllowedActions, dutyReviewMachine, dutyStateLabel } from '../../../machines/duty-review'
+import { reportAcceptsSignatures } from '../../../machines/report-lifecycle'
 import type { AnswerFormContext } from '../../components/duty-answer-fields'
 import { answersToValues, type ParseContext } from '../../utils/duty-forms.server'
-import type { Intent } from '../../utils/duty-forms'
-import { dutyStateLabel } from '../../utils/duty-state-labels'
 import { describePeriod, formatAmount, formatInstantUtc } from '../../utils/format'
 import { type Officer, type VisibleCase, requireOwnDutyWorkflow, visibleCases } from '../../utils/permissions.server'
 import { DUTY_WORKFLOW_WORDS, workflowDiagram } from '../../utils/workflow-diagram.server'
@@ -59,24 +59,6 @@ export async function loadOwnDutyWorkflow(
   return wf
 }
 
-/** What the workflow allows now, asked of the restored snapshot itself. */
-export function allowedActions(wf: DutyWorkflow, draftSha256: string | null, now: Date): Record<Intent, boolean> {
-  const at = now.toISOString()
-  const s = wf.snapshot
-  const c = wf.context
-  // An answer's guards read the answer itself; whether this state takes answers at all is in the definition.
-  const takesAnswers = ['inProgress', 'answered.noException', 'answered.exceptionRaised', 'readyToSign'].some((p) => s.matches(p as never))
-  return {
-    start: s.can({ type: 'duty.start' }),
-    // Duties 6, 10 and 12 are about "the draft": with none registered there is nothing to answer about.
-    answer: takesAnswers && (!c.boundToDraft || (draftSha256 !== null && c.currentDraftSha256 === draftSha256)),
-    raiseException: s.can({ type: 'duty.raiseException', explanation: 'x', caseId: 'x' }),
-    confirm: s.can({ type: 'duty.confirm' }),
-    sign: s.can({ type: 'duty.sign', at, signatureId: 'preview', draftSha256: c.boundToDraft ? draftSha256 : null }),
-    withdraw: s.can({ type: 'duty.reopen', reason: 'withdrawn', at }),
-  }
-}
-
 /** What the answer and exception forms are parsed against. */
 export async function parseContext(db: DB, report: ReportWithDraft, officer: Officer, n: DutyNumber, now: Date): Promise<ParseContext> {
   return {
@@ -91,15 +73,6 @@ export async function parseContext(db: DB, report: ReportWithDraft, officer: Off
   }
 }
 
-const CASE_STATE_WORDS: Record<string, string> = {
-  reported: 'reported',
-  routed: 'waiting for acknowledgement',
-  underReview: 'acknowledged, under review',
-  resolved: 'resolved',
-  referredForDetermination: 'referred to the Board',
-}
-const caseStateWords = (path: string) => CASE_STATE_WORDS[path] ?? path
-
 function describeCaseWords(k: VisibleCase) {
   const pending = (k.context.routing?.recipients ?? []).filter((b) => !k.context.acknowledgements.some((a) => a.body === b))
   return pending.length
@@ -112,11 +85,15 @@ export async function loadDutyPage(db: DB, request: Request, officer: Officer, r
   const now = new Date()
   const wf = await loadOwnDutyWorkflow(db, request, officer, report, n)
   const draft = report.draft
-  const allowed = allowedActions(wf, draft?.sha256 ?? null, now)
   const ctx = await parseContext(db, report, officer, n, now)
   const me = await findUserRecord(db, officer.user.id)
   if (!me) throw new Response('Your account is not on record.', { status: 403 })
   const lifecycle = await findReportLifecycle(db, await getRecord(), report)
+  const allowed = dutyAllowedActions(wf.snapshot, {
+    draftSha256: draft?.sha256 ?? null,
+    at: now.toISOString(),
+    reportAcceptsSignatures: reportAcceptsSignatures(lifecycle.snapshot),
+  })
   const { signOffs, notOnRecord } = await listSignOffs(db, await getRecord(), wf.instanceId)
   const c = wf.context
   const currentSignOff = c.signature ? (signOffs.find((s) => s.id === c.signature!.signatureId) ?? null) : null
@@ -142,7 +119,7 @@ export async function loadDutyPage(db: DB, request: Request, officer: Officer, r
     timeZone: report.time_zone,
     citeableCases: ctx.visibleCases
       .filter((k) => k.context.duty === n)
-      .map((k) => ({ caseId: k.context.caseId, summary: k.context.summary, state: caseStateWords(k.path) })),
+      .map((k) => ({ caseId: k.context.caseId, itemId: k.context.itemId, summary: k.context.summary, state: caseStateWords(k.path) })),
     visibleCases: ctx.visibleCases.map((k) => ({
       caseId: k.context.caseId,
       duty: k.context.duty,

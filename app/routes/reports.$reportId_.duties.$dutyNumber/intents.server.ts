@@ -68,6 +68,7 @@ function newCaseRequests(c: IntentContext, cases: NewCase[]): NewCaseRequest[] {
     reportId: c.report.id,
     input: {
       caseId: k.caseId,
+      ...(k.itemId ? { itemId: k.itemId } : {}),
       duty: k.duty,
       subject: k.subject,
       reporter: { role: c.officer.role, userId: c.officer.user.id },

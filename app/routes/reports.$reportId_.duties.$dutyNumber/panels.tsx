@@ -73,7 +73,7 @@ export function StatePanel({
   return (
     <Panel id="state-title" title="Where it stands" className="ow-state-panel">
       <p>
-        <span className={`ow-state-badge ow-state-${workflow.path.replace('.', '-')}`}>{workflow.stateLabel}</span>
+        <span className={`ow-state-badge ow-state-${workflow.path.replaceAll('.', '-')}`}>{workflow.stateLabel}</span>
       </p>
       <p className="ow-waiting" id="waiting-for">
         {workflow.waitingFor}

@@ -1,22 +1,22 @@
-// Sample events and checks shared by machines/*.test.ts. Test code only: the
-// application never imports this file.
-import { getSimplePaths } from '@xstate/graph'
+// Sample events, models and checks shared by machines/*.test.ts and
+// tests/workflows/. Test code only: the application never imports this file.
 import { type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic, type InputFrom, transition } from 'xstate'
-import type { BoardDeterminationEvent, DeterminationDecision, DeterminationFactors } from './board-determination'
-import type { CaseEvent } from './case'
-import { DUTIES, type DutyNumber } from './duties'
-import type { DutyAnswers } from './duty-answers'
-import type { DutyReviewContext, DutyReviewEvent } from './duty-review'
-import { type ReportLifecycleContext, type ReportLifecycleEvent, type SignOff } from './report-lifecycle'
-import { applyEvent, initialSnapshot, persistSnapshot, restoreSnapshot } from './replay'
-import { BODIES, OFFICER_ROLES } from './roles'
+import { type StatePath, getSimplePaths } from 'xstate/graph'
+import type { BoardDeterminationEvent, DeterminationDecision, DeterminationFactors } from '../../machines/board-determination'
+import type { CaseEvent } from '../../machines/case'
+import { DUTIES } from '../../machines/duties'
+import type { DutyAnswers } from '../../machines/duty-answers'
+import type { DutyReviewContext, DutyReviewEvent } from '../../machines/duty-review'
+import type { ReportLifecycleContext, ReportLifecycleEvent, SignOff } from '../../machines/report-lifecycle'
+import { applyEvent, initialSnapshot, persistSnapshot, restoreSnapshot } from '../../machines/replay'
+import { BODIES, OFFICER_ROLES } from '../../machines/roles'
+import { type AnswerVariant, DRAFT_A, DRAFT_B, DRAFT_C, otherVariants, sampleAnswers, variantAnswers } from './sample-answers'
 
-export const DRAFT_A = 'a'.repeat(64)
-export const DRAFT_B = 'b'.repeat(64)
-export const DRAFT_C = 'c'.repeat(64)
+export { DRAFT_A, DRAFT_B, DRAFT_C }
 export const AT = '2013-02-20T15:00:00Z'
 export const LATER = '2013-02-21T09:30:00Z'
 export const EXCEPTION_CASE = 'case-exception-1'
+const NUL = '\u0000'
 
 /** Deep equality of plain data (what snapshots hold): key order does not matter, undefined keys do. */
 export function sameData(a: unknown, b: unknown): boolean {
@@ -45,125 +45,44 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
-// ── Sample answers for each duty ──────────────────────────────────────────────
-
-export type AnswerVariant = 'first' | 'revised' | 'adverse'
-
-export function sampleAnswers(duty: DutyNumber, draftSha256: string, variant: AnswerVariant = 'first'): DutyAnswers {
-  const revised = variant !== 'first'
-  const adverse = variant === 'adverse'
-  switch (duty) {
-    case 1:
-      return revised
-        ? {
-            items: [
-              {
-                itemId: 'canamex-2012',
-                summary: 'Hecla bought 14,000,000 Canamex shares at $0.18 (about 15%), subject to TSX Venture Exchange approval.',
-                caseId: 'case-material-1',
-              },
-            ],
-            noneBeyondReported: true,
-          }
-        : { items: [], noneBeyondReported: true }
-    case 2:
-      return revised
-        ? {
-            items: [
-              {
-                summary: 'Reconciliation control not operating at La Camorra.',
-                caseId: 'case-control-1',
-                category: 'significant_deficiency',
-              },
-            ],
-          }
-        : { items: [], noneBeyondReported: true }
-    case 3:
-      return revised
-        ? {
-            items: [
-              {
-                summary: 'Apparent conflict of interest in a supplier contract.',
-                caseId: 'case-conduct-1',
-                category: 'conflict_of_interest',
-              },
-            ],
-          }
-        : { items: [], noneBeyondReported: true }
-    case 4:
-      return revised
-        ? { items: [{ summary: 'Late Form 4 filing.', caseId: 'case-law-1', category: 'securities_law_violation' }] }
-        : { items: [], noneBeyondReported: true }
-    case 5:
-      return { acknowledgesBoardDetermination: true }
-    case 6:
-      return adverse
-        ? { draftSha256, accurateAndComplete: false, comments: 'The gold guidance in MD&A still says 115,000 oz.' }
-        : { draftSha256, accurateAndComplete: true, comments: revised ? 'Read twice.' : '' }
-    case 7:
-    case 8:
-    case 9:
-      return {
-        established: true,
-        operatingEffectively: !adverse,
-        changesInPeriod: revised ? 'Venezuelan subsidiaries sold; their ledgers closed.' : 'none',
-        referenceDocument: { title: 'Accounting Policies Manual', identifier: `APM-2012-${duty}` },
-      }
-    case 10:
-      return {
-        draftSha256,
-        meetings: [
-          {
-            heldOn: '2013-02-18',
-            attendees: [
-              { name: 'Senior vice-president, operations', group: 'senior_management' },
-              { name: 'Head, Greens Creek unit', group: 'division_head' },
-              { name: 'Corporate controller staff', group: 'accounting_staff' },
-            ],
-            comments: revised ? [{ text: 'Reserve table footnote unclear.', disposition: 'Footnote rewritten.' }] : [],
-          },
-        ],
-      }
-    case 11:
-      return revised
-        ? { consultedOn: '2013-02-19', weaknessesIdentified: true, summary: 'Concern over IT access controls.', caseId: 'case-control-2' }
-        : { consultedOn: '2013-02-19', weaknessesIdentified: false, summary: 'No weaknesses or concerns identified.' }
-    case 12: {
-      const confirmation = (confirmedBy: string) => ({
-        confirmedBy,
-        confirmedAt: '2013-02-19T17:00:00Z',
-        documentSha256: draftSha256,
-        noMaterialMisstatements: true as const,
-        noMdaConcerns: !(adverse && confirmedBy === 'Independent auditors'),
-      })
-      return {
-        draftSha256,
-        internalAuditor: confirmation('Internal audit director'),
-        independentAuditors: confirmation('Independent auditors'),
-      }
-    }
-  }
-}
-
-/** The revised answer for the model: adverse where a duty's answer can carry a finding. */
-export function revisedVariant(duty: DutyNumber): AnswerVariant {
-  return [6, 7, 8, 9, 12].includes(duty) ? 'adverse' : 'revised'
-}
+// ── Duty review ──────────────────────────────────────────────────────────────
 
 function answerVariantOf(context: DutyReviewContext): AnswerVariant | null {
   if (context.answers === null) return null
   const sha = context.currentDraftSha256 ?? DRAFT_A
-  for (const v of ['first', 'revised', 'adverse'] as const) {
-    if (sameData(context.answers, sampleAnswers(context.dutyNumber, sha, v))) return v
+  for (const v of ['first', 'revised', 'adverse', 'notEstablished'] as const) {
+    if (sameData(context.answers, variantAnswers(context.dutyNumber, v, sha))) return v
   }
   return 'revised'
 }
 
 /**
+ * Answers every rule refuses: nonsense, answers about a draft that is never the
+ * current one, and for duty 12 an auditor's confirmation about another document.
+ * Offered to the model in every state: a correct machine refuses them, so they
+ * add no path; a machine that takes one is caught by the properties of
+ * tests/support/duty-rules.ts.
+ */
+function refusedAnswers(context: DutyReviewContext): DutyAnswers[] {
+  const current = context.currentDraftSha256 ?? DRAFT_A
+  const refused: DutyAnswers[] = [{ nonsense: true } as unknown as DutyAnswers]
+  if (context.dutyNumber === 6 || context.dutyNumber === 10 || context.dutyNumber === 12) {
+    refused.push(variantAnswers(context.dutyNumber, 'first', DRAFT_C))
+  }
+  if (context.dutyNumber === 12) {
+    const onCurrent = sampleAnswers(12, { draftSha256: current })
+    refused.push({ ...onCurrent, internalAuditor: { ...onCurrent.internalAuditor, documentSha256: DRAFT_C } })
+  }
+  if (context.dutyNumber === 7) refused.push(sampleAnswers(7, { established: false, referenceDocument: undefined }))
+  return refused
+}
+
+/**
  * Concrete events for the duty model. Each is offered so that the graph has no
- * cycle (drafts only move A → B, one revised answer on the first draft, one
+ * cycle (drafts only move A → B, one change of answer on the first draft, one
  * withdrawal), which keeps the simple paths few enough to walk them all; the
- * random histories cover repetition.
+ * random histories cover repetition. Events every rule refuses are offered too
+ * (see refusedAnswers): they cost nothing while the machine is right.
  */
 export function dutyReviewModelEvents(snapshot: { context: DutyReviewContext }): DutyReviewEvent[] {
   const c = snapshot.context
@@ -176,11 +95,19 @@ export function dutyReviewModelEvents(snapshot: { context: DutyReviewContext }):
     { type: 'duty.sign', at: AT, signatureId: `signature-${current?.[0] ?? 'none'}`, draftSha256: current },
     { type: 'duty.reportApproved' },
     { type: 'duty.lock' },
+    // Refused by every rule:
+    { type: 'duty.exceptionAcknowledged', caseId: 'case-other' },
+    { type: 'duty.raiseException', explanation: `IT access controls${NUL}`, caseId: EXCEPTION_CASE },
+    ...refusedAnswers(c).map((answers): DutyReviewEvent => ({ type: 'duty.answer', answers })),
   ]
+  // A signature about another draft (duties 6, 10, 12; the others are signed about no draft in particular).
+  if (c.boundToDraft) events.push({ type: 'duty.sign', at: AT, signatureId: 'signature-stale', draftSha256: DRAFT_C })
   const variant = answerVariantOf(c)
-  if (variant === null) events.push({ type: 'duty.answer', answers: sampleAnswers(c.dutyNumber, current ?? DRAFT_A, 'first') })
+  if (variant === null) events.push({ type: 'duty.answer', answers: variantAnswers(c.dutyNumber, 'first', current ?? DRAFT_A) })
   if (variant === 'first' && current !== DRAFT_B) {
-    events.push({ type: 'duty.answer', answers: sampleAnswers(c.dutyNumber, current ?? DRAFT_A, revisedVariant(c.dutyNumber)) })
+    for (const v of otherVariants(c.dutyNumber)) {
+      events.push({ type: 'duty.answer', answers: variantAnswers(c.dutyNumber, v, current ?? DRAFT_A) })
+    }
   }
   if (current !== DRAFT_B) {
     events.push({ type: 'duty.newDraft', draftSha256: DRAFT_B })
@@ -202,15 +129,14 @@ export function dutyReviewRandomEvents(snapshot: { context: DutyReviewContext })
       { type: 'duty.reopen', reason: 'newDraft', at: LATER, draftSha256: d },
       { type: 'duty.sign', at: AT, signatureId: 'signature-x', draftSha256: d },
     ]),
-    ...(['first', 'revised', 'adverse'] as const).flatMap((v): DutyReviewEvent[] => [
-      { type: 'duty.answer', answers: sampleAnswers(c.dutyNumber, c.currentDraftSha256 ?? DRAFT_A, v) },
-      { type: 'duty.answer', answers: sampleAnswers(c.dutyNumber, other, v) },
+    ...(['first', 'revised', 'adverse', 'notEstablished'] as const).flatMap((v): DutyReviewEvent[] => [
+      { type: 'duty.answer', answers: variantAnswers(c.dutyNumber, v, c.currentDraftSha256 ?? DRAFT_A) },
+      { type: 'duty.answer', answers: variantAnswers(c.dutyNumber, v, other) },
     ]),
     { type: 'duty.reopen', reason: 'withdrawn', at: AT },
-    { type: 'duty.answer', answers: { nonsense: true } as unknown as DutyAnswers },
     { type: 'duty.raiseException', explanation: '   ', caseId: EXCEPTION_CASE },
     { type: 'duty.raiseException', explanation: 'Second thoughts.', caseId: 'case-exception-2' },
-    { type: 'duty.exceptionAcknowledged', caseId: 'case-other' },
+    { type: 'duty.raiseException', explanation: 'Second thoughts.', caseId: `case${NUL}` },
     { type: 'duty.sign', at: '2013-02-20 15:00', signatureId: 'signature-x', draftSha256: c.currentDraftSha256 },
     { type: 'duty.sign', at: AT, signatureId: 'signature-y', draftSha256: null },
   ]
@@ -378,7 +304,7 @@ export interface PathCheck {
 }
 
 /**
- * @xstate/graph serialises a snapshot at every step of every path: caching the
+ * xstate/graph serialises a snapshot at every step of every path: caching the
  * (lossless) serialisation per snapshot object makes walking every simple path
  * of a duty's model seconds instead of minutes.
  */
@@ -394,26 +320,33 @@ function cachedSerializer() {
   }
 }
 
-/**
- * Walks every simple path of the model and replays each path's events from the
- * initial state as the db layer will (initialTransition, then `can` and
- * `transition` for each event, as `replay` does): the end must equal the path's
- * state in value, context and status, also after a persist → JSON → restore
- * round trip. Every prefix of a simple path is itself one of the paths, so the
- * replays share their prefixes in a trie: one transition per path, not per step.
- */
-export function checkEverySimplePath<M extends AnyStateMachine>(
+export type ModelPath = StatePath<AnyMachineSnapshot, { type: string }>
+
+/** Every simple path of the model: each path's steps are the events the machine took, with the snapshot after each. */
+export function modelPaths<M extends AnyStateMachine>(
   machine: M,
   input: InputFrom<M>,
   events: (snapshot: AnyMachineSnapshot) => Array<EventFromLogic<M>>,
-): PathCheck {
-  const paths = getSimplePaths(machine, { input, events: events as never, serializeState: cachedSerializer() as never })
+): ModelPath[] {
+  return getSimplePaths(machine, { input, events: events as never, serializeState: cachedSerializer() as never }) as never
+}
+
+/**
+ * Replays each path's events from the initial state as the db layer will
+ * (initialTransition, then `can` and `transition` for each event, as `replay`
+ * does): the end must equal the path's state in value, context and status, also
+ * after a persist → JSON → restore round trip. This checks replay and the
+ * snapshot cache, not the rules (tests/support/duty-rules.ts does). Every prefix
+ * of a simple path is itself one of the paths, so the replays share their
+ * prefixes in a trie: one transition per path, not per step.
+ */
+export function checkReplayOfPaths<M extends AnyStateMachine>(machine: M, input: InputFrom<M>, paths: readonly ModelPath[]): PathCheck {
   const result: PathCheck = { paths: paths.length, longest: 0, reached: new Set(), failures: [] }
   type Node = { snapshot: AnyMachineSnapshot | Error; next: Map<string, Node> }
   const root: Node = { snapshot: initialSnapshot(machine, input) as AnyMachineSnapshot, next: new Map() }
   for (const path of paths) {
     const pathEvents = path.steps.slice(1).map((s) => s.event as EventFromLogic<M>)
-    const end = path.state as AnyMachineSnapshot
+    const end = path.state
     const label = pathEvents.map((e) => e.type).join(' → ') || '(initial)'
     result.longest = Math.max(result.longest, pathEvents.length)
     for (const node of end._nodes) if (node.type === 'atomic' || node.type === 'final') result.reached.add(node.id)
@@ -452,6 +385,15 @@ export function checkEverySimplePath<M extends AnyStateMachine>(
     }
   }
   return result
+}
+
+/** modelPaths, then checkReplayOfPaths. */
+export function checkEverySimplePath<M extends AnyStateMachine>(
+  machine: M,
+  input: InputFrom<M>,
+  events: (snapshot: AnyMachineSnapshot) => Array<EventFromLogic<M>>,
+): PathCheck {
+  return checkReplayOfPaths(machine, input, modelPaths(machine, input, events))
 }
 
 /** The atomic and final state nodes of a machine, by id. */
