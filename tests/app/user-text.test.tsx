@@ -46,8 +46,8 @@ test('a sign-off shows a name, a title and an exception with their controls mark
     />,
   )
   expect(stored).not.toMatch(CONTROLS)
-  expect(stored).toContain('⟨RLO⟩detaler ton si ti')
-  expect(stored).toContain('⟨RLI⟩Financial<')
+  expect(stored).toContain('⟨RLO⟩</abbr>detaler ton si ti')
+  expect(stored).toContain('⟨RLI⟩</abbr>Financial<')
   const preview = renderToStaticMarkup(
     <ManifestationPreviewList
       m={{
