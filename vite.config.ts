@@ -18,6 +18,8 @@ export default defineConfig({
     include: ['**/*.test.{ts,tsx}'],
     // tests/http/ talks to the running production build: it runs with the browser tests.
     exclude: ['node_modules/**', 'build/**', 'tests/browser/**', 'tests/http/**'],
+    // One migrated, seeded demo database per run; test files copy it (tests/utils/test-db.ts).
+    globalSetup: ['tests/setup/global-setup.ts'],
     pool: 'forks',
     testTimeout: 20_000,
   },

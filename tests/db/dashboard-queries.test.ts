@@ -1,31 +1,24 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { openDatabase, type DB } from '../../db/client'
-import { prepareDatabase } from '../../seeds/prepare'
+import type { DB } from '../../db/client'
 import { createPeriodicReport, listReportDrafts, periodicReportId } from '../../db/queries/admin'
 import { listDashboardReports } from '../../db/queries/dashboard'
 import type { RecordReader } from '../../db/queries/workflows'
 import { machineLookup } from '../../db/machine-lookup'
-import { loadOrCreateSigningKey, signingKeyPath } from '../../db/signing-key'
-import { tempDatabaseFile } from '../utils/test-db'
+import { loadOrCreateSigningKey } from '../../db/signing-key'
+import { copySeededDatabase } from '../utils/test-db'
 
 // On the seeded demo company and its history (the Q2 2008 10-Q filed and locked,
 // the FY2012 10-K in certification, partly signed).
-let file: string
 let db: DB
+let close: () => Promise<void>
 let reader: RecordReader
 
-beforeAll(async () => {
-  file = tempDatabaseFile('dashboard')
-  await prepareDatabase(file)
-  ;({ db } = openDatabase(file))
-  reader = { lookup: machineLookup, key: loadOrCreateSigningKey(signingKeyPath(file)) }
-}, 60_000)
-afterAll(async () => {
-  await db.destroy()
-  fs.rmSync(path.dirname(file), { recursive: true, force: true })
+beforeAll(() => {
+  const copy = copySeededDatabase('dashboard')
+  ;({ db, close } = copy)
+  reader = { lookup: machineLookup, key: loadOrCreateSigningKey(copy.keyPath) }
 })
+afterAll(() => close())
 
 test('the dashboard lists the reports newest period first, with each report workflow’s snapshot', async () => {
   const rows = await listDashboardReports(db, reader, 'company-hecla')

@@ -10,7 +10,6 @@ import { instanceId } from '../../db/ids'
 import { canonicalJson } from '../../db/canonical-json'
 import { openDatabase } from '../../db/client'
 import { machineLookup } from '../../db/machine-lookup'
-import { prepareDatabase } from '../../seeds/prepare'
 import type { SignOff, WorkflowEvent, WorkflowInstance } from '../../db/schema'
 import { manifestationHash } from '../../db/sign-off'
 import {
@@ -19,12 +18,11 @@ import {
   loadVerificationKey,
   publicKeyPath,
   signCheckpoint,
-  signingKeyPath,
   type SigningKey,
 } from '../../db/signing-key'
 import { checkSignOffs, verifyRecord } from '../../db/verify'
 import { eventHash, genesisHash, loadInstance, openWorkflowRecord, trustedSnapshots } from '../../db/workflow-record'
-import { tempDatabaseFile } from '../utils/test-db'
+import { copySeededDatabase } from '../utils/test-db'
 
 // Each test tampers with a copy of the seeded demo database as someone holding the
 // file would: append-only triggers dropped, foreign keys off, a SQLite shell. Some
@@ -42,11 +40,11 @@ let seededKey: string
 const dirs: string[] = []
 
 beforeAll(async () => {
-  seeded = tempDatabaseFile('seeded-tamper')
+  const base = copySeededDatabase('seeded-tamper')
+  seeded = base.file
   dirs.push(path.dirname(seeded))
-  await prepareDatabase(seeded)
-  seededKey = signingKeyPath(seeded)
-  const { db } = openDatabase(seeded)
+  seededKey = base.keyPath
+  const { db } = base
   const record = openWorkflowRecord(db, machineLookup, loadOrCreateSigningKey(seededKey))
   const cfo = { userId: 'user-cfo', role: 'cfo' as const }
   await sendDutyEvent(record, {
@@ -59,7 +57,7 @@ beforeAll(async () => {
     at: new Date('2013-02-14T16:00:00Z'),
   })
   await db.destroy()
-}, 120_000)
+})
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
 })

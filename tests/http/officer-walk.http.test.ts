@@ -57,13 +57,60 @@ function versionOf(userId: string, duty: number): number {
 
 const dutyPath = (n: number | string) => `/reports/${REPORT}/duties/${n}`
 
-test('a duty page is the signed-in officer’s own: naming the CEO in the address shows the CFO their own duty', async () => {
+/** The stored state and current signature of an officer's duty workflow, read from the file. */
+function stored(userId: string, duty: number) {
+  const row = sqlite
+    .prepare(
+      "SELECT version, state, json_extract(snapshot, '$.context.signature.signatureId') AS signatureId FROM workflow_snapshot WHERE instance_id = ?",
+    )
+    .get(`duty/${REPORT}/${userId}/${duty}`) as { version: number; state: string; signatureId: string | null } | undefined
+  return row ?? { version: 0, state: 'notStarted', signatureId: null }
+}
+
+/** The page's state badge class for a stored state column ("signed", or '{"answered":"noException"}'). */
+const badge = (state: string) =>
+  state.startsWith('{') ? Object.entries(JSON.parse(state) as Record<string, string>).map(([k, v]) => `${k}-${v}`)[0]! : state
+
+test('a duty page shows the signed-in officer’s own workflow, whoever the address names', async () => {
+  // Duty 7 of the FY2012 10-K: the seeds have the CFO signed; the CEO has not signed it.
+  const cfoDuty = stored('user-cfo', 7)
+  expect(cfoDuty.state).toBe('signed')
+  expect(cfoDuty.signatureId).toMatch(/^[0-9a-f]{64}$/)
+
+  const ceo = await signInAs('ceo@hecla.example')
+  for (const query of ['?officer=user-cfo', '?officerUserId=user-cfo&officerRole=cfo', '?userId=user-cfo']) {
+    const response = await get(`${dutyPath(7)}${query}`, ceo)
+    expect(response.status, query).toBe(200)
+    const html = await response.text()
+    const ceoDuty = stored('user-ceo', 7)
+    expect(html).toContain('your review as Chief Executive Officer')
+    // The CEO's own state and version, never the CFO's workflow or its signature.
+    expect(html).toContain(`ow-state-${badge(ceoDuty.state)}`)
+    expect(html).not.toContain(cfoDuty.signatureId!)
+    if (ceoDuty.state !== 'signed') expect(html).not.toContain('ow-state-signed')
+  }
+
+  // The other way round: the CFO's page shows the CFO's own signature, whoever the address names.
   const cfo = await signInAs('cfo@hecla.example')
-  const response = await get(`${dutyPath(3)}?officer=user-ceo&officerUserId=user-ceo`, cfo)
+  const response = await get(`${dutyPath(7)}?officer=user-ceo&officerUserId=user-ceo`, cfo)
   expect(response.status).toBe(200)
   const html = await response.text()
   expect(html).toContain('your review as Chief Financial Officer')
-  expect(html).not.toContain('your review as Chief Executive Officer')
+  expect(html).toContain('ow-state-signed')
+  expect(html).toContain(cfoDuty.signatureId!)
+})
+
+test('the CEO cannot act on the CFO’s duty: naming the CFO in the address or the form is refused 403, and the CFO’s workflow does not move', async () => {
+  const ceo = await signInAs('ceo@hecla.example')
+  const cfoBefore = stored('user-cfo', 7)
+  const before = writes()
+  const withdraw = { intent: 'withdraw', expectedVersion: String(cfoBefore.version), confirmWithdraw: 'on' }
+  const inAddress = await post(`${dutyPath(7)}?officer=user-cfo`, withdraw, ceo)
+  expect(inAddress.status).toBe(403)
+  const inForm = await post(dutyPath(7), { ...withdraw, officerUserId: 'user-cfo', officerRole: 'cfo' }, ceo)
+  expect(inForm.status).toBe(403)
+  expect(stored('user-cfo', 7)).toEqual(cfoBefore)
+  expect(writes()).toEqual(before)
 })
 
 test('the CFO cannot act on the CEO’s duty: a post naming another officer, in the address or the form, is refused 403, logged, and writes nothing', async () => {

@@ -1,36 +1,32 @@
 // The attestation commands (db/commands/) on the seeded Hecla record: what
 // the rules refuse writes nothing; what they allow reaches every workflow concerned.
-import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { acknowledgeCase, decideCase, registerDraft, reportCase, sendDeterminationEvent, sendDutyEvent, signDuty } from '../../db/commands'
 import { instanceId } from '../../db/ids'
-import { openDatabase, type DB } from '../../db/client'
+import type { DB } from '../../db/client'
 import { machineLookup } from '../../db/machine-lookup'
-import { prepareDatabase } from '../../seeds/prepare'
-import { loadOrCreateSigningKey, signingKeyPath } from '../../db/signing-key'
+import { loadOrCreateSigningKey } from '../../db/signing-key'
 import { verifyRecord } from '../../db/verify'
 import { EventNotAllowedError, WorkflowConflictError, openWorkflowRecord, type WorkflowRecord } from '../../db/workflow-record'
 import type { DutyNumber } from '../../machines/duties'
-import { tempDatabaseFile } from '../utils/test-db'
+import { copySeededDatabase } from '../utils/test-db'
 
 let file: string
 let db: DB
+let close: () => Promise<void>
 let record: WorkflowRecord
 const CEO = { userId: 'user-ceo', role: 'ceo' as const }
 const CAO = { userId: 'user-cao', role: 'cao' as const }
 const FY = 'report-2012-fy'
 
-beforeAll(async () => {
-  file = tempDatabaseFile('commands')
-  await prepareDatabase(file)
-  ;({ db } = openDatabase(file))
-  record = openWorkflowRecord(db, machineLookup, loadOrCreateSigningKey(signingKeyPath(file)))
-}, 60_000)
+beforeAll(() => {
+  const copy = copySeededDatabase('commands')
+  ;({ file, db, close } = copy)
+  record = openWorkflowRecord(db, machineLookup, loadOrCreateSigningKey(copy.keyPath))
+})
 afterAll(async () => {
   expect(verifyRecord({ file, key: record.key, lookup: machineLookup }).problems).toEqual([])
-  await db.destroy()
-  fs.rmSync(path.dirname(file), { recursive: true, force: true })
+  await close()
 })
 
 async function counts() {

@@ -5,27 +5,23 @@ import { promisify } from 'node:util'
 import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { canonicalJson } from '../../db/canonical-json'
-import { openDatabase, type DB } from '../../db/client'
+import type { DB } from '../../db/client'
 import { machineLookup } from '../../db/machine-lookup'
 import { prepareDatabase } from '../../seeds/prepare'
 import { loadVerificationKey, signingKeyPath } from '../../db/signing-key'
 import { verifyRecord } from '../../db/verify'
 import { replayInstance } from '../../db/workflow-record'
-import { tempDatabaseFile, dumpAllTables } from '../utils/test-db'
+import { copySeededDatabase, dumpAllTables } from '../utils/test-db'
 
 const run = promisify(execFile)
 let file: string
 let db: DB
+let close: () => Promise<void>
 
-beforeAll(async () => {
-  file = tempDatabaseFile('history')
-  await prepareDatabase(file)
-  ;({ db } = openDatabase(file))
-}, 60_000)
-afterAll(async () => {
-  await db.destroy()
-  fs.rmSync(path.dirname(file), { recursive: true, force: true })
+beforeAll(() => {
+  ;({ file, db, close } = copySeededDatabase('history'))
 })
+afterAll(() => close())
 
 async function snapshotOf(id: string) {
   const row = await db.selectFrom('workflow_snapshot').selectAll().where('instance_id', '=', id).executeTakeFirstOrThrow()
