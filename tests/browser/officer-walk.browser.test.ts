@@ -69,6 +69,31 @@ async function acknowledgePendingCases(): Promise<string[]> {
 
 const withoutJavaScript = new WeakSet<Page>()
 
+// What a person does, counted: every page change of the main frame, and every
+// click, fill, check and choice (a page.goto stands for the link a person clicks).
+const effort = { pageChanges: 0, actions: 0, passwords: 0 }
+function countEffort(page: Page) {
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) effort.pageChanges++
+  })
+  const proto = Object.getPrototypeOf(page.locator('body')) as Record<string, (...args: unknown[]) => Promise<unknown>>
+  for (const name of ['click', 'fill', 'check', 'uncheck', 'selectOption', 'setChecked']) {
+    const original = proto[name]!
+    if ((original as { counted?: boolean }).counted) continue
+    const counted = async function (this: unknown, ...args: unknown[]) {
+      effort.actions++
+      return original.apply(this, args)
+    }
+    ;(counted as { counted?: boolean }).counted = true
+    proto[name] = counted
+  }
+  const goto = page.goto.bind(page)
+  page.goto = async (...args: Parameters<Page['goto']>) => {
+    effort.actions++
+    return goto(...args)
+  }
+}
+
 async function openAs(email: string, options: { javaScriptEnabled?: boolean } = {}) {
   const browser = await launchBrowser(options)
   const page = await browser.context.newPage()
@@ -406,8 +431,14 @@ describe('the Chief Executive Officer', () => {
   let close: () => Promise<void>
   beforeAll(async () => {
     ;({ page, close } = await openAs('ceo@hecla.example'))
+    countEffort(page)
+    effort.pageChanges = 0
+    effort.actions = 0
   })
-  afterAll(() => close())
+  afterAll(async () => {
+    console.log(`The CEO's walk of the twelve duties: ${effort.pageChanges} page changes, ${effort.actions} actions`)
+    await close()
+  })
 
   const EXPLANATION =
     'The subscription for the Canamex shares was recorded in January 2013, after the period it belongs to: the control over recording investments did not operate in December 2012. Recorded and remediated before this draft.'
