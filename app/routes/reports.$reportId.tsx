@@ -22,6 +22,22 @@ import { dutyStateLabel } from '../utils/duty-state-labels'
 import { requireReportReader, visibleCases } from '../utils/permissions.server'
 import { requireReport } from '../utils/report-params.server'
 
+const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+
+/** What one cell of the officers' grid says: the state, or for a signed or locked duty what was signed and when. */
+function cellLabel(path: string, signature: { at: string; withException: boolean } | null): string {
+  if (!signature) return dutyStateLabel(path)
+  return `Signed ${shortDate.format(new Date(signature.at))}${signature.withException ? ' with exception' : ''}`
+}
+
+/** The duty's words up to the end of their first sentence, or about a line of them. */
+function firstLine(text: string): string {
+  const sentence = /^.{20,160}?[.;:](?=\s|$)/.exec(text)?.[0]
+  if (sentence && sentence.length < text.length) return sentence
+  if (text.length <= 120) return text
+  return `${text.slice(0, 120).replace(/\s+\S*$/, '')}…`
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const reader = await requireReportReader(request)
   const db = await getDb()
@@ -46,6 +62,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         waitingFor: describeDutyState(snapshot),
         signed: snapshot.context.signature !== null,
         withException: snapshot.context.exception !== null,
+        // A locked duty keeps the signature it was locked with: the grid says what was signed, not only "Locked".
+        cellLabel: cellLabel(path, snapshot.context.signature),
+        excerpt: firstLine(duty.text),
       }
     })
 
@@ -62,7 +81,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             role,
             roleTitle: OFFICER_TITLES[role],
             signed: duties.filter((d) => d.signed).length,
-            duties: duties.map((d) => ({ number: d.number, stateLabel: d.stateLabel, path: d.path, withException: d.withException })),
+            duties: duties.map((d) => ({ number: d.number, cellLabel: d.cellLabel, path: d.path })),
           }
         })
     : null
@@ -98,6 +117,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     draft: report.draft
       ? {
+          id: report.draft.id,
           version: report.draft.version,
           sha256: report.draft.sha256,
           fileName: report.draft.fileName,
@@ -141,10 +161,11 @@ export default function ReportPage() {
           <dd>
             {draft ? (
               <>
-                Draft {draft.version}{' '}
-                <span className="ow-muted">
-                  ({draft.fileName}, registered {draft.uploadedAt})
-                </span>
+                Draft {draft.version}:{' '}
+                <a href={`/reports/${report.id}/drafts/${draft.id}`} download={draft.fileName}>
+                  {draft.fileName}
+                </a>{' '}
+                <span className="ow-muted">(registered {draft.uploadedAt})</span>
                 <br />
                 SHA-256 <code className="ow-hash">{draft.sha256}</code>
               </>
@@ -183,13 +204,17 @@ export default function ReportPage() {
                       Duty {d.number}: {d.title}
                     </Link>
                   </h3>
-                  <span className={`ow-state-badge ow-state-${d.path.replace('.', '-')}`}>
-                    {d.stateLabel}
-                    {d.signed && d.withException ? ' with exception' : ''}
-                  </span>
+                  <span className={`ow-state-badge ow-state-${d.path.replace('.', '-')}`}>{d.cellLabel}</span>
                 </div>
                 <p className="ow-waiting">{d.waitingFor}</p>
-                <blockquote className="ow-duty-text">{d.text}</blockquote>
+                {/* Native disclosure: the first line, the full words on opening (and on the duty page). */}
+                <details className="ow-duty-words">
+                  <summary>
+                    <span className="visually-hidden">The duty’s words: </span>
+                    {d.excerpt}
+                  </summary>
+                  <blockquote className="ow-duty-text">{d.text}</blockquote>
+                </details>
               </li>
             ))}
           </ol>
@@ -227,10 +252,7 @@ export default function ReportPage() {
                       const d = o.duties[i]!
                       return (
                         <td key={o.userId}>
-                          <span className={`ow-state-badge ow-state-${d.path.replace('.', '-')}`}>
-                            {d.stateLabel}
-                            {d.withException ? ' (exception)' : ''}
-                          </span>
+                          <span className={`ow-state-badge ow-state-${d.path.replace('.', '-')}`}>{d.cellLabel}</span>
                         </td>
                       )
                     })}

@@ -5,10 +5,16 @@ import type { DB } from '../../../db/client'
 import { findUserRecord, listPeople } from '../../../db/queries/people'
 import { listMaterialInformation, type ReportWithDraft } from '../../../db/queries/reports'
 import { findManifestationFacts, listSignOffs } from '../../../db/queries/sign-offs'
-import { findDutyWorkflow, findReportLifecycle, listCaseInstances, type DutyWorkflow } from '../../../db/queries/workflows'
+import {
+  findDutyWorkflow,
+  findReportLifecycle,
+  listCaseInstances,
+  listDutyInstances,
+  type DutyWorkflow,
+} from '../../../db/queries/workflows'
 import { buildManifestation } from '../../../db/sign-off'
 import { BODY_NAMES, OFFICER_TITLES } from '../../../machines/roles'
-import { dutyByNumber, type DutyNumber, type Recipient } from '../../../machines/duties'
+import { DUTIES, dutyByNumber, type DutyNumber, type Recipient } from '../../../machines/duties'
 import { adverseFinding } from '../../../machines/duty-answers'
 import { describeDutyState, dutyReviewMachine } from '../../../machines/duty-review'
 import type { AnswerFormContext } from '../../components/duty-answer-fields'
@@ -66,10 +72,12 @@ export function allowedActions(wf: DutyWorkflow, draftSha256: string | null, now
   const c = wf.context
   // An answer's guards read the answer itself; whether this state takes answers at all is in the definition.
   const takesAnswers = ['inProgress', 'answered.noException', 'answered.exceptionRaised', 'readyToSign'].some((p) => s.matches(p as never))
+  const start = s.can({ type: 'duty.start' })
   return {
-    start: s.can({ type: 'duty.start' }),
+    start,
     // Duties 6, 10 and 12 are about "the draft": with none registered there is nothing to answer about.
-    answer: takesAnswers && (!c.boundToDraft || (draftSha256 !== null && c.currentDraftSha256 === draftSha256)),
+    // A review not started yet takes answers too: the first answer starts it.
+    answer: (takesAnswers || start) && (!c.boundToDraft || (draftSha256 !== null && c.currentDraftSha256 === draftSha256)),
     raiseException: s.can({ type: 'duty.raiseException', explanation: 'x', caseId: 'x' }),
     confirm: s.can({ type: 'duty.confirm' }),
     sign: s.can({ type: 'duty.sign', at, signatureId: 'preview', draftSha256: c.boundToDraft ? draftSha256 : null }),
@@ -105,6 +113,20 @@ function describeCaseWords(k: VisibleCase) {
   return pending.length
     ? `Waiting for ${pending.map((b) => BODY_NAMES[b]).join(' and ')} to acknowledge it.`
     : 'Every recipient has acknowledged it.'
+}
+
+/**
+ * The first duty, in the Code's order, that still needs this officer (not signed,
+ * not locked), other than this one; null when every other duty is done.
+ */
+async function nextDutyFor(db: DB, officer: Officer, report: ReportWithDraft, current: DutyNumber) {
+  const mine = await listDutyInstances(db, await getRecord(), report.id, { officerUserId: officer.user.id })
+  const next = DUTIES.find((d) => {
+    if (d.number === current) return false
+    const row = mine.find((i) => i.dutyNumber === d.number)
+    return !row || (row.context.signature === null && row.path !== 'locked')
+  })
+  return next ? { number: next.number, title: next.title } : null
 }
 
 export async function loadDutyPage(db: DB, request: Request, officer: Officer, report: ReportWithDraft, n: DutyNumber) {
@@ -173,9 +195,11 @@ export async function loadDutyPage(db: DB, request: Request, officer: Officer, r
       )
     : null
   return {
+    nextDuty: c.signature ? await nextDutyFor(db, officer, report, n) : null,
     report: {
       id: report.id,
       heading: reportHeading(report),
+      draft: draft ? { id: draft.id, version: draft.version, fileName: draft.fileName, sha256: draft.sha256 } : null,
       period: describePeriod(report),
       inCommitteeReview: lifecycle.path.startsWith('committeeReview'),
     },
