@@ -302,33 +302,35 @@ export default function ReportPage() {
         {cases.length === 0 ? (
           <p>No case you can see.</p>
         ) : (
-          <table className="ow-cases">
-            <caption className="visually-hidden">Matters reported under duties 1 to 4, and where each stands</caption>
-            <thead>
-              <tr>
-                <th scope="col">Case</th>
-                <th scope="col">Duty</th>
-                <th scope="col">Matter</th>
-                <th scope="col">Where it stands</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cases.map((c) => (
-                <tr key={c.caseId}>
-                  <th scope="row">
-                    <code>{c.caseId}</code>
-                  </th>
-                  <td>{c.duty}</td>
-                  <td>
-                    {c.summary}
-                    <br />
-                    <span className="ow-muted">Reported {c.reportedAt}</span>
-                  </td>
-                  <td>{c.description}</td>
+          <div className="ow-table-scroll">
+            <table className="ow-cases">
+              <caption className="visually-hidden">Matters reported under duties 1 to 4, and where each stands</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Case</th>
+                  <th scope="col">Duty</th>
+                  <th scope="col">Matter</th>
+                  <th scope="col">Where it stands</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {cases.map((c) => (
+                  <tr key={c.caseId}>
+                    <th scope="row">
+                      <code>{c.caseId}</code>
+                    </th>
+                    <td>{c.duty}</td>
+                    <td>
+                      {c.summary}
+                      <br />
+                      <span className="ow-muted">Reported {c.reportedAt}</span>
+                    </td>
+                    <td>{c.description}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </>

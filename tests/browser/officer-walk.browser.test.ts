@@ -738,6 +738,7 @@ describe('the readers of a report', () => {
   test('the administrator’s drafts page links to no report page the administrator may not open; the CAO/Controller’s does', async () => {
     const admin = await openAs('admin@hecla.example', { landing: `/admin/reports/${REPORT}/drafts` })
     try {
+      await admin.page.getByRole('heading', { level: 1, name: 'Drafts of the Form 10-K' }).waitFor()
       expect(await admin.page.locator(`a[href="/reports/${REPORT}"]`).count()).toBe(0)
       expect((await admin.page.request.get(reportUrl)).status()).toBe(403)
     } finally {
@@ -745,6 +746,7 @@ describe('the readers of a report', () => {
     }
     const cao = await openAs('controller@hecla.example', { landing: `/admin/reports/${REPORT}/drafts` })
     try {
+      await cao.page.getByRole('heading', { level: 1, name: 'Drafts of the Form 10-K' }).waitFor()
       expect(await cao.page.locator(`a[href="/reports/${REPORT}"]`).count()).toBe(1)
     } finally {
       await cao.close()
