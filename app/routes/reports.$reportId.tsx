@@ -18,7 +18,7 @@ import { OFFICER_ROLES, OFFICER_TITLES, type OfficerRole } from '../../machines/
 import { getDb } from '../utils/db.server'
 import { getRecord } from '../utils/workflow.server'
 import { describePeriod, formatAmount, formatCalendarDate, formatInstantUtc } from '../utils/format'
-import { dutyStateLabel } from '../utils/duty-state-labels'
+import { dutyStateLabel, notStartedWords } from '../utils/duty-state-labels'
 import { requireReportReader, visibleCases } from '../utils/permissions.server'
 import { requireReport } from '../utils/report-params.server'
 
@@ -59,7 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         text: duty.text,
         path,
         stateLabel: dutyStateLabel(path),
-        waitingFor: describeDutyState(snapshot),
+        waitingFor: path === 'notStarted' ? notStartedWords(OFFICER_TITLES[role], duty.number) : describeDutyState(snapshot),
         signed: snapshot.context.signature !== null,
         withException: snapshot.context.exception !== null,
         // A locked duty keeps the signature it was locked with: the grid says what was signed, not only "Locked".

@@ -20,7 +20,7 @@ import { describeDutyState, dutyReviewMachine } from '../../../machines/duty-rev
 import type { AnswerFormContext } from '../../components/duty-answer-fields'
 import { answersToValues, type ParseContext } from '../../utils/duty-forms.server'
 import type { Intent } from '../../utils/duty-forms'
-import { dutyStateLabel } from '../../utils/duty-state-labels'
+import { dutyStateLabel, notStartedWords } from '../../utils/duty-state-labels'
 import { describePeriod, formatAmount, formatInstantUtc } from '../../utils/format'
 import { type Officer, type VisibleCase, requireOwnDutyWorkflow, visibleCases } from '../../utils/permissions.server'
 import { DUTY_WORKFLOW_WORDS, workflowDiagram } from '../../utils/workflow-diagram.server'
@@ -215,7 +215,10 @@ export async function loadDutyPage(db: DB, request: Request, officer: Officer, r
       version: wf.version,
       path: wf.path,
       stateLabel: dutyStateLabel(wf.path),
-      waitingFor: describeDutyState({ value: wf.snapshot.value, context: c }),
+      waitingFor:
+        wf.path === 'notStarted'
+          ? notStartedWords(OFFICER_TITLES[officer.role], n)
+          : describeDutyState({ value: wf.snapshot.value, context: c }),
       answers: c.answers,
       adverse: c.answers ? adverseFinding(c.answers) : null,
       exception: c.exception
