@@ -456,7 +456,7 @@ describe('the Chief Accounting Officer (Controller)', () => {
   test('at 390 px wide, neither the report page nor a duty page scrolls sideways', async () => {
     await page.setViewportSize({ width: 390, height: 844 })
     try {
-      for (const where of [reportUrl, dutyUrl(1), dutyUrl(2), dutyUrl(10), dutyUrl(12)]) {
+      for (const where of [reportUrl, dutyUrl(1), dutyUrl(2), dutyUrl(5), dutyUrl(10), dutyUrl(12)]) {
         await page.goto(where)
         const { scrollWidth, clientWidth } = await page.evaluate(() => ({
           scrollWidth: document.scrollingElement!.scrollWidth,
