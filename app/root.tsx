@@ -44,7 +44,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
           {children}
         </main>
         <footer className="site-footer">
-          <p>Every sign-off and workflow event is kept append-only in SQLite.</p>
+          <p>Every sign-off and every step of every review is kept on record, never changed or deleted.</p>
         </footer>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

@@ -123,8 +123,8 @@ export interface DemoReport {
   }[]
 }
 
-const RUSORO_ARTICLE = 'Article on the sale of La Camorra to Rusoro Mining, 2008 (seed 002_abc6c01ffce73bb6.txt)'
-const CANAMEX_RELEASE = 'News release, 19 November 2012: Hecla acquires interest in Canamex Resources Corp. (seed 000_93bb55ce6a83aa72.txt)'
+const RUSORO_ARTICLE = 'Article on the sale of La Camorra to Rusoro Mining, 2008'
+const CANAMEX_RELEASE = 'News release, 19 November 2012: Hecla acquires interest in Canamex Resources Corp.'
 
 export const reports: DemoReport[] = [
   {

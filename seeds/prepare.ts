@@ -4,7 +4,9 @@ import { migrateToLatest } from '../db/migrate'
 import { loadOrCreateSigningKey, signingKeyPath } from '../db/signing-key'
 import { openWorkflowRecord } from '../db/workflow-record'
 import { seedDemoHistory } from './history'
-import { seedDemoCompany } from './load'
+import { storeDraftFile } from '../app/utils/draft-files.server'
+import { reports } from './hecla'
+import { seedDemoCompany, sha256Hex } from './load'
 
 /**
  * What `npm start` does to the file before serving: create it, migrate it, make
@@ -18,6 +20,10 @@ export async function prepareDatabase(file: string): Promise<{ migrated: string[
     const record = openWorkflowRecord(db, machineLookup, loadOrCreateSigningKey(signingKeyPath(file)))
     const seededCompany = await seedDemoCompany(db)
     const seededHistory = await seedDemoHistory(record)
+    // The demo drafts' files, where the app keeps every draft, so the officers can download what they attest to.
+    for (const draft of reports.flatMap((r) => r.drafts)) {
+      await storeDraftFile(sha256Hex(draft.content), new TextEncoder().encode(draft.content), file)
+    }
     return { migrated: (result.results ?? []).map((r) => r.migrationName), seeded: seededCompany || seededHistory }
   } finally {
     await db.destroy()

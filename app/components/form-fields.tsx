@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { type ReactNode, useEffect, useRef } from 'react'
 import { type FieldErrors, type FieldValues, fieldHas, fieldValue } from '../utils/duty-forms'
 import { showDirectionControls } from '../utils/user-text'
 import { UserText, asUserText } from './user-text'
@@ -197,8 +197,9 @@ export function ErrorSummary({
   labels?: Record<string, string>
 }) {
   const entries = Object.entries(fieldErrors ?? {})
+  const ref = useFocusOnChange([message, fieldErrors])
   return (
-    <div role="alert" className="form-error" id="form-error">
+    <div role="alert" className="form-error" id="form-error" tabIndex={-1} ref={ref}>
       <p>
         <strong>
           <UserText>{message}</UserText>
@@ -224,6 +225,27 @@ export function ErrorSummary({
           ))}
         </ul>
       ) : null}
+    </div>
+  )
+}
+
+/** Focus moves to a message when it appears, so a keyboard or screen-reader user lands on what just happened. */
+function useFocusOnChange(deps: unknown[]) {
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    ref.current?.focus()
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps)
+  return ref
+}
+
+/** What a step did, said once it is done; focused when it appears (give it a `key` per message). */
+export function StatusMessage({ message, children }: { message: string; children?: ReactNode }) {
+  const ref = useFocusOnChange([message])
+  return (
+    <div role="status" className="ow-form-status" tabIndex={-1} ref={ref} id="form-status">
+      <p>{message}</p>
+      {children}
     </div>
   )
 }

@@ -112,7 +112,7 @@ export function StoredSignOffList({ s }: { s: StoredSignOff }) {
         <dd>
           {s.draft ? (
             <>
-              Draft {s.draft.version ?? '?'} (<code>{s.draft.id}</code>), SHA-256 <code className="ow-hash">{s.draft.sha256}</code>
+              Draft {s.draft.version ?? '?'}, SHA-256 <code className="ow-hash">{s.draft.sha256}</code>
             </>
           ) : (
             'No draft was registered'

@@ -1,12 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import fs from 'node:fs'
-import path from 'node:path'
+import { createHash, randomUUID } from 'node:crypto'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { beginCertification, registerDraft } from '../../db/commands'
-import { databasePath } from '../../db/client'
 import { listReportDrafts } from '../../db/queries/admin'
 import { getPeriodicReport } from '../../db/queries/reports'
 import type { PeriodicReport } from '../../db/schema'
@@ -17,9 +14,10 @@ import { REPORT_STATE_LABELS, describeReportState } from '../../machines/report-
 import { RouteErrorBoundary, errorMeta } from '../components/error-page'
 import { UserText } from '../components/user-text'
 import { requireRole, type CurrentUser } from '../utils/auth.server'
-import { REPORT_ADMIN_ROLES } from '../utils/permissions.server'
+import { REPORT_ADMIN_ROLES, REPORT_READER_ROLES, officerRolesOf } from '../utils/permissions.server'
 import { getDb } from '../utils/db.server'
 import { refusalFor } from '../utils/domain-errors.server'
+import { storeDraftFile } from '../utils/draft-files.server'
 import { describePeriod, formatInstantUtc } from '../utils/format'
 import { readFormData } from '../utils/form-data.server'
 import { requireSameOrigin } from '../utils/request-security.server'
@@ -45,12 +43,15 @@ async function lifecycleOf(report: PeriodicReport) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, REPORT_ADMIN_ROLES)
+  const user = await requireRole(request, REPORT_ADMIN_ROLES)
   const report = await loadReport(params.reportId)
   const { snapshot, context } = await lifecycleOf(report)
+  // The report page is for the officers and the reviewing bodies: the administrator is not linked to a page that refuses them.
+  const readsReport = officerRolesOf(user.roles).length > 0 || user.roles.some((r) => REPORT_READER_ROLES.includes(r))
   const drafts = await listReportDrafts(await getDb(), report.id)
   return {
     report: { id: report.id, form: report.form, period: describePeriod(report) },
+    readsReport,
     drafts: drafts.map((d) => ({ ...d, isCurrent: d.id === report.current_draft_id })),
     lifecycle: {
       state: statePath(snapshot.value).split('.')[0] ?? '',
@@ -153,31 +154,6 @@ async function startCertification(report: PeriodicReport, actor: Actor) {
   })
 }
 
-/** `<dir of DATABASE_PATH>/drafts/<sha256>`: one file a content, written once, never overwritten. */
-async function storeDraftFile(sha256: string, bytes: Uint8Array) {
-  const dir = path.join(path.dirname(databasePath()), 'drafts')
-  const target = path.join(dir, sha256)
-  await fs.promises.mkdir(dir, { recursive: true })
-  if (fs.existsSync(target)) return
-  // Written aside, flushed, then linked into place: link() fails rather than replace
-  // an existing file, so a reader never sees a half-written draft and a stored one is never rewritten.
-  const temporary = path.join(dir, `.${sha256}.${randomBytes(8).toString('hex')}.tmp`)
-  const handle = await fs.promises.open(temporary, 'wx', 0o400)
-  try {
-    await handle.writeFile(bytes)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
-    await fs.promises.link(temporary, target)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-  } finally {
-    await fs.promises.unlink(temporary)
-  }
-}
-
 /** The name as uploaded, minus control characters, at most 255 characters. */
 function cleanFileName(name: string): string {
   const cleaned = name
@@ -189,7 +165,7 @@ function cleanFileName(name: string): string {
 }
 
 export default function ReportDrafts() {
-  const { report, drafts, lifecycle, maxMiB } = useLoaderData<typeof loader>()
+  const { report, readsReport, drafts, lifecycle, maxMiB } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null
@@ -197,7 +173,8 @@ export default function ReportDrafts() {
   return (
     <section className="admin-page" aria-labelledby="drafts-title">
       <p className="breadcrumbs">
-        <Link to="/">Periodic reports</Link> <span aria-hidden="true">›</span> <Link to={`/reports/${report.id}`}>Form {report.form}</Link>{' '}
+        <Link to="/">Periodic reports</Link> <span aria-hidden="true">›</span>{' '}
+        {readsReport ? <Link to={`/reports/${report.id}`}>Form {report.form}</Link> : `Form ${report.form}`}{' '}
         <span aria-hidden="true">›</span> Drafts
       </p>
       <h1 id="drafts-title">Drafts of the Form {report.form}</h1>

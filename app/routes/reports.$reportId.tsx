@@ -18,8 +18,25 @@ import { getDb } from '../utils/db.server'
 import { getRecord } from '../utils/workflow.server'
 import { describePeriod, formatAmount, formatCalendarDate, formatInstantUtc } from '../utils/format'
 import { describeDutyState, dutyStateLabel } from '../../machines/duty-review'
+import { notStartedWords } from '../utils/duty-state-labels'
 import { requireReportReader, visibleCases } from '../utils/permissions.server'
 import { requireReport } from '../utils/report-params.server'
+
+const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+
+/** What one cell of the officers' grid says: the state, or for a signed or locked duty what was signed and when. */
+function cellLabel(path: string, signature: { at: string; withException: boolean } | null): string {
+  if (!signature) return dutyStateLabel(path)
+  return `Signed ${shortDate.format(new Date(signature.at))}${signature.withException ? ' with exception' : ''}`
+}
+
+/** The duty's words up to the end of their first sentence, or about a line of them. */
+function firstLine(text: string): string {
+  const sentence = /^.{20,160}?[.;:](?=\s|$)/.exec(text)?.[0]
+  if (sentence && sentence.length < text.length) return sentence
+  if (text.length <= 120) return text
+  return `${text.slice(0, 120).replace(/\s+\S*$/, '')}…`
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const reader = await requireReportReader(request)
@@ -42,9 +59,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         text: duty.text,
         path,
         stateLabel: dutyStateLabel(path),
-        waitingFor: describeDutyState(snapshot),
+        waitingFor: path === 'notStarted' ? notStartedWords(OFFICER_TITLES[role], duty.number) : describeDutyState(snapshot),
         signed: snapshot.context.signature !== null,
         withException: snapshot.context.exception !== null,
+        // A locked duty keeps the signature it was locked with: the grid says what was signed, not only "Locked".
+        cellLabel: cellLabel(path, snapshot.context.signature),
+        excerpt: firstLine(duty.text),
       }
     })
 
@@ -61,7 +81,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             role,
             roleTitle: OFFICER_TITLES[role],
             signed: duties.filter((d) => d.signed).length,
-            duties: duties.map((d) => ({ number: d.number, stateLabel: d.stateLabel, path: d.path, withException: d.withException })),
+            duties: duties.map((d) => ({ number: d.number, cellLabel: d.cellLabel, path: d.path })),
           }
         })
     : null
@@ -97,6 +117,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     draft: report.draft
       ? {
+          id: report.draft.id,
           version: report.draft.version,
           sha256: report.draft.sha256,
           fileName: report.draft.fileName,
@@ -140,10 +161,11 @@ export default function ReportPage() {
           <dd>
             {draft ? (
               <>
-                Draft {draft.version}{' '}
-                <span className="ow-muted">
-                  ({draft.fileName}, registered {draft.uploadedAt})
-                </span>
+                Draft {draft.version}:{' '}
+                <a href={`/reports/${report.id}/drafts/${draft.id}`} download={draft.fileName}>
+                  {draft.fileName}
+                </a>{' '}
+                <span className="ow-muted">(registered {draft.uploadedAt})</span>
                 <br />
                 SHA-256 <code className="ow-hash">{draft.sha256}</code>
               </>
@@ -182,13 +204,17 @@ export default function ReportPage() {
                       Duty {d.number}: {d.title}
                     </Link>
                   </h3>
-                  <span className={`ow-state-badge ow-state-${d.path.replaceAll('.', '-')}`}>
-                    {d.stateLabel}
-                    {d.signed && d.withException ? ' with exception' : ''}
-                  </span>
+                  <span className={`ow-state-badge ow-state-${d.path.replaceAll('.', '-')}`}>{d.cellLabel}</span>
                 </div>
                 <p className="ow-waiting">{d.waitingFor}</p>
-                <blockquote className="ow-duty-text">{d.text}</blockquote>
+                {/* Native disclosure: the first line, the full words on opening (and on the duty page). */}
+                <details className="ow-duty-words">
+                  <summary>
+                    <span className="visually-hidden">The duty’s words: </span>
+                    {d.excerpt}
+                  </summary>
+                  <blockquote className="ow-duty-text">{d.text}</blockquote>
+                </details>
               </li>
             ))}
           </ol>
@@ -226,10 +252,7 @@ export default function ReportPage() {
                       const d = o.duties[i]!
                       return (
                         <td key={o.userId}>
-                          <span className={`ow-state-badge ow-state-${d.path.replaceAll('.', '-')}`}>
-                            {d.stateLabel}
-                            {d.withException ? ' (exception)' : ''}
-                          </span>
+                          <span className={`ow-state-badge ow-state-${d.path.replaceAll('.', '-')}`}>{d.cellLabel}</span>
                         </td>
                       )
                     })}
@@ -279,33 +302,35 @@ export default function ReportPage() {
         {cases.length === 0 ? (
           <p>No case you can see.</p>
         ) : (
-          <table className="ow-cases">
-            <caption className="visually-hidden">Matters reported under duties 1 to 4, and where each stands</caption>
-            <thead>
-              <tr>
-                <th scope="col">Case</th>
-                <th scope="col">Duty</th>
-                <th scope="col">Matter</th>
-                <th scope="col">Where it stands</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cases.map((c) => (
-                <tr key={c.caseId}>
-                  <th scope="row">
-                    <code>{c.caseId}</code>
-                  </th>
-                  <td>{c.duty}</td>
-                  <td>
-                    {c.summary}
-                    <br />
-                    <span className="ow-muted">Reported {c.reportedAt}</span>
-                  </td>
-                  <td>{c.description}</td>
+          <div className="ow-table-scroll">
+            <table className="ow-cases">
+              <caption className="visually-hidden">Matters reported under duties 1 to 4, and where each stands</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Case</th>
+                  <th scope="col">Duty</th>
+                  <th scope="col">Matter</th>
+                  <th scope="col">Where it stands</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {cases.map((c) => (
+                  <tr key={c.caseId}>
+                    <th scope="row">
+                      <code>{c.caseId}</code>
+                    </th>
+                    <td>{c.duty}</td>
+                    <td>
+                      {c.summary}
+                      <br />
+                      <span className="ow-muted">Reported {c.reportedAt}</span>
+                    </td>
+                    <td>{c.description}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </>

@@ -358,7 +358,7 @@ function parseDuty12(f: Fields, ctx: ParseContext, draftSha256: string | undefin
     const at = wall ? zonedWallTimeToUtc(wall, ctx.timeZone) : null
     if (!wall) f.add(`${p}-confirmedAt`, `Enter when ${who} confirmed.`)
     else if (!at) f.add(`${p}-confirmedAt`, `Enter when ${who} confirmed as a date and time.`)
-    else if (at.getTime() > ctx.now.getTime()) f.add(`${p}-confirmedAt`, 'A confirmation cannot be dated in the future.')
+    else if (at.getTime() > ctx.now.getTime()) f.add(`${p}-confirmedAt`, `The confirmation of ${who} cannot be dated in the future.`)
     const documentSha256 = f.take(`${p}-documentSha256`, sha256('the SHA-256 of the document confirmed'))
     if (documentSha256 && ctx.draftSha256 && documentSha256 !== ctx.draftSha256) {
       // Duty 12 is about "the draft periodic reports": a confirmation about another document covers nothing here.

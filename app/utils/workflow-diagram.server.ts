@@ -111,7 +111,7 @@ export const DUTY_WORKFLOW_WORDS: WorkflowWords = {
     locked: { label: 'Locked', about: 'Reached from any step when the report is filed: nothing can change.' },
   },
   events: {
-    'duty.start': { label: 'Start the review', byOfficer: true },
+    'duty.start': { label: 'Record the first answers (this starts the review)', byOfficer: true },
     'duty.answer': { label: 'Record the answers', byOfficer: true },
     'duty.raiseException': { label: 'Raise an exception, with its case', byOfficer: true },
     'duty.exceptionAcknowledged': { label: 'Every recipient acknowledges the case', byOfficer: false },

@@ -57,6 +57,30 @@ async function requireExceptionCase(unit: WriteUnit, dutyNumber: DutyNumber, cas
   }
 }
 
+/**
+ * Sends several of an officer's events to one duty workflow, in order, in one
+ * transaction: the first answer of a duty not yet started starts it as well. The
+ * expected version is the workflow's before the first event; a refused event
+ * leaves none of them, and no case, behind.
+ */
+export async function sendDutyEvents(
+  record: WorkflowRecord,
+  request: Omit<DutyEventRequest, 'event'> & { events: DutyEventRequest['event'][] },
+): Promise<AppendResult> {
+  const { events, ...rest } = request
+  if (events.length === 0) throw new Error('sendDutyEvents: no event to send')
+  return record.write(async (unit) => {
+    for (const c of rest.newCases ?? []) await reportCaseInside(unit, c)
+    let expectedVersion = rest.expectedVersion
+    let last: AppendResult | undefined
+    for (const event of events) {
+      last = await sendDutyEventInside(unit, { ...rest, expectedVersion, event })
+      expectedVersion = last.version
+    }
+    return last!
+  })
+}
+
 async function sendDutyEventInside(unit: WriteUnit, request: Omit<DutyEventRequest, 'newCases' | 'event'> & { event: DutyReviewEvent }) {
   await requireReportRow(unit.trx, request.reportId)
   const draft = await findCurrentDraft(unit.trx, request.reportId)

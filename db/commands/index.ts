@@ -2,6 +2,6 @@
 // write path; routes and seeds call these, and nothing else writes workflow state.
 export { acknowledgeCase, decideCase, reportCase, type NewCaseRequest } from './case'
 export { sendDeterminationEvent } from './determination'
-export { sendDutyEvent, signDuty, type DutyEventRequest } from './duty'
+export { sendDutyEvent, sendDutyEvents, signDuty, type DutyEventRequest } from './duty'
 export { approveForFiling, beginCertification, fileReport, recordCommitteeStep, registerDraft } from './report'
 export { SYSTEM } from './shared'

@@ -7,7 +7,7 @@ import { loadOrCreateSigningKey } from '../../db/signing-key'
 import { verifyRecord } from '../../db/verify'
 import { EventNotAllowedError, openWorkflowRecord, type WorkflowRecord } from '../../db/workflow-record'
 import type { DutyNumber } from '../../machines/duties'
-import { DRAFT_A, sampleAnswers } from '../../machines/test-support'
+import { DRAFT_A, variantAnswers } from '../support/sample-answers'
 import { copySeededDatabase } from '../utils/test-db'
 
 // A duty is signed only after its answers were confirmed, and an adverse answer
@@ -53,7 +53,7 @@ const sign = async (n: DutyNumber) => signDuty(record, { reportId: FY, officer: 
 
 test('an adverse answer can be neither confirmed nor signed without an exception, and nothing is signed', async () => {
   await send(7, { type: 'duty.start' })
-  await send(7, { type: 'duty.answer', answers: sampleAnswers(7, DRAFT_A, 'adverse') })
+  await send(7, { type: 'duty.answer', answers: variantAnswers(7, 'adverse', DRAFT_A) })
   await expect(send(7, { type: 'duty.confirm' })).rejects.toBeInstanceOf(EventNotAllowedError)
   await expect(sign(7)).rejects.toBeInstanceOf(EventNotAllowedError)
   expect(await signOffs(7)).toEqual([])
@@ -61,7 +61,7 @@ test('an adverse answer can be neither confirmed nor signed without an exception
 
 test('answers are signed only once confirmed; then the signature manifests exactly the confirmed answers', async () => {
   await send(8, { type: 'duty.start' })
-  const answers = sampleAnswers(8, DRAFT_A)
+  const answers = variantAnswers(8, 'first', DRAFT_A)
   await send(8, { type: 'duty.answer', answers })
   await expect(sign(8)).rejects.toBeInstanceOf(EventNotAllowedError)
   expect(await signOffs(8)).toEqual([])

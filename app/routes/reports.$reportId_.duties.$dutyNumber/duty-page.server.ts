@@ -5,16 +5,23 @@ import type { DB } from '../../../db/client'
 import { findUserRecord, listPeople } from '../../../db/queries/people'
 import { listMaterialInformation, type ReportWithDraft } from '../../../db/queries/reports'
 import { findManifestationFacts, listSignOffs } from '../../../db/queries/sign-offs'
-import { findDutyWorkflow, findReportLifecycle, listCaseInstances, type DutyWorkflow } from '../../../db/queries/workflows'
+import {
+  findDutyWorkflow,
+  findReportLifecycle,
+  listCaseInstances,
+  listDutyInstances,
+  type DutyWorkflow,
+} from '../../../db/queries/workflows'
 import { buildManifestation } from '../../../db/sign-off'
 import { BODY_NAMES, OFFICER_TITLES } from '../../../machines/roles'
-import { dutyByNumber, type DutyNumber, type Recipient } from '../../../machines/duties'
+import { DUTIES, dutyByNumber, type DutyNumber, type Recipient } from '../../../machines/duties'
 import { adverseFinding } from '../../../machines/duty-answers'
 import { caseStateWords } from '../../../machines/case'
 import { describeDutyState, dutyAllowedActions, dutyReviewMachine, dutyStateLabel } from '../../../machines/duty-review'
 import { reportAcceptsSignatures } from '../../../machines/report-lifecycle'
 import type { AnswerFormContext } from '../../components/duty-answer-fields'
 import { answersToValues, type ParseContext } from '../../utils/duty-forms.server'
+import { notStartedWords } from '../../utils/duty-state-labels'
 import { describePeriod, formatAmount, formatInstantUtc } from '../../utils/format'
 import { type Officer, type VisibleCase, requireOwnDutyWorkflow, visibleCases } from '../../utils/permissions.server'
 import { DUTY_WORKFLOW_WORDS, workflowDiagram } from '../../utils/workflow-diagram.server'
@@ -80,6 +87,20 @@ function describeCaseWords(k: VisibleCase) {
     : 'Every recipient has acknowledged it.'
 }
 
+/**
+ * The first duty, in the Code's order, that still needs this officer (not signed,
+ * not locked), other than this one; null when every other duty is done.
+ */
+async function nextDutyFor(db: DB, officer: Officer, report: ReportWithDraft, current: DutyNumber) {
+  const mine = await listDutyInstances(db, await getRecord(), report.id, { officerUserId: officer.user.id })
+  const next = DUTIES.find((d) => {
+    if (d.number === current) return false
+    const row = mine.find((i) => i.dutyNumber === d.number)
+    return !row || (row.context.signature === null && row.path !== 'locked')
+  })
+  return next ? { number: next.number, title: next.title } : null
+}
+
 export async function loadDutyPage(db: DB, request: Request, officer: Officer, report: ReportWithDraft, n: DutyNumber) {
   const duty = dutyByNumber(n)
   const now = new Date()
@@ -89,11 +110,14 @@ export async function loadDutyPage(db: DB, request: Request, officer: Officer, r
   const me = await findUserRecord(db, officer.user.id)
   if (!me) throw new Response('Your account is not on record.', { status: 403 })
   const lifecycle = await findReportLifecycle(db, await getRecord(), report)
-  const allowed = dutyAllowedActions(wf.snapshot, {
+  const asked = dutyAllowedActions(wf.snapshot, {
     draftSha256: draft?.sha256 ?? null,
     at: now.toISOString(),
     reportAcceptsSignatures: reportAcceptsSignatures(lifecycle.snapshot),
   })
+  // A review not started takes answers too: the first answers start it (start and answer in one transaction).
+  const draftKnown = !wf.context.boundToDraft || (draft !== null && wf.context.currentDraftSha256 === draft.sha256)
+  const allowed = { ...asked, answer: asked.answer || (asked.start && draftKnown) }
   const { signOffs, notOnRecord } = await listSignOffs(db, await getRecord(), wf.instanceId)
   const c = wf.context
   const currentSignOff = c.signature ? (signOffs.find((s) => s.id === c.signature!.signatureId) ?? null) : null
@@ -150,9 +174,11 @@ export async function loadDutyPage(db: DB, request: Request, officer: Officer, r
       )
     : null
   return {
+    nextDuty: c.signature ? await nextDutyFor(db, officer, report, n) : null,
     report: {
       id: report.id,
       heading: reportHeading(report),
+      draft: draft ? { id: draft.id, version: draft.version, fileName: draft.fileName, sha256: draft.sha256 } : null,
       period: describePeriod(report),
       inCommitteeReview: lifecycle.path.startsWith('committeeReview'),
     },
@@ -168,7 +194,10 @@ export async function loadDutyPage(db: DB, request: Request, officer: Officer, r
       version: wf.version,
       path: wf.path,
       stateLabel: dutyStateLabel(wf.path),
-      waitingFor: describeDutyState({ value: wf.snapshot.value, context: c }),
+      waitingFor:
+        wf.path === 'notStarted'
+          ? notStartedWords(OFFICER_TITLES[officer.role], n)
+          : describeDutyState({ value: wf.snapshot.value, context: c }),
       answers: c.answers,
       adverse: c.answers ? adverseFinding(c.answers) : null,
       exception: c.exception

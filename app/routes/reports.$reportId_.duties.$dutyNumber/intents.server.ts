@@ -2,7 +2,7 @@
 // asks the restored workflow whether the step is open, and calls one command;
 // the route dispatches by intent and redirects (post/redirect/get).
 import { data } from '@remix-run/node'
-import { sendDutyEvent, signDuty, type NewCaseRequest } from '../../../db/commands'
+import { sendDutyEvent, sendDutyEvents, signDuty, type NewCaseRequest } from '../../../db/commands'
 import type { DB } from '../../../db/client'
 import type { ReportWithDraft } from '../../../db/queries/reports'
 import type { DutyWorkflow } from '../../../db/queries/workflows'
@@ -104,10 +104,19 @@ export async function answerIntent(c: IntentContext): Promise<IntentOutcome> {
       values: c.values,
     })
   }
-  const event: DutyReviewEvent = { type: 'duty.answer', answers: parsed.value.answers }
-  // Asked before any case is raised, so a refused answer leaves no case behind.
-  if (!c.wf.snapshot.can(event)) return notNow(c, 'answer')
-  await sendDutyEvent(c.record, { ...base(c), event, at: c.now, newCases: newCaseRequests(c, parsed.value.newCases) })
+  const event = { type: 'duty.answer', answers: parsed.value.answers } as const
+  // No separate start: the first answer starts the review, in the same transaction.
+  const notStarted = c.wf.snapshot.can({ type: 'duty.start' })
+  // Asked before any case is raised, so a refused answer leaves no case behind. A
+  // review not started yet is asked by the record itself, after the start, in the
+  // one transaction: a refusal there writes neither the start nor a case.
+  if (!notStarted && !c.wf.snapshot.can(event)) return notNow(c, 'answer')
+  await sendDutyEvents(c.record, {
+    ...base(c),
+    events: notStarted ? [{ type: 'duty.start' }, event] : [event],
+    at: c.now,
+    newCases: newCaseRequests(c, parsed.value.newCases),
+  })
   return { done: 'answer' }
 }
 

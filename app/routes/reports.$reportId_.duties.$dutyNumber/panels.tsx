@@ -1,6 +1,6 @@
 // The duty page's panels. Each draws one part of the page from the loader's data;
 // forms post to the route's action with their intent and the workflow version seen.
-import { Form, useNavigation } from '@remix-run/react'
+import { Form, Link, useNavigation } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import type { DutyAnswers } from '../../../machines/duty-answers'
 import { AnswerSummary } from '../../components/answer-summary'
@@ -84,7 +84,6 @@ export function StatePanel({
         </p>
       ) : null}
       {inCommitteeReview ? <p className="ow-notice">Every signature is in: the report is in committee review.</p> : null}
-      <p className="hint">Workflow version {workflow.version}.</p>
     </Panel>
   )
 }
@@ -136,18 +135,6 @@ export function AnswersPanel({
           An exception is needed before you can sign: {adverse}. Raise it below, with a written explanation and a case.
         </p>
       ) : null}
-    </Panel>
-  )
-}
-
-export function StartPanel({ dutyNumber, version }: { dutyNumber: number; version: number }) {
-  return (
-    <Panel id="start-title" title="Begin" className="ow-action-panel">
-      <p>Starting the review records that you have begun; your answers come next.</p>
-      <Form method="post">
-        <IntentFields intent="start" version={version} />
-        <SubmitButton intent="start" label={`Start the review of duty ${dutyNumber}`} pending="Starting…" />
-      </Form>
     </Panel>
   )
 }
@@ -267,6 +254,59 @@ export function NothingToDoPanel({ waitingFor }: { waitingFor: string }) {
   return (
     <Panel id="nothing-title" title="Nothing for you to do now">
       <p>{waitingFor}</p>
+    </Panel>
+  )
+}
+
+/** After a signature: straight on to the next duty that still needs this officer, or back to the report. */
+export function NextDutyPanel({ reportId, next }: { reportId: string; next: { number: number; title: string } | null }) {
+  return (
+    <Panel id="next-title" title="What comes next" className="ow-next-panel">
+      {next ? (
+        <p>
+          <Link to={`/reports/${reportId}/duties/${next.number}`} className="primary-button">
+            Next duty: {next.number}. {next.title}
+          </Link>
+        </p>
+      ) : (
+        <>
+          <p>Every one of your duties for this report is signed.</p>
+          <p>
+            <Link to={`/reports/${reportId}`} className="primary-button">
+              Back to the report
+            </Link>
+          </p>
+        </>
+      )}
+    </Panel>
+  )
+}
+
+/** The draft a duty is about, downloadable by its file name, with the SHA-256 a signature names. */
+export function DraftLink({
+  reportId,
+  draft,
+}: {
+  reportId: string
+  draft: { id: string; version: number; fileName: string; sha256: string } | null
+}) {
+  return (
+    <Panel id="draft-title" title="The draft you attest to">
+      {draft ? (
+        <>
+          <p>
+            Download draft {draft.version}:{' '}
+            <a href={`/reports/${reportId}/drafts/${draft.id}`} download={draft.fileName}>
+              {draft.fileName}
+            </a>
+          </p>
+          <p className="hint">
+            Its SHA-256 fingerprint: <code className="ow-hash">{draft.sha256}</code>
+          </p>
+        </>
+      ) : (
+        <p>No draft has been registered yet: this duty can be answered once there is one.</p>
+      )}
     </Panel>
   )
 }

@@ -3,7 +3,7 @@ import { redirect } from '@remix-run/node'
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useParams, useRouteError, useSearchParams } from '@remix-run/react'
 import { WorkflowConflictError } from '../../../db/errors'
 import { DutyAnswerFields } from '../../components/duty-answer-fields'
-import { ErrorSummary } from '../../components/form-fields'
+import { ErrorSummary, StatusMessage } from '../../components/form-fields'
 import { WorkflowDiagram } from '../../components/workflow-diagram'
 import { getDb } from '../../utils/db.server'
 import { readFormData } from '../../utils/form-data.server'
@@ -21,13 +21,14 @@ import {
   ConfirmPanel,
   DutyWordsPanel,
   EarlierSignOffsPanel,
+  NextDutyPanel,
+  DraftLink,
   ExceptionPanel,
   IntentFields,
   NothingToDoPanel,
   RaiseExceptionPanel,
   SignOffPanel,
   SignPanel,
-  StartPanel,
   StatePanel,
   SubmitButton,
   WithdrawPanel,
@@ -95,15 +96,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-const DONE: Record<string, string> = {
-  start: 'The review is started. Record your answers below.',
-  answer: 'Your answers are recorded. Check them below, then confirm them — or raise an exception.',
-  raiseException:
-    'The exception is recorded and its case has gone to its recipients. You can confirm once every recipient has acknowledged it.',
-  confirm: 'Your answers are confirmed. Check the signature below, then sign with your password.',
-  signed: 'Signed. Your sign-off is kept below.',
-  'signed-last': 'Signed. That was the last signature the report needed: it has gone to committee review.',
-  withdraw: 'Your signature is withdrawn. Your answers are kept; confirm and sign again when you are ready.',
+// What the page says after each step, and the states it is true in: a status is
+// shown only while the workflow still stands where that step left it, so going
+// Back after signing never shows "…then sign" above the signature already made.
+const DONE: Record<string, { text: string; holdsIn: (path: string) => boolean }> = {
+  start: { text: 'The review is started. Record your answers below.', holdsIn: (p) => p === 'inProgress' },
+  answer: {
+    text: 'Your answers are recorded. Check them below, then confirm them — or raise an exception.',
+    holdsIn: (p) => p.startsWith('answered'),
+  },
+  raiseException: {
+    text: 'The exception is recorded and its case has gone to its recipients. You can confirm once every recipient has acknowledged it.',
+    holdsIn: (p) => p === 'answered.exceptionRaised',
+  },
+  confirm: {
+    text: 'Your answers are confirmed. Check the signature below, then sign with your password.',
+    holdsIn: (p) => p === 'readyToSign',
+  },
+  signed: { text: 'Signed. Your sign-off is kept below.', holdsIn: (p) => p === 'signed' },
+  'signed-last': {
+    text: 'Signed. That was the last signature the report needed: it has gone to committee review.',
+    holdsIn: (p) => p === 'signed',
+  },
+  withdraw: {
+    text: 'Your signature is withdrawn. Your answers are kept; confirm and sign again when you are ready.',
+    holdsIn: (p) => p === 'inProgress' || p.startsWith('answered'),
+  },
 }
 
 export default function DutyPage() {
@@ -120,11 +138,13 @@ export default function DutyPage() {
     diagram,
     formContext,
     answerValues,
+    nextDuty,
   } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const done = searchParams.get('done')
-  const status = actionData ? null : done ? DONE[done] : null
+  const said = !actionData && done ? DONE[done] : undefined
+  const status = said?.holdsIn(workflow.path) ? said.text : null
   const errorsFor = (intent: Intent) => (actionData?.intent === intent ? actionData.fieldErrors : {})
   const valuesFor = (intent: Intent, fallback: FieldValues = {}) => (actionData?.intent === intent ? actionData.values : fallback)
   const anyAction = Object.values(allowed).some(Boolean)
@@ -156,11 +176,7 @@ export default function DutyPage() {
         </h1>
       </header>
 
-      {status ? (
-        <div role="status" className="ow-form-status">
-          <p>{status}</p>
-        </div>
-      ) : null}
+      {status ? <StatusMessage key={done} message={status} /> : null}
       {actionData ? (
         <>
           <ErrorSummary message={actionData.message} fieldErrors={actionData.fieldErrors} />
@@ -176,17 +192,19 @@ export default function DutyPage() {
 
       <div className="ow-duty-layout">
         <div className="ow-duty-main">
+          {signOff ? <NextDutyPanel reportId={report.id} next={nextDuty} /> : null}
           <DutyWordsPanel duty={duty} />
+          {duty.boundToDraft ? <DraftLink reportId={report.id} draft={report.draft} /> : null}
           <StatePanel workflow={workflow} inCommitteeReview={report.inCommitteeReview} />
           {signOff ? <SignOffPanel signOff={signOff} /> : null}
           {workflow.exception ? <ExceptionPanel exception={workflow.exception} /> : null}
           {workflow.answers ? (
             <AnswersPanel dutyNumber={duty.number} answers={workflow.answers} adverse={workflow.adverse} timeZone={formContext.timeZone} />
           ) : null}
-          {allowed.start ? <StartPanel dutyNumber={duty.number} version={workflow.version} /> : null}
           {allowed.answer && !workflow.answers ? (
             <section aria-labelledby="answer-title" className="ow-panel ow-action-panel">
               <h2 id="answer-title">Record your answers</h2>
+              {allowed.start ? <p className="hint">Recording your first answers starts your review of this duty.</p> : null}
               {answerForm}
             </section>
           ) : null}
@@ -219,9 +237,10 @@ export default function DutyPage() {
           {earlierSignOffs.length ? <EarlierSignOffsPanel signOffs={earlierSignOffs} /> : null}
           {signOffsNotOnRecord ? (
             <p className="ow-notice" role="note">
-              {signOffsNotOnRecord === 1 ? 'One sign-off row' : `${signOffsNotOnRecord} sign-off rows`} stored for this duty{' '}
+              {signOffsNotOnRecord === 1 ? 'One sign-off' : `${signOffsNotOnRecord} sign-offs`} stored for this duty{' '}
               {signOffsNotOnRecord === 1 ? 'is' : 'are'} not held by the record’s hash chain and {signOffsNotOnRecord === 1 ? 'is' : 'are'}{' '}
-              not shown. Run the record check (npm run verify) and tell the Audit Committee.
+              not shown: the record does not vouch for {signOffsNotOnRecord === 1 ? 'it' : 'them'}. Tell the Audit Committee and the
+              administrator.
             </p>
           ) : null}
         </div>

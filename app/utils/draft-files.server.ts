@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { databasePath } from '../../db/client'
+
+// Drafts are kept content-addressed beside the database file: `drafts/<sha-256>`,
+// one file a content, written once, never overwritten.
+
+export function draftsDirectory(databaseFile: string = databasePath()): string {
+  return path.join(path.dirname(databaseFile), 'drafts')
+}
+
+export function draftFilePath(sha256: string, databaseFile?: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('A draft is stored under its SHA-256 (64 hex digits).')
+  return path.join(draftsDirectory(databaseFile), sha256)
+}
+
+/** Stores the bytes under their SHA-256 unless a file is there already. */
+export async function storeDraftFile(sha256: string, bytes: Uint8Array, databaseFile?: string) {
+  const dir = draftsDirectory(databaseFile)
+  const target = draftFilePath(sha256, databaseFile)
+  await fs.promises.mkdir(dir, { recursive: true })
+  if (fs.existsSync(target)) return
+  // Written aside, flushed, then linked into place: link() fails rather than replace
+  // an existing file, so a reader never sees a half-written draft and a stored one is never rewritten.
+  const temporary = path.join(dir, `.${sha256}.${randomBytes(8).toString('hex')}.tmp`)
+  const handle = await fs.promises.open(temporary, 'wx', 0o400)
+  try {
+    await handle.writeFile(bytes)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  try {
+    await fs.promises.link(temporary, target)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  } finally {
+    await fs.promises.unlink(temporary)
+  }
+}
+
+const TYPES: Record<string, string> = {
+  '.txt': 'text/plain; charset=utf-8',
+  '.pdf': 'application/pdf',
+  '.htm': 'text/html; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.doc': 'application/msword',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xbrl': 'application/xml',
+  '.xml': 'application/xml',
+}
+
+/** The type a download is sent as, from its file name; anything unknown is plain bytes. */
+export function draftContentType(fileName: string): string {
+  return TYPES[path.extname(fileName).toLowerCase()] ?? 'application/octet-stream'
+}
+
+/** `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266): the ASCII name for old clients, the exact one for the rest. */
+export function attachmentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`
+}
