@@ -213,7 +213,7 @@ test('missing fields are a 400 that names each one, and nothing is written', asy
   const html = await controls.text()
   expect(html).toContain('role="alert"')
   expect(html).toContain('Your answers were not saved: some need your attention.')
-  expect(html).toContain('Tick to state that they are established for the period')
+  expect(html).toContain('Say whether they are established for the period.')
   expect(html).toContain('Say whether they are operating effectively.')
   expect(html).toContain('Enter the changes in the period')
   expect(html).toContain('Enter the title of the document that sets them out.')
@@ -249,7 +249,7 @@ test('text longer than 20,000 characters is refused with a 400, and nothing is w
     {
       intent: 'answer',
       expectedVersion: String(versionOf('user-cfo', 8)),
-      established: 'on',
+      established: 'yes',
       operatingEffectively: 'yes',
       changesInPeriod: 'x'.repeat(20_001),
       referenceTitle: 'Records Retention Policy',
