@@ -68,8 +68,11 @@ function stored(userId: string, duty: number) {
 }
 
 /** The page's state badge class for a stored state column ("signed", or '{"answered":"noException"}'). */
-const badge = (state: string) =>
-  state.startsWith('{') ? Object.entries(JSON.parse(state) as Record<string, string>).map(([k, v]) => `${k}-${v}`)[0]! : state
+const badge = (state: string): string => {
+  const path = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => [k, ...path(v)])
+  return state.startsWith('{') ? path(JSON.parse(state)).join('-') : state
+}
 
 test('a duty page shows the signed-in officer’s own workflow, whoever the address names', async () => {
   // Duty 7 of the FY2012 10-K: the seeds have the CFO signed; the CEO has not signed it.

@@ -107,7 +107,7 @@ const DONE: Record<string, { text: string; holdsIn: (path: string) => boolean }>
   },
   raiseException: {
     text: 'The exception is recorded and its case has gone to its recipients. You can confirm once every recipient has acknowledged it.',
-    holdsIn: (p) => p === 'answered.exceptionRaised',
+    holdsIn: (p) => p.startsWith('answered.exceptionRaised'),
   },
   confirm: {
     text: 'Your answers are confirmed. Check the signature below, then sign with your password.',
