@@ -6,6 +6,7 @@ import * as m003 from './migrations/003-sessions-and-security'
 import * as m004 from './migrations/004-sign-offs'
 import * as m005 from './migrations/005-workflow-subject-columns'
 import * as m006 from './migrations/006-sealed-snapshot-cache'
+import * as m007 from './migrations/007-signatures'
 
 // Static imports, not FileMigrationProvider: that one loads files at run time and
 // cannot import .ts under Vitest or from the bundled server (docs/decisions/002).
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '004-sign-offs': m004,
   '005-workflow-subject-columns': m005,
   '006-sealed-snapshot-cache': m006,
+  '007-signatures': m007,
 }
 
 export const migrationProvider: MigrationProvider = {

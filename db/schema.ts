@@ -220,6 +220,35 @@ export interface SignOffTable {
   workflow_sequence: Frozen<number>
 }
 
+/** What a signature other than a duty's sign-off signs (migration 007). */
+export type SignatureAct = 'disclosure_committee_approval' | 'audit_committee_review' | 'approval_for_filing' | 'board_determination'
+/** The body or office a signer acted for. */
+export type SignatureCapacity = 'disclosure_committee' | 'audit_committee' | 'ceo' | 'cfo' | 'board'
+
+/**
+ * A committee's step, an approval for filing, or a director's signature of a Board
+ * determination; append-only, bound into the chain like a sign-off.
+ */
+export interface SignatureTable {
+  /** sha-256 of `manifestation`. */
+  id: Frozen<string>
+  act: Frozen<SignatureAct>
+  capacity: Frozen<SignatureCapacity>
+  report_id: Frozen<string | null>
+  signer_user_id: Frozen<string>
+  meaning_text: Frozen<string>
+  note: Frozen<string | null>
+  printed_name: Frozen<string>
+  title: Frozen<string>
+  signed_at: Frozen<string>
+  signed_at_local: Frozen<string>
+  time_zone: Frozen<string>
+  /** Canonical JSON of everything the signature covers. */
+  manifestation: Frozen<string>
+  workflow_instance_id: Frozen<string>
+  workflow_sequence: Frozen<number>
+}
+
 export interface Database {
   company: CompanyTable
   filer_category: FilerCategoryTable
@@ -236,6 +265,7 @@ export interface Database {
   chain_checkpoint: ChainCheckpointTable
   workflow_snapshot: WorkflowSnapshotTable
   sign_off: SignOffTable
+  signature: SignatureTable
   session: SessionTable
   security_event: SecurityEventTable
 }
@@ -262,6 +292,7 @@ export type WorkflowEvent = Selectable<WorkflowEventTable>
 export type ChainCheckpoint = Selectable<ChainCheckpointTable>
 export type WorkflowSnapshotRow = Selectable<WorkflowSnapshotTable>
 export type SignOff = Selectable<SignOffTable>
+export type Signature = Selectable<SignatureTable>
 
 export const SESSION_END_REASONS = ['signed_out', 'idle', 'expired'] as const
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number]
