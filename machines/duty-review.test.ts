@@ -23,6 +23,7 @@ import {
   DUTY_STATE_LABELS,
   type DutyReviewEvent,
   describeDutyState,
+  answerEvents,
   dutyAllowedActions,
   dutyEventForNewDraft,
   dutyReviewMachine,
@@ -326,7 +327,8 @@ describe('dutyAllowedActions', () => {
 
   test('follows the workflow from start to signature and withdrawal', () => {
     const f = { ...now, draftSha256: DRAFT_A }
-    expect(open(at(7, []), f)).toEqual(['start'])
+    // Not started: the first answers start the review.
+    expect(open(at(7, []), f)).toEqual(['start', 'answer'])
     expect(open(at(7, [start]), f)).toEqual(['answer'])
     expect(open(at(7, [start, answer(7)]), f)).toEqual(['answer', 'raiseException', 'confirm'])
     expect(open(at(7, [start, answer(7, DRAFT_A, 'adverse')]), f)).toEqual(['answer', 'raiseException'])
@@ -353,6 +355,14 @@ describe('dutyAllowedActions', () => {
       expect(dutyAllowedActions(at(n, [start, answer(n), confirm]), { ...now, draftSha256: DRAFT_B }).sign).toBe(false)
     }
     expect(dutyAllowedActions(at(7, [start], null), { ...now, draftSha256: null }).answer).toBe(true)
+  })
+
+  test('a review not started is answered on a draft the workflow knows, its start sent with the answers', () => {
+    expect(dutyAllowedActions(at(10, [], null), { ...now, draftSha256: DRAFT_A }).answer).toBe(false)
+    expect(dutyAllowedActions(at(10, []), { ...now, draftSha256: DRAFT_A }).answer).toBe(true)
+    const first = answer(7) as Extract<DutyReviewEvent, { type: 'duty.answer' }>
+    expect(answerEvents(at(7, []), first)).toEqual([start, first])
+    expect(answerEvents(at(7, [start]), first)).toEqual([first])
   })
 
   test('works on a version 1 workflow too', () => {

@@ -420,9 +420,11 @@ export interface DutyActionFacts {
 export function dutyAllowedActions(snapshot: DutyReviewSnapshotLike, facts: DutyActionFacts): Record<DutyAction, boolean> {
   const c = snapshot.context
   const draftKnown = facts.draftSha256 !== null && c.currentDraftSha256 === facts.draftSha256
+  const start = snapshot.can({ type: 'duty.start' })
   return {
-    start: snapshot.can({ type: 'duty.start' }),
-    answer: snapshot.hasTag('acceptsAnswers') && (!c.boundToDraft || draftKnown),
+    start,
+    // A review not started takes answers too: the first answers start it (`answerEvents`).
+    answer: (start || snapshot.hasTag('acceptsAnswers')) && (!c.boundToDraft || draftKnown),
     raiseException: snapshot.hasTag('acceptsException'),
     confirm: snapshot.can({ type: 'duty.confirm' }),
     sign:
@@ -430,6 +432,23 @@ export function dutyAllowedActions(snapshot: DutyReviewSnapshotLike, facts: Duty
       snapshot.can({ type: 'duty.sign', at: facts.at, signatureId: 'preview', draftSha256: c.boundToDraft ? facts.draftSha256 : null }),
     withdraw: snapshot.can({ type: 'duty.reopen', reason: 'withdrawn', at: facts.at }),
   }
+}
+
+/**
+ * The events that record an officer's answers: the first answers start the review
+ * (no separate start for the officer to press), sent together so that the start
+ * and the answers are one transaction and a refusal writes neither.
+ */
+export function answerEvents(
+  snapshot: Pick<DutyReviewSnapshotLike, 'can'>,
+  answer: Extract<DutyReviewEvent, { type: 'duty.answer' }>,
+): Array<Extract<DutyReviewEvent, { type: 'duty.start' | 'duty.answer' }>> {
+  return snapshot.can({ type: 'duty.start' }) ? [{ type: 'duty.start' }, answer] : [answer]
+}
+
+/** What a duty not started waits for, now that the first answers start the review. */
+export function notStartedWords(officerTitle: string, dutyNumber: number): string {
+  return `Waiting for the ${officerTitle} to record the answers of duty ${dutyNumber}; the first answers start the review.`
 }
 
 /**

@@ -4,7 +4,7 @@ import { migrateToLatest } from '../db/migrate'
 import { loadOrCreateSigningKey, signingKeyPath } from '../db/signing-key'
 import { openWorkflowRecord } from '../db/workflow-record'
 import { seedDemoHistory } from './history'
-import { storeDraftFile } from '../app/utils/draft-files.server'
+import { storeDraftFile } from '../db/draft-files'
 import { reports } from './hecla'
 import { seedDemoCompany, sha256Hex } from './load'
 

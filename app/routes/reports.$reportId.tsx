@@ -17,8 +17,7 @@ import { OFFICER_ROLES, OFFICER_TITLES, type OfficerRole } from '../../machines/
 import { getDb } from '../utils/db.server'
 import { getRecord } from '../utils/workflow.server'
 import { describePeriod, formatAmount, formatCalendarDate, formatInstantUtc } from '../utils/format'
-import { describeDutyState, dutyStateLabel } from '../../machines/duty-review'
-import { notStartedWords } from '../utils/duty-state-labels'
+import { describeDutyState, dutyStateLabel, notStartedWords } from '../../machines/duty-review'
 import { requireReportReader, visibleCases } from '../utils/permissions.server'
 import { requireReport } from '../utils/report-params.server'
 

@@ -44,6 +44,11 @@ const REASONS: Record<RefusalReason, { status: number; message: string }> = {
 export const CONFLICT_MESSAGE =
   'Someone else moved this workflow while you were looking at it: nothing was saved. Reload the page to see where it stands now, then try again.'
 
+/** A form sent from a page whose workflow has moved on since: the same refusal as the record's own conflict. */
+export function conflictRefusal(): Refusal {
+  return { status: 409, code: 'workflow_conflict', message: CONFLICT_MESSAGE }
+}
+
 /** The refusal a person should read for an error of the database layer or of validation; null for a real fault (a 500). */
 export function refusalFor(error: unknown): Refusal | null {
   if (error instanceof ZodError) {
@@ -59,7 +64,7 @@ export function refusalFor(error: unknown): Refusal | null {
         message: `There is no ${ENTITY_WORDS[e.entity as Entity] ?? 'such thing'} “${String(e.id)}”.`,
       }
     case 'workflow_conflict':
-      return { status: 409, code: 'workflow_conflict', message: CONFLICT_MESSAGE }
+      return conflictRefusal()
     case 'event_not_allowed':
       return {
         status: 422,

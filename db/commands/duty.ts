@@ -1,6 +1,7 @@
 // The commands of one officer's review of one duty: its events, and its signature.
 import type { CaseContext } from '../../machines/case'
 import type { DutyNumber } from '../../machines/duties'
+import { findCurrentDraft } from '../queries/reports'
 import { isExceptionCaseDuty } from '../../machines/exception-cases'
 import { reportAcceptsSignatures } from '../../machines/report-lifecycle'
 import type { DutyReviewEvent, DutyReviewSnapshot } from '../../machines/duty-review'
@@ -12,7 +13,7 @@ import { findManifestationFacts } from '../queries/sign-offs'
 import { buildManifestation, manifestationHash } from '../sign-off'
 import type { Actor, AppendResult, WorkflowRecord, WriteUnit } from '../workflow-record'
 import { reportCaseInside, type NewCaseRequest } from './case'
-import { findCurrentDraft, iso, requireReportRow, submitIfComplete } from './shared'
+import { iso, requireReportRow, submitIfComplete } from './shared'
 
 export interface DutyEventRequest {
   reportId: string

@@ -1,11 +1,12 @@
 // The commands of a periodic report's lifecycle: drafts, certification, the
 // committees' steps, approval for filing, filing and lock.
+import { findCurrentDraft } from '../queries/reports'
 import { dutyEventForNewDraft, type DutyReviewSnapshot } from '../../machines/duty-review'
 import type { ReportLifecycleEvent } from '../../machines/report-lifecycle'
 import { CommandRefusedError } from '../errors'
 import { certificationFacts, listDutyInstances } from '../queries/workflows'
 import type { Actor, WorkflowRecord } from '../workflow-record'
-import { SYSTEM, findCurrentDraft, iso, requireReportRow, sendToEveryDuty, sendToReport } from './shared'
+import { SYSTEM, iso, requireReportRow, sendToEveryDuty, sendToReport } from './shared'
 
 /**
  * Registers a new draft of a report: the draft row, the report's current draft,

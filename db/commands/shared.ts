@@ -1,11 +1,10 @@
 // What the commands of every workflow share: the system actor, the report's row
-// and current draft inside the transaction, and sending an event to the report's
+// inside the transaction, and sending an event to the report's
 // lifecycle or to every duty workflow of a report.
 import type { ReportLifecycleEvent } from '../../machines/report-lifecycle'
 import type { DB } from '../client'
 import { NotFoundError } from '../errors'
 import { instanceId } from '../ids'
-import { findCurrentDraft } from '../queries/reports'
 import { certificationFacts, listDutyInstances } from '../queries/workflows'
 import type { Actor, WriteUnit } from '../workflow-record'
 import type { DutyReviewEvent } from '../../machines/duty-review'
@@ -20,8 +19,6 @@ export async function requireReportRow(trx: DB, reportId: string) {
   if (!report) throw new NotFoundError('periodic_report', reportId)
   return report
 }
-
-export { findCurrentDraft }
 
 export async function versionOf(unit: WriteUnit, id: string): Promise<number> {
   const row = await unit.trx.selectFrom('workflow_snapshot').select('version').where('instance_id', '=', id).executeTakeFirst()

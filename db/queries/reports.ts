@@ -90,7 +90,11 @@ export async function findReportWithDraft(db: Executor, reportId: string) {
 }
 export type ReportWithDraft = NonNullable<Awaited<ReturnType<typeof findReportWithDraft>>>
 
-/** The report's current draft (id, version, SHA-256), if one is registered. */
+/**
+ * The report's current draft (id, version, SHA-256), if one is registered: the
+ * narrow read the commands make inside their transaction; pages read the draft
+ * with the report through `findReportWithDraft`.
+ */
 export async function findCurrentDraft(db: Executor, reportId: string) {
   return db
     .selectFrom('periodic_report as r')

@@ -87,19 +87,25 @@ test('403 from a page’s loader, signed in: “You do not have access to this p
   expect(await seriousViolations(page)).toEqual([])
 })
 
+/** A plain form post, as a page of this site would send it, and the page the server answers with, loaded and hydrated. */
+async function postPlainForm(page: Page, action: string) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === `${baseURL}${action}`),
+    page.evaluate((to) => {
+      const form = document.createElement('form')
+      form.method = 'post'
+      form.action = to
+      document.body.append(form)
+      form.submit()
+    }, action),
+  ])
+  return response
+}
+
 test('403 from an action, signed in: the header still knows who is signed in', async () => {
   const { page } = await open(signedIn.context, '/')
   // A plain form post, as a page of this site would send it, to an action the CFO may not use.
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === `${baseURL}/admin/reports/new`),
-    page.evaluate(() => {
-      const form = document.createElement('form')
-      form.method = 'post'
-      form.action = '/admin/reports/new'
-      document.body.append(form)
-      form.submit()
-    }),
-  ])
+  const response = await postPlainForm(page, '/admin/reports/new')
   expect(response.status()).toBe(403)
   await page.waitForLoadState('load')
   await page.waitForFunction(() => '__remixRouter' in window)
@@ -112,16 +118,7 @@ test('403 from an action, signed in: the header still knows who is signed in', a
 
 test('a POST to the dashboard, which takes none, signed in: plain words, and a header that claims nothing', async () => {
   const { page } = await open(signedIn.context, '/')
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST'),
-    page.evaluate(() => {
-      const form = document.createElement('form')
-      form.method = 'post'
-      form.action = '/'
-      document.body.append(form)
-      form.submit()
-    }),
-  ])
+  const response = await postPlainForm(page, '/')
   expect(response.status()).toBe(405)
   await page.waitForLoadState('load')
   await page.waitForFunction(() => '__remixRouter' in window)

@@ -17,11 +17,10 @@ import { BODY_NAMES, OFFICER_TITLES } from '../../../machines/roles'
 import { DUTIES, dutyByNumber, type DutyNumber, type Recipient } from '../../../machines/duties'
 import { adverseFinding } from '../../../machines/duty-answers'
 import { caseStateWords } from '../../../machines/case'
-import { describeDutyState, dutyAllowedActions, dutyReviewMachine, dutyStateLabel } from '../../../machines/duty-review'
+import { describeDutyState, dutyAllowedActions, dutyReviewMachine, dutyStateLabel, notStartedWords } from '../../../machines/duty-review'
 import { reportAcceptsSignatures } from '../../../machines/report-lifecycle'
 import type { AnswerFormContext } from '../../components/duty-answer-fields'
 import { answersToValues, type ParseContext } from '../../utils/duty-forms.server'
-import { notStartedWords } from '../../utils/duty-state-labels'
 import { describePeriod, formatAmount, formatInstantUtc } from '../../utils/format'
 import { type Officer, type VisibleCase, requireOwnDutyWorkflow, visibleCases } from '../../utils/permissions.server'
 import { DUTY_WORKFLOW_WORDS, workflowDiagram } from '../../utils/workflow-diagram.server'
@@ -104,21 +103,19 @@ async function nextDutyFor(db: DB, officer: Officer, report: ReportWithDraft, cu
 export async function loadDutyPage(db: DB, request: Request, officer: Officer, report: ReportWithDraft, n: DutyNumber) {
   const duty = dutyByNumber(n)
   const now = new Date()
+  const record = await getRecord()
   const wf = await loadOwnDutyWorkflow(db, request, officer, report, n)
   const draft = report.draft
   const ctx = await parseContext(db, report, officer, n, now)
   const me = await findUserRecord(db, officer.user.id)
   if (!me) throw new Response('Your account is not on record.', { status: 403 })
-  const lifecycle = await findReportLifecycle(db, await getRecord(), report)
-  const asked = dutyAllowedActions(wf.snapshot, {
+  const lifecycle = await findReportLifecycle(db, record, report)
+  const allowed = dutyAllowedActions(wf.snapshot, {
     draftSha256: draft?.sha256 ?? null,
     at: now.toISOString(),
     reportAcceptsSignatures: reportAcceptsSignatures(lifecycle.snapshot),
   })
-  // A review not started takes answers too: the first answers start it (start and answer in one transaction).
-  const draftKnown = !wf.context.boundToDraft || (draft !== null && wf.context.currentDraftSha256 === draft.sha256)
-  const allowed = { ...asked, answer: asked.answer || (asked.start && draftKnown) }
-  const { signOffs, notOnRecord } = await listSignOffs(db, await getRecord(), wf.instanceId)
+  const { signOffs, notOnRecord } = await listSignOffs(db, record, wf.instanceId)
   const c = wf.context
   const currentSignOff = c.signature ? (signOffs.find((s) => s.id === c.signature!.signatureId) ?? null) : null
   const toStored = (s: (typeof signOffs)[number]) => ({

@@ -8,7 +8,7 @@ import type { ReportWithDraft } from '../../../db/queries/reports'
 import type { DutyWorkflow } from '../../../db/queries/workflows'
 import type { WorkflowRecord } from '../../../db/workflow-record'
 import type { DutyNumber } from '../../../machines/duties'
-import { type DutyReviewEvent, describeDutyState } from '../../../machines/duty-review'
+import { type DutyReviewEvent, answerEvents, describeDutyState } from '../../../machines/duty-review'
 import { reauthenticate, signingRefusal } from '../../utils/auth.server'
 import type { RefusalCode } from '../../utils/domain-errors.server'
 import { type NewCase, SignSchema, WithdrawSchema, parseAnswerForm, parseExceptionForm } from '../../utils/duty-forms.server'
@@ -26,6 +26,11 @@ export type ActionResult = {
 
 export function refused(status: number, result: Partial<ActionResult> & { message: string }) {
   return data<ActionResult>({ intent: null, code: null, fieldErrors: {}, values: {}, ...result }, { status })
+}
+
+/** A form whose fields were not valid: a 400 naming each field, the values kept for the form, nothing written. */
+function fieldRefusal(c: IntentContext, intent: Intent, message: string, fieldErrors: FieldErrors) {
+  return refused(400, { intent, code: 'invalid_fields', message, fieldErrors, values: c.values })
 }
 
 export interface IntentContext {
@@ -96,24 +101,17 @@ export const confirmIntent = (c: IntentContext) => sendSimple(c, 'confirm', { ty
 export async function answerIntent(c: IntentContext): Promise<IntentOutcome> {
   const parsed = parseAnswerForm(c.form, await parseContext(c.db, c.report, c.officer, c.dutyNumber, c.now))
   if (!parsed.ok) {
-    return refused(400, {
-      intent: 'answer',
-      code: 'invalid_fields',
-      message: 'Your answers were not saved: some need your attention.',
-      fieldErrors: parsed.fieldErrors,
-      values: c.values,
-    })
+    return fieldRefusal(c, 'answer', 'Your answers were not saved: some need your attention.', parsed.fieldErrors)
   }
   const event = { type: 'duty.answer', answers: parsed.value.answers } as const
-  // No separate start: the first answer starts the review, in the same transaction.
-  const notStarted = c.wf.snapshot.can({ type: 'duty.start' })
+  const events = answerEvents(c.wf.snapshot, event)
   // Asked before any case is raised, so a refused answer leaves no case behind. A
   // review not started yet is asked by the record itself, after the start, in the
   // one transaction: a refusal there writes neither the start nor a case.
-  if (!notStarted && !c.wf.snapshot.can(event)) return notNow(c, 'answer')
+  if (events.length === 1 && !c.wf.snapshot.can(event)) return notNow(c, 'answer')
   await sendDutyEvents(c.record, {
     ...base(c),
-    events: notStarted ? [{ type: 'duty.start' }, event] : [event],
+    events,
     at: c.now,
     newCases: newCaseRequests(c, parsed.value.newCases),
   })
@@ -123,13 +121,7 @@ export async function answerIntent(c: IntentContext): Promise<IntentOutcome> {
 export async function raiseExceptionIntent(c: IntentContext): Promise<IntentOutcome> {
   const parsed = parseExceptionForm(c.form, await parseContext(c.db, c.report, c.officer, c.dutyNumber, c.now))
   if (!parsed.ok) {
-    return refused(400, {
-      intent: 'raiseException',
-      code: 'invalid_fields',
-      message: 'The exception was not raised: some fields need your attention.',
-      fieldErrors: parsed.fieldErrors,
-      values: c.values,
-    })
+    return fieldRefusal(c, 'raiseException', 'The exception was not raised: some fields need your attention.', parsed.fieldErrors)
   }
   const { explanation, link } = parsed.value
   const caseId = 'existingCaseId' in link ? link.existingCaseId : link.newCase.caseId
@@ -143,13 +135,7 @@ export async function raiseExceptionIntent(c: IntentContext): Promise<IntentOutc
 export async function signIntent(c: IntentContext): Promise<IntentOutcome> {
   const parsed = SignSchema.safeParse({ password: c.form.get('password') ?? undefined })
   if (!parsed.success) {
-    return refused(400, {
-      intent: 'sign',
-      code: 'invalid_fields',
-      message: 'Nothing was signed.',
-      fieldErrors: { password: parsed.error.issues[0]!.message },
-      values: c.values,
-    })
+    return fieldRefusal(c, 'sign', 'Nothing was signed.', { password: parsed.error.issues[0]!.message })
   }
   // Every signature is the officer's own act: the password again, each time (reauthenticate logs a failure).
   const reauth = await reauthenticate(c.db, c.officer.user, parsed.data.password, c.request)
@@ -177,13 +163,7 @@ export async function signIntent(c: IntentContext): Promise<IntentOutcome> {
 export async function withdrawIntent(c: IntentContext): Promise<IntentOutcome> {
   const parsed = WithdrawSchema.safeParse({ confirmWithdraw: c.form.get('confirmWithdraw') ?? undefined })
   if (!parsed.success) {
-    return refused(400, {
-      intent: 'withdraw',
-      code: 'invalid_fields',
-      message: 'Your signature was not withdrawn.',
-      fieldErrors: { confirmWithdraw: parsed.error.issues[0]!.message },
-      values: c.values,
-    })
+    return fieldRefusal(c, 'withdraw', 'Your signature was not withdrawn.', { confirmWithdraw: parsed.error.issues[0]!.message })
   }
   return sendSimple(c, 'withdraw', { type: 'duty.reopen', reason: 'withdrawn', at: c.now.toISOString() })
 }

@@ -1,13 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useParams, useRouteError, useSearchParams } from '@remix-run/react'
-import { WorkflowConflictError } from '../../../db/errors'
 import { DutyAnswerFields } from '../../components/duty-answer-fields'
 import { ErrorSummary, StatusMessage } from '../../components/form-fields'
 import { WorkflowDiagram } from '../../components/workflow-diagram'
 import { getDb } from '../../utils/db.server'
 import { readFormData } from '../../utils/form-data.server'
-import { refusalFor } from '../../utils/domain-errors.server'
+import { conflictRefusal, refusalFor } from '../../utils/domain-errors.server'
 import { ExpectedVersionSchema, IntentSchema, formValues } from '../../utils/duty-forms.server'
 import type { FieldValues, Intent } from '../../utils/duty-forms'
 import { refuseIdentityFields, requireOfficer } from '../../utils/permissions.server'
@@ -67,7 +66,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const wf = await loadOwnDutyWorkflow(db, request, officer, report, dutyNumber)
   // Checked before anything else is read from the form: a stale page must not raise cases either.
   if (wf.version !== expectedVersion) {
-    const stale = refusalFor(new WorkflowConflictError(wf.instanceId, expectedVersion, wf.version))!
+    const stale = conflictRefusal()
     return refused(stale.status, { intent, code: stale.code, message: stale.message, values })
   }
 
