@@ -4,7 +4,15 @@
 import { expect, test } from 'vitest'
 import {
   DAYS_AFTER_PERIOD_END,
+  businessDaysAfter,
+  calendarDateWords,
   daysLeft,
+  deadlineWords,
+  extendedDueDate,
+  filingTimeliness,
+  form8KWaiverDisclosureDue,
+  notificationAllowed,
+  notificationDeadline,
   federalHolidays,
   filingDeadline,
   filingDueDate,
@@ -310,4 +318,145 @@ test('daysLeft, isOverdue, isBusinessDay and federalHolidays reject bad input', 
 
 test('a due date past year 9999 throws rather than printing a malformed date', () => {
   expect(() => filingDeadline({ form: '10-K', periodEnd: '9999-12-01', category: 'non_accelerated' })).toThrow(RangeError)
+})
+
+// Rule 12b-25: the notification, the extension, and how a filing stands.
+
+test("a 10-K's extension is 15 calendar days: Hecla's FY2012 10-K, due Friday 2013-03-01, +15 is Saturday 2013-03-16, so Monday 2013-03-18", () => {
+  expect(extendedDueDate({ form: '10-K', dueDate: '2013-03-01' })).toBe('2013-03-18')
+})
+
+test('a 10-K extension landing on Independence Day moves to the next day: due Wednesday 2019-06-19, +15 is Thursday 2019-07-04, so Friday 2019-07-05', () => {
+  expect(extendedDueDate({ form: '10-K', dueDate: '2019-06-19' })).toBe('2019-07-05')
+})
+
+test('a 10-K extension landing on Thanksgiving moves to the Friday after: due Wednesday 2025-11-12, +15 is Thursday 2025-11-27, so 2025-11-28', () => {
+  expect(extendedDueDate({ form: '10-K', dueDate: '2025-11-12' })).toBe('2025-11-28')
+})
+
+test("a 10-Q's extension is 5 calendar days: Hecla's Q2 2008 10-Q, due Monday 2008-08-11, +5 is Saturday 2008-08-16, so Monday 2008-08-18", () => {
+  expect(extendedDueDate({ form: '10-Q', dueDate: '2008-08-11' })).toBe('2008-08-18')
+  // An ordinary week: due Tuesday 2024-11-12, +5 is Sunday 2024-11-17, so Monday.
+  expect(extendedDueDate({ form: '10-Q', dueDate: '2024-11-12' })).toBe('2024-11-18')
+  // Due Wednesday 2024-05-08, +5 is Monday 2024-05-13: a business day, it stays.
+  expect(extendedDueDate({ form: '10-Q', dueDate: '2024-05-08' })).toBe('2024-05-13')
+})
+
+test('a 10-Q extension landing on a Saturday before Labor Day moves to Tuesday: due Monday 2026-08-31, +5 is Saturday 2026-09-05, so 2026-09-08', () => {
+  expect(extendedDueDate({ form: '10-Q', dueDate: '2026-08-31' })).toBe('2026-09-08')
+})
+
+test('an SEC closure on the extended date moves it too', () => {
+  expect(extendedDueDate({ form: '10-Q', dueDate: '2024-05-08', extraClosures: ['2024-05-13'] })).toBe('2024-05-14')
+})
+
+test('the notification is due no later than one business day after the due date: a Friday due date gives the Monday', () => {
+  expect(notificationDeadline({ dueDate: '2013-03-01' })).toBe('2013-03-04')
+  // Friday 2026-02-13, then the weekend and Washington's Birthday (Monday 2026-02-16): Tuesday.
+  expect(notificationDeadline({ dueDate: '2026-02-13' })).toBe('2026-02-17')
+  // Midweek: the next day.
+  expect(notificationDeadline({ dueDate: '2024-05-08' })).toBe('2024-05-09')
+  // A closure on the next day carries it on.
+  expect(notificationDeadline({ dueDate: '2024-05-08', extraClosures: ['2024-05-09'] })).toBe('2024-05-10')
+})
+
+test('a notification is allowed up to that one business day, and refused from the next day on', () => {
+  const dueDate = '2013-03-01'
+  expect(notificationAllowed({ dueDate, on: '2013-02-25' })).toBe(true)
+  expect(notificationAllowed({ dueDate, on: '2013-03-01' })).toBe(true)
+  expect(notificationAllowed({ dueDate, on: '2013-03-02' })).toBe(true)
+  expect(notificationAllowed({ dueDate, on: '2013-03-04' })).toBe(true)
+  expect(notificationAllowed({ dueDate, on: '2013-03-05' })).toBe(false)
+  expect(notificationAllowed({ dueDate, on: '2014-03-01' })).toBe(false)
+})
+
+test('filing timeliness: before, on, within the extension (timely), and late from the day after the extended due date', () => {
+  const dueDate = '2013-03-01'
+  const extended = extendedDueDate({ form: '10-K', dueDate })
+  expect(filingTimeliness({ dueDate, extendedDueDate: extended, filedOn: '2013-02-28' })).toBe('beforeDueDate')
+  expect(filingTimeliness({ dueDate, extendedDueDate: null, filedOn: '2013-03-01' })).toBe('onDueDate')
+  expect(filingTimeliness({ dueDate, extendedDueDate: extended, filedOn: '2013-03-01' })).toBe('onDueDate')
+  expect(filingTimeliness({ dueDate, extendedDueDate: extended, filedOn: '2013-03-04' })).toBe('withinExtension')
+  expect(filingTimeliness({ dueDate, extendedDueDate: extended, filedOn: '2013-03-18' })).toBe('withinExtension')
+  expect(filingTimeliness({ dueDate, extendedDueDate: extended, filedOn: '2013-03-19' })).toBe('late')
+})
+
+test('without a notification there is no extension: the day after the due date is late', () => {
+  expect(filingTimeliness({ dueDate: '2008-08-11', extendedDueDate: null, filedOn: '2008-08-12' })).toBe('late')
+  expect(filingTimeliness({ dueDate: '2008-08-11', extendedDueDate: '2008-08-18', filedOn: '2008-08-12' })).toBe('withinExtension')
+})
+
+test('an extended due date before the due date, or a bad date, is refused', () => {
+  expect(() => filingTimeliness({ dueDate: '2013-03-01', extendedDueDate: '2013-02-28', filedOn: '2013-03-01' })).toThrow(
+    'Invalid extendedDueDate',
+  )
+  expect(() => filingTimeliness({ dueDate: '2013-03-01', extendedDueDate: null, filedOn: '2013-3-1' })).toThrow('Invalid filedOn')
+  expect(() => extendedDueDate({ form: '8-K' as Form, dueDate: '2013-03-01' })).toThrow("Invalid form: '8-K'")
+  expect(() => extendedDueDate({ form: '10-K', dueDate: '2013-02-30' })).toThrow('Invalid dueDate')
+  expect(() => notificationAllowed({ dueDate: '2013-03-01', on: 'tomorrow' })).toThrow('Invalid on')
+})
+
+test('businessDaysAfter counts only days the SEC is open, never the starting day', () => {
+  expect(businessDaysAfter('2026-07-01', 1)).toBe('2026-07-02')
+  // Thursday 2026-07-02, then Independence Day observed on Friday 2026-07-03 and the weekend.
+  expect(businessDaysAfter('2026-07-02', 1)).toBe('2026-07-06')
+  expect(businessDaysAfter('2026-07-02', 2)).toBe('2026-07-07')
+  expect(businessDaysAfter('2026-07-06', 1, ['2026-07-07'])).toBe('2026-07-08')
+  expect(() => businessDaysAfter('2026-07-02', 0)).toThrow('Invalid number of business days')
+  expect(() => businessDaysAfter('2026-07-02', 1.5)).toThrow('Invalid number of business days')
+})
+
+test('a waiver for a certifying officer is disclosed on Form 8-K within four business days, across a holiday weekend', () => {
+  // Approved Thursday 2026-07-02: Friday 2026-07-03 is Independence Day observed, then the weekend: Mon, Tue, Wed, Thu.
+  expect(form8KWaiverDisclosureDue('2026-07-02')).toBe('2026-07-09')
+  // Approved Tuesday before Thanksgiving 2026: Wed 25, (Thu 26 closed), Fri 27, Mon 30, Tue Dec 1.
+  expect(form8KWaiverDisclosureDue('2026-11-24')).toBe('2026-12-01')
+  // Approved on Saturday 2026-01-17: Monday is Martin Luther King Jr. Day, so the count starts Tuesday 2026-01-20.
+  expect(form8KWaiverDisclosureDue('2026-01-17')).toBe('2026-01-23')
+  // An ordinary week: Monday to Friday.
+  expect(form8KWaiverDisclosureDue('2024-05-06')).toBe('2024-05-10')
+})
+
+test('deadline words for a card: days to go, today, overdue by days', () => {
+  expect(deadlineWords({ dueDate: '2027-03-01', today: '2027-02-17' })).toBe('Due in 12 days')
+  expect(deadlineWords({ dueDate: '2027-03-01', today: '2027-02-28' })).toBe('Due in 1 day')
+  expect(deadlineWords({ dueDate: '2027-03-01', today: '2027-03-01' })).toBe('Due today')
+  expect(deadlineWords({ dueDate: '2027-03-01', today: '2027-03-02' })).toBe('Overdue by 1 day')
+  expect(deadlineWords({ dueDate: '2027-03-01', today: '2027-03-04' })).toBe('Overdue by 3 days')
+  expect(deadlineWords({ dueDate: '2027-03-01', today: '2028-02-29' })).toBe('Overdue by 365 days')
+})
+
+test('more than 365 days past and not filed: the deadline is named, not counted in thousands of days', () => {
+  expect(deadlineWords({ dueDate: '2027-03-01', today: '2028-03-01' })).toBe('Its deadline, March 1, 2027, passed long ago')
+  // The FY2012 10-K of the demo, read on 2026-12-03 (5,025 days after).
+  expect(deadlineWords({ dueDate: '2013-03-01', today: '2026-12-03' })).toBe('Its deadline, March 1, 2013, passed long ago')
+})
+
+test('deadline words under a Rule 12b-25 extension count to the extended due date, and say so', () => {
+  const dueDate = '2013-03-01'
+  const extended = '2013-03-18'
+  expect(deadlineWords({ dueDate, extendedDueDate: extended, today: '2013-03-04' })).toBe('Due in 14 days (extended)')
+  expect(deadlineWords({ dueDate, extendedDueDate: extended, today: '2013-03-18' })).toBe('Due today (extended)')
+  expect(deadlineWords({ dueDate, extendedDueDate: extended, today: '2013-03-20' })).toBe('Overdue by 2 days (extended)')
+  expect(deadlineWords({ dueDate, extendedDueDate: extended, today: '2026-12-03' })).toBe(
+    'Its extended deadline, March 18, 2013, passed long ago',
+  )
+})
+
+test('deadline words once filed: how the filing stood against the deadline, however long ago', () => {
+  expect(deadlineWords({ dueDate: '2008-08-11', today: '2026-12-03', filedOn: '2008-08-08' })).toBe('Filed before the due date')
+  expect(deadlineWords({ dueDate: '2008-08-11', today: '2026-12-03', filedOn: '2008-08-11' })).toBe('Filed on the due date')
+  expect(deadlineWords({ dueDate: '2008-08-11', today: '2026-12-03', filedOn: '2008-08-14', extendedDueDate: '2008-08-18' })).toBe(
+    'Filed within the extension',
+  )
+  expect(deadlineWords({ dueDate: '2008-08-11', today: '2026-12-03', filedOn: '2008-08-12' })).toBe('Filed late')
+  expect(deadlineWords({ dueDate: '2008-08-11', today: '2026-12-03', filedOn: null })).toBe(
+    'Its deadline, August 11, 2008, passed long ago',
+  )
+})
+
+test('calendarDateWords says a date in words, without Intl', () => {
+  expect(calendarDateWords('2013-03-01')).toBe('March 1, 2013')
+  expect(calendarDateWords('0050-12-31')).toBe('December 31, 50')
+  expect(() => calendarDateWords('2013-13-01')).toThrow('Invalid date')
 })

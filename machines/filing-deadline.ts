@@ -268,3 +268,163 @@ export function daysLeft(dueDate: string, today: string): number {
 export function isOverdue(dueDate: string, today: string): boolean {
   return daysLeft(dueDate, today) < 0
 }
+
+/** The first business day on or after day `n`. */
+function rollToBusinessDay(n: number, closures: Set<number>): number {
+  let day = n
+  while (whyClosed(day, closures)) day += 1
+  return day
+}
+
+function checkForm(form: unknown): Form {
+  if (!(FORMS as readonly unknown[]).includes(form)) {
+    throw new Error(`Invalid form: '${String(form)}' (expected one of ${FORMS.join(', ')})`)
+  }
+  return form as Form
+}
+
+/**
+ * The `n`th business day after `date` (n ≥ 1), counting only days the SEC is open
+ * and never `date` itself: a day that is not a business day starts no count, so
+ * from a Saturday the first business day is the Monday (or the Tuesday after a
+ * Monday holiday).
+ */
+export function businessDaysAfter(date: string, n: number, extraClosures?: readonly string[]): string {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new Error(`Invalid number of business days: expected a whole number of at least 1, got ${String(n)}`)
+  }
+  const closures = closureSet(extraClosures)
+  let day = parse(date, 'date')
+  for (let counted = 0; counted < n; counted += 1) day = rollToBusinessDay(day + 1, closures)
+  return format(day)
+}
+
+/**
+ * Calendar days after the prescribed due date that Rule 12b-25(b) (17 CFR
+ * 240.12b-25(b)) allows once the notification is filed: the fifteenth calendar
+ * day for an annual report, the fifth for a quarterly report.
+ */
+export const EXTENSION_CALENDAR_DAYS: Readonly<Record<Form, number>> = { '10-K': 15, '10-Q': 5 }
+
+/**
+ * The extended due date under Rule 12b-25(b): 15 calendar days after the
+ * original due date for a Form 10-K, 5 for a Form 10-Q, then moved to the next
+ * business day like any deadline (Rule 0-3).
+ */
+export function extendedDueDate(input: { form: Form; dueDate: string; extraClosures?: readonly string[] }): string {
+  if (typeof input !== 'object' || input === null) throw new Error('Invalid input: expected { form, dueDate, extraClosures? }')
+  const form = checkForm(input.form)
+  const due = parse(input.dueDate, 'dueDate')
+  return format(rollToBusinessDay(due + EXTENSION_CALENDAR_DAYS[form], closureSet(input.extraClosures)))
+}
+
+/**
+ * The last day the Form 12b-25 notification (NT 10-K, NT 10-Q) may be filed:
+ * no later than one business day after the report's due date (Rule 12b-25(a)).
+ */
+export function notificationDeadline(input: { dueDate: string; extraClosures?: readonly string[] }): string {
+  if (typeof input !== 'object' || input === null) throw new Error('Invalid input: expected { dueDate, extraClosures? }')
+  return businessDaysAfter(input.dueDate, 1, input.extraClosures)
+}
+
+/** Whether a Form 12b-25 notification filed `on` that day is in time: any day up to its deadline. */
+export function notificationAllowed(input: { dueDate: string; on: string; extraClosures?: readonly string[] }): boolean {
+  if (typeof input !== 'object' || input === null) throw new Error('Invalid input: expected { dueDate, on, extraClosures? }')
+  const on = parse(input.on, 'on')
+  return on <= parse(notificationDeadline(input), 'notification deadline')
+}
+
+export type FilingTimeliness = 'beforeDueDate' | 'onDueDate' | 'withinExtension' | 'late'
+
+/**
+ * How a filing stands against its deadline. A report filed within the Rule
+ * 12b-25 extension is timely (Rule 12b-25(b)(2)); without a notification there
+ * is no extension (`extendedDueDate` null), so the day after the due date is late.
+ */
+export function filingTimeliness(input: { dueDate: string; extendedDueDate: string | null; filedOn: string }): FilingTimeliness {
+  if (typeof input !== 'object' || input === null) throw new Error('Invalid input: expected { dueDate, extendedDueDate, filedOn }')
+  const due = parse(input.dueDate, 'dueDate')
+  const filed = parse(input.filedOn, 'filedOn')
+  const extended = input.extendedDueDate === null ? null : parse(input.extendedDueDate, 'extendedDueDate')
+  if (extended !== null && extended < due) {
+    throw new Error(`Invalid extendedDueDate: '${input.extendedDueDate}' is before the due date '${input.dueDate}'`)
+  }
+  if (filed < due) return 'beforeDueDate'
+  if (filed === due) return 'onDueDate'
+  if (extended !== null && filed <= extended) return 'withinExtension'
+  return 'late'
+}
+
+/** Form 8-K Item 5.05: a waiver of the code for a certifying officer is disclosed within four business days. */
+export const FORM_8K_BUSINESS_DAYS = 4
+
+/**
+ * The last day to disclose, on Form 8-K Item 5.05, a waiver of the code of ethics
+ * granted to a certifying officer (General Instruction B.1: within four business
+ * days after the event; an event on a weekend or holiday starts the count on the
+ * next business day).
+ */
+export function form8KWaiverDisclosureDue(approvedOn: string, extraClosures?: readonly string[]): string {
+  return businessDaysAfter(approvedOn, FORM_8K_BUSINESS_DAYS, extraClosures)
+}
+
+/** Past this many days overdue, a card names the deadline instead of counting thousands of days. */
+export const LONG_AGO_DAYS = 365
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const
+
+/**
+ * A calendar date in words, 'March 1, 2013': the same words as the app's
+ * `formatCalendarDate` (app/utils/format.ts), written here without Intl so that
+ * the deadline words stay a pure function of their dates.
+ */
+export function calendarDateWords(date: string): string {
+  const { year, month, day } = toParts(parse(date, 'date'))
+  return `${MONTHS[month - 1]!} ${day}, ${year}`
+}
+
+const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`
+
+/**
+ * A report card's deadline in a few words: "Due in 12 days", "Due today",
+ * "Overdue by 3 days", or — more than LONG_AGO_DAYS past and not filed — "Its
+ * deadline, March 1, 2013, passed long ago". Under a Rule 12b-25 extension the
+ * count runs to the extended due date and says so. Once filed, how the filing
+ * stood against the deadline.
+ */
+export function deadlineWords(input: { dueDate: string; today: string; filedOn?: string | null; extendedDueDate?: string | null }): string {
+  if (typeof input !== 'object' || input === null) throw new Error('Invalid input: expected { dueDate, today, filedOn?, extendedDueDate? }')
+  const extended = input.extendedDueDate ?? null
+  if (input.filedOn !== undefined && input.filedOn !== null) {
+    const timeliness = filingTimeliness({ dueDate: input.dueDate, extendedDueDate: extended, filedOn: input.filedOn })
+    return {
+      beforeDueDate: 'Filed before the due date',
+      onDueDate: 'Filed on the due date',
+      withinExtension: 'Filed within the extension',
+      late: 'Filed late',
+    }[timeliness]
+  }
+  if (extended !== null && parse(extended, 'extendedDueDate') < parse(input.dueDate, 'dueDate')) {
+    throw new Error(`Invalid extendedDueDate: '${extended}' is before the due date '${input.dueDate}'`)
+  }
+  const deadline = extended ?? input.dueDate
+  const left = daysLeft(deadline, input.today)
+  const note = extended !== null ? ' (extended)' : ''
+  if (left > 0) return `Due in ${days(left)}${note}`
+  if (left === 0) return `Due today${note}`
+  if (-left > LONG_AGO_DAYS) return `Its ${extended !== null ? 'extended ' : ''}deadline, ${calendarDateWords(deadline)}, passed long ago`
+  return `Overdue by ${days(-left)}${note}`
+}
