@@ -81,6 +81,8 @@ export type RefusalReason =
   | 'report_locked'
   | 'no_draft'
   | 'exception_case_duty'
+  | 'not_review_signer'
+  | 'not_filing_approver'
 
 export class CommandRefusedError extends DomainError {
   readonly code = 'command_refused'

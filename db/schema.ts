@@ -99,6 +99,17 @@ export interface PeriodicReportTable {
   created_at: FrozenDefault<string>
 }
 
+/** Who signs a committee's step on a report (migration 008). */
+export interface ReviewBodySettingTable {
+  company_id: Frozen<string>
+  body: Frozen<'disclosure_committee' | 'audit_committee'>
+  signer_rule: 'chair' | 'any_member'
+  chair_user_id: string | null
+  updated_by: string | null
+  updated_at: string
+}
+export type ReviewBodySetting = Selectable<ReviewBodySettingTable>
+
 /** Each draft of a report, identified by the sha-256 of its content; append-only. */
 export interface ReportDraftTable {
   id: Frozen<string>
@@ -256,6 +267,7 @@ export interface Database {
   membership: MembershipTable
   duty: DutyTable
   periodic_report: PeriodicReportTable
+  review_body_setting: ReviewBodySettingTable
   report_draft: ReportDraftTable
   material_information_item: MaterialInformationItemTable
   material_amount: MaterialAmountTable

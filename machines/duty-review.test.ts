@@ -85,7 +85,7 @@ describe('every simple path of the duty-review model replays, and restores, to t
 
 test('the machine is named and versioned for the registry', () => {
   expect(dutyReviewMachine.id).toBe('duty-review')
-  expect(DUTY_REVIEW_MACHINE_VERSION).toBe(2)
+  expect(DUTY_REVIEW_MACHINE_VERSION).toBe(3)
 })
 
 test('invalid input fails loudly', () => {
@@ -209,6 +209,20 @@ describe('forbidden moves are refused', () => {
       expect(followed.value).toBe('signed')
       expect(followed.context.currentDraftSha256).toBe(DRAFT_B)
     }
+  })
+
+  test('a committee sends a signed duty back (version 3): the signature goes, the answers stay; not once approved, not unsigned', () => {
+    const sentBack: DutyReviewEvent = { type: 'duty.reopen', reason: 'sentBack', at: LATER }
+    const signed = at(6, [start, answer(6), confirm, sign()])
+    const back = at(6, [start, answer(6), confirm, sign(), sentBack])
+    expect(back.value).toEqual({ answered: 'noException' })
+    expect(back.context.signature).toBeNull()
+    expect(back.context.answers).toEqual(signed.context.answers)
+    expect(back.context.lastReopen).toEqual({ reason: 'sentBack', at: LATER })
+    expect(at(6, [start, answer(6), confirm, sign(), { type: 'duty.reportApproved' }]).can(sentBack)).toBe(false)
+    expect(at(6, [start, answer(6)]).can(sentBack)).toBe(false)
+    // A send back names no draft.
+    expect(signed.can({ ...sentBack, draftSha256: DRAFT_B } as DutyReviewEvent)).toBe(false)
   })
 
   test('a signature can be withdrawn until the report is approved, not after', () => {

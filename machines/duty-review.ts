@@ -13,9 +13,12 @@ export const DUTY_REVIEW_MACHINE_ID = 'duty-review'
 // Version 2: written text and ids refuse NUL; duties 7–9 may be answered "not
 // established" (an adverse finding); duty 12's confirmations must each be about
 // the current draft; an exception waits for its acknowledgement in a state of
-// its own (tag `awaitingAcknowledgement`); states carry tags. Version 1 stays in
-// v1/duty-review.ts for the histories it recorded.
-export const DUTY_REVIEW_MACHINE_VERSION = 2
+// its own (tag `awaitingAcknowledgement`); states carry tags. Version 3: a
+// committee may send the report back, which reopens the sign-offs it names
+// (`duty.reopen` with reason 'sentBack'; the why is in the report's own
+// `report.sendBack` event, written in the same transaction). Versions 1 and 2
+// stay in v1/ and v2/ for the histories they recorded.
+export const DUTY_REVIEW_MACHINE_VERSION = 3
 
 export const dutyNumberSchema = z.literal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
 
@@ -43,18 +46,21 @@ export const dutyReviewEventSchema = z.discriminatedUnion('type', [
   z
     .strictObject({
       type: z.literal('duty.reopen'),
-      reason: z.enum(['newDraft', 'withdrawn']),
+      reason: z.enum(['newDraft', 'withdrawn', 'sentBack']),
       at: utcInstantSchema,
       draftSha256: sha256Schema.optional(),
     })
     .refine((e) => (e.reason === 'newDraft') === (e.draftSha256 !== undefined), {
-      message: 'a new draft names its SHA-256; a withdrawal names none',
+      message: 'a new draft names its SHA-256; a withdrawal or a send back names none',
       path: ['draftSha256'],
     }),
   z.strictObject({ type: z.literal('duty.newDraft'), draftSha256: sha256Schema }),
   z.strictObject({ type: z.literal('duty.reportApproved') }),
   z.strictObject({ type: z.literal('duty.lock') }),
 ])
+
+/** Why a signed duty was reopened: a newer draft, the officer's own withdrawal, or a committee's send back. */
+export type DutyReopenReason = 'newDraft' | 'withdrawn' | 'sentBack'
 
 export type DutyReviewEvent =
   | { type: 'duty.start' }
@@ -63,7 +69,7 @@ export type DutyReviewEvent =
   | { type: 'duty.exceptionAcknowledged'; caseId: string }
   | { type: 'duty.confirm' }
   | { type: 'duty.sign'; at: string; signatureId: string; draftSha256: string | null }
-  | { type: 'duty.reopen'; reason: 'newDraft' | 'withdrawn'; at: string; draftSha256?: string }
+  | { type: 'duty.reopen'; reason: DutyReopenReason; at: string; draftSha256?: string }
   | { type: 'duty.newDraft'; draftSha256: string }
   | { type: 'duty.reportApproved' }
   | { type: 'duty.lock' }
@@ -93,7 +99,7 @@ export interface DutyReviewContext {
   signature: DutySignature | null
   /** Once the report is approved for filing a signature can no longer be withdrawn. */
   reportApproved: boolean
-  lastReopen: { reason: 'newDraft' | 'withdrawn'; at: string } | null
+  lastReopen: { reason: DutyReopenReason; at: string } | null
 }
 
 /**
@@ -179,6 +185,9 @@ export const dutyReviewMachine = setup({
       event.draftSha256 !== context.currentDraftSha256,
     isWithdrawal: ({ context, event }) =>
       event.type === 'duty.reopen' && isValid(event) && event.reason === 'withdrawn' && !context.reportApproved,
+    // A committee sends the report back before it is approved for filing (report-lifecycle.ts).
+    isSendBack: ({ context, event }) =>
+      event.type === 'duty.reopen' && isValid(event) && event.reason === 'sentBack' && !context.reportApproved,
     reportIsApproved: ({ context }) => context.reportApproved,
   },
   actions: {
@@ -348,6 +357,9 @@ export const dutyReviewMachine = setup({
             actions: 'withdrawSignature',
           },
           { guard: 'isWithdrawal', target: 'answered.noException', actions: 'withdrawSignature' },
+          // Sent back by a committee: the signature goes, the answers stay, as on a withdrawal.
+          { guard: and(['isSendBack', 'hasException']), target: 'answered.exceptionRaised.acknowledged', actions: 'withdrawSignature' },
+          { guard: 'isSendBack', target: 'answered.noException', actions: 'withdrawSignature' },
         ],
         'duty.reportApproved': { guard: and(['eventIsValid', not('reportIsApproved')]), actions: 'recordReportApproved' },
         'duty.newDraft': { guard: and(['isNewDraft', 'answersOutliveNewDraft']), actions: 'recordNewDraft' },

@@ -29,7 +29,7 @@ test('what only version 1 took is refused by the current version: that is why ve
   expect(v1Only.map((h) => h.machineId).sort()).toEqual(['board-determination', 'case', 'duty-review', 'duty-review'])
   for (const h of v1Only) {
     const { machine, version } = currentMachine(h.machineId)
-    expect(version, h.name).toBe(2)
+    expect(version, h.name).toBeGreaterThanOrEqual(2)
     expect(() => replay(machine, h.input as never, h.events as never), h.name).toThrow()
   }
 })
@@ -43,7 +43,9 @@ test('every machine has its current version and every retired one registered', (
     'case@2',
     'duty-review@1',
     'duty-review@2',
+    'duty-review@3',
     'report-lifecycle@1',
+    'report-lifecycle@2',
   ])
   for (const { id, version, machine } of knownMachineVersions()) {
     expect(MACHINE_IDS).toContain(id)

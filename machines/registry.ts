@@ -16,6 +16,8 @@ import {
 import { boardDeterminationMachine as boardDeterminationMachineV1 } from './v1/board-determination'
 import { caseMachine as caseMachineV1 } from './v1/case'
 import { dutyReviewMachine as dutyReviewMachineV1 } from './v1/duty-review'
+import { reportLifecycleMachine as reportLifecycleMachineV1 } from './v1/report-lifecycle'
+import { dutyReviewMachine as dutyReviewMachineV2 } from './v2/duty-review'
 
 // Stored workflows name their machine by (id, version). A history recorded by one
 // version is replayed by that version's code and no other, so a changed machine
@@ -59,7 +61,10 @@ export const MACHINE_IDS = Object.keys(MACHINE_REGISTRY) as MachineId[]
  * machines/v1/ as it was. Version 2 of the duty review, the case and the board
  * determination refuse NUL in written text; the duty review also takes "not
  * established" for duties 7–9 and holds duty 12's confirmations to the current
- * draft. A workflow started on version 1 carries on under version 1.
+ * draft. Version 3 of the duty review takes a committee's send back; version 2
+ * of the report lifecycle takes the send back, the CEO's and CFO's separate
+ * approvals for filing, the Form 12b-25 notification and the filed draft (v2/,
+ * v1/). A workflow carries on under the version it started on.
  */
 export interface MachineVersion {
   id: MachineId
@@ -71,6 +76,8 @@ const RETIRED_MACHINES: readonly MachineVersion[] = [
   { id: DUTY_REVIEW_MACHINE_ID, version: 1, machine: dutyReviewMachineV1 },
   { id: CASE_MACHINE_ID, version: 1, machine: caseMachineV1 },
   { id: BOARD_DETERMINATION_MACHINE_ID, version: 1, machine: boardDeterminationMachineV1 },
+  { id: DUTY_REVIEW_MACHINE_ID, version: 2, machine: dutyReviewMachineV2 },
+  { id: REPORT_LIFECYCLE_MACHINE_ID, version: 1, machine: reportLifecycleMachineV1 },
 ]
 
 /** Every version the code can replay, current and retired, e.g. for a test that each is reachable. */

@@ -105,6 +105,13 @@ export const users: DemoUser[] = [
   },
 ]
 
+// Who signs for each reviewing body: its chair, by default (the seeds name no
+// rule; issue 8's default). The Disclosure Committee's chair is the General Counsel.
+export const reviewBodySettings = [
+  { body: 'disclosure_committee', signer_rule: 'chair', chair_user_id: 'user-disclosure-chair' },
+  { body: 'audit_committee', signer_rule: 'chair', chair_user_id: 'user-audit-chair' },
+] as const
+
 export interface DemoReport {
   id: string
   form: Form

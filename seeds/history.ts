@@ -8,7 +8,7 @@ import {
   beginCertification,
   decideCase,
   fileReport,
-  recordCommitteeStep,
+  signCommitteeStep,
   registerDraft,
   reportCase,
   sendDutyEvent,
@@ -164,6 +164,32 @@ async function walkDuty(record: WorkflowRecord, reportId: string, officer: Offic
   await signDuty(record, { reportId, officer, dutyNumber: n, expectedVersion: await version(record, id), at: next() })
 }
 
+/**
+ * Every duty not yet signed by each officer, answered with the standard answers
+ * and signed, a minute apart from `startIso`: the last signature sends the report
+ * to committee review. For tests and demos that need a certified report.
+ */
+export async function signRemainingDuties(record: WorkflowRecord, reportId: string, startIso: string) {
+  const next = day(startIso)
+  const draft = await record.db
+    .selectFrom('periodic_report as r')
+    .innerJoin('report_draft as d', 'd.id', 'r.current_draft_id')
+    .select('d.sha256')
+    .where('r.id', '=', reportId)
+    .executeTakeFirstOrThrow()
+  for (const officer of [CAO, CFO, CEO]) {
+    for (let n = 1 as DutyNumber; n <= 12; n = (n + 1) as DutyNumber) {
+      const row = await record.db
+        .selectFrom('workflow_snapshot')
+        .select('state')
+        .where('instance_id', '=', instanceId.duty(reportId, officer.userId, n))
+        .executeTakeFirst()
+      if (row?.state === 'signed') continue
+      await walkDuty(record, reportId, officer, n, standardAnswers(n, draft.sha256, next().toISOString()), next)
+    }
+  }
+}
+
 async function registerDemoDraft(record: WorkflowRecord, reportId: string, index: number, uploadedBy = { ...CAO }) {
   const draft = report(reportId).drafts[index]!
   await registerDraft(record, {
@@ -259,19 +285,23 @@ async function seedQuarter2008(record: WorkflowRecord) {
       await walkDuty(record, Q2_2008, officer, n, standardAnswers(n, draftSha, next().toISOString()), next)
   }
   // The last signature moved the report to committee review (signDuty does that).
-  await recordCommitteeStep(record, {
+  await signCommitteeStep(record, {
     reportId: Q2_2008,
-    step: 'disclosureCommitteeApprove',
-    actor: DISCLOSURE_CHAIR,
+    body: 'disclosure_committee',
+    signerUserId: DISCLOSURE_CHAIR.userId,
+    note: 'Approved at the Disclosure Committee meeting of August 4, 2008, with the sale of the Venezuelan subsidiaries disclosed.',
     at: new Date('2008-08-04T17:00:00Z'),
   })
-  await recordCommitteeStep(record, {
+  await signCommitteeStep(record, {
     reportId: Q2_2008,
-    step: 'auditCommitteeReview',
-    actor: AUDIT_CHAIR,
+    body: 'audit_committee',
+    signerUserId: AUDIT_CHAIR.userId,
+    note: 'Reviewed with management and the independent auditors on August 5, 2008.',
     at: new Date('2008-08-05T17:00:00Z'),
   })
-  await approveForFiling(record, { reportId: Q2_2008, actor: DISCLOSURE_CHAIR, at: new Date('2008-08-06T17:00:00Z') })
+  // The two certifying officers of Rule 13a-14 approve it for filing.
+  await approveForFiling(record, { reportId: Q2_2008, officer: CEO, at: new Date('2008-08-06T17:00:00Z') })
+  await approveForFiling(record, { reportId: Q2_2008, officer: CFO, at: new Date('2008-08-06T18:00:00Z') })
   // A demo accession number in EDGAR's shape (Hecla's CIK is 0000719413); not the real filing's.
   await fileReport(record, {
     reportId: Q2_2008,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { DB } from '../db/client'
 import { hashPassword } from '../db/password'
 import { DUTIES } from '../machines/duties'
-import { DEMO_PASSWORD, company, filerCategories, reports, users } from './hecla'
+import { DEMO_PASSWORD, company, filerCategories, reports, reviewBodySettings, users } from './hecla'
 
 export function sha256Hex(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex')
@@ -66,6 +66,10 @@ export async function seedDemoCompany(db: DB, options: { passwordHash?: string }
         )
         .execute()
     }
+    await trx
+      .insertInto('review_body_setting')
+      .values(reviewBodySettings.map((r) => ({ ...r, company_id: company.id, updated_at: MEMBERSHIP_START + 'T00:00:00.000Z' })))
+      .execute()
     for (const report of reports) {
       await trx
         .insertInto('periodic_report')

@@ -178,6 +178,8 @@ export default function ReportPage() {
           <dd>
             <span className={`ow-state-badge ow-report-${lifecycle.state}`}>{lifecycle.stateLabel}</span>{' '}
             <span id="report-state">{lifecycle.description}</span>
+            <br />
+            <Link to={`/reports/${report.id}/filing`}>Review and filing: the committees, approval for filing, the SEC</Link>
           </dd>
         </div>
       </dl>

@@ -33,6 +33,14 @@ const REASONS: Record<RefusalReason, { status: number; message: string }> = {
       'Duties are signed only while the report is in certification (after its draft is registered and before the committees review it). Nothing was signed.',
   },
   report_locked: { status: 409, message: 'This report has been filed and is locked: nothing can change it now.' },
+  not_review_signer: {
+    status: 403,
+    message: 'You may not act for this committee on this report (see who signs for it on the page). Nothing was recorded.',
+  },
+  not_filing_approver: {
+    status: 403,
+    message: 'Only the CEO and the CFO, who certify the report, approve it for filing. Nothing was recorded.',
+  },
   exception_case_duty: {
     status: 422,
     message:
@@ -75,6 +83,18 @@ export function refusalFor(error: unknown): Refusal | null {
       return { status: 422, code: 'invalid_workflow_input', message: 'That cannot be started with what was sent: nothing was saved.' }
     case 'command_refused': {
       const reason = e.reason as RefusalReason
+      const facts = (e.facts ?? {}) as Record<string, unknown>
+      // Name the filing, so the person knows which record they hit.
+      if (reason === 'report_locked' && typeof facts.accessionNumber === 'string') {
+        return {
+          status: 409,
+          code: reason,
+          message: `This report was filed with the SEC on ${String(facts.filedAt).slice(0, 10)} (accession ${facts.accessionNumber}) and is locked: nothing can change it now. Nothing was saved.`,
+        }
+      }
+      if (reason === 'not_review_signer' && typeof facts.why === 'string') {
+        return { status: 403, code: reason, message: `${facts.why} Nothing was recorded.` }
+      }
       return { code: reason, ...REASONS[reason] }
     }
     case 'unknown_machine_version':

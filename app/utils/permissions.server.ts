@@ -122,6 +122,26 @@ export async function requireReportReader(request: Request, options: AuthOptions
   return { user, officerRole: officerRoles.length === 1 ? officerRoles[0]! : null, readsAllOfficers }
 }
 
+/**
+ * Who may open a report's "Review and filing" page: the officers and the bodies
+ * that read the report, and the administrator, who records the filing. What
+ * each may do there is decided per step (machines/review-signers.ts, the
+ * commands); the page shows no case and no answer.
+ */
+export async function requireFilingPageReader(request: Request, options: AuthOptions = {}): Promise<CurrentUser> {
+  const user = await requireUser(request, options)
+  const allowed =
+    officerRolesOf(user.roles).length > 0 || user.roles.some((r) => [...REPORT_READER_ROLES, ...REPORT_ADMIN_ROLES].includes(r))
+  if (allowed) return user
+  return refuse(
+    request,
+    user,
+    'The review and filing of a report is for the certifying officers, the committees, the Chairman and the administrator.',
+    { required: [...OFFICER_ROLES, ...REPORT_READER_ROLES, ...REPORT_ADMIN_ROLES] },
+    options,
+  )
+}
+
 export type VisibleCase = CaseInstanceRow
 
 /** The cases of a list this person may see (never those about them). */

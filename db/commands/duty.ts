@@ -13,7 +13,7 @@ import { findManifestationFacts } from '../queries/sign-offs'
 import { buildManifestation, manifestationHash } from '../sign-off'
 import type { Actor, AppendResult, WorkflowRecord, WriteUnit } from '../workflow-record'
 import { reportCaseInside, type NewCaseRequest } from './case'
-import { iso, requireReportRow, submitIfComplete } from './shared'
+import { iso, requireReportNotFiled, requireReportRow, sendToReport, submitIfComplete } from './shared'
 
 export interface DutyEventRequest {
   reportId: string
@@ -34,9 +34,14 @@ export interface DutyEventRequest {
 /** Sends an officer's event to one of their duty workflows (not a signature: see signDuty). */
 export async function sendDutyEvent(record: WorkflowRecord, request: DutyEventRequest): Promise<AppendResult> {
   return record.write(async (unit) => {
+    await requireReportNotFiled(unit, request.reportId)
     for (const c of request.newCases ?? []) await reportCaseInside(unit, c)
     if (request.event.type === 'duty.raiseException') await requireExceptionCase(unit, request.dutyNumber, request.event.caseId)
-    return sendDutyEventInside(unit, request)
+    const appended = await sendDutyEventInside(unit, request)
+    if (request.event.type === 'duty.reopen' && request.event.reason === 'withdrawn') {
+      await reopenCertificationIfUnderReview(unit, request, request.at ?? new Date())
+    }
+    return appended
   })
 }
 
@@ -71,6 +76,7 @@ export async function sendDutyEvents(
   const { events, ...rest } = request
   if (events.length === 0) throw new Error('sendDutyEvents: no event to send')
   return record.write(async (unit) => {
+    await requireReportNotFiled(unit, rest.reportId)
     for (const c of rest.newCases ?? []) await reportCaseInside(unit, c)
     let expectedVersion = rest.expectedVersion
     let last: AppendResult | undefined
@@ -124,6 +130,7 @@ export async function signDuty(
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
     const { trx } = unit
+    await requireReportNotFiled(unit, request.reportId)
     const id = instanceId.duty(request.reportId, request.officer.userId, request.dutyNumber)
     const instance = await unit.load(id)
     if (!instance) throw new CommandRefusedError('duty_not_started', `${id} has no events`, { instanceId: id })
@@ -176,6 +183,24 @@ export async function signDuty(
     const submitted = await submitIfComplete(unit, request.reportId, at)
     return { signOffId: signatureId, manifestation, appended, submittedForReview: submitted !== null }
   })
+}
+
+/**
+ * An officer withdrew a signature while the committees review the report or the
+ * officers approve it: the certification is no longer whole, so the report goes
+ * back to certification in the same transaction (report-lifecycle.ts version 2).
+ */
+async function reopenCertificationIfUnderReview(unit: WriteUnit, request: DutyEventRequest, at: Date) {
+  const lifecycle = await unit.load(instanceId.report(request.reportId))
+  const event = {
+    type: 'report.reopenCertification',
+    cause: 'signOffWithdrawn',
+    officerRole: request.officer.role,
+    dutyNumber: request.dutyNumber,
+    at: at.toISOString(),
+  } as const
+  if (!lifecycle || !lifecycle.snapshot.can(event)) return
+  await sendToReport(unit, request.reportId, event, request.actor, at)
 }
 
 /** A duty is signed only while its report is in certification: not in drafting, not once it went on. */

@@ -3,5 +3,13 @@
 export { acknowledgeCase, decideCase, reportCase, type NewCaseRequest } from './case'
 export { sendDeterminationEvent } from './determination'
 export { sendDutyEvent, sendDutyEvents, signDuty, type DutyEventRequest } from './duty'
-export { approveForFiling, beginCertification, fileReport, recordCommitteeStep, registerDraft } from './report'
+export {
+  approveForFiling,
+  beginCertification,
+  fileReport,
+  recordLateFilingNotice,
+  registerDraft,
+  sendReportBack,
+  signCommitteeStep,
+} from './report'
 export { SYSTEM } from './shared'

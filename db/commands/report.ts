@@ -3,10 +3,18 @@
 import { findCurrentDraft } from '../queries/reports'
 import { dutyEventForNewDraft, type DutyReviewSnapshot } from '../../machines/duty-review'
 import type { ReportLifecycleEvent } from '../../machines/report-lifecycle'
-import { CommandRefusedError } from '../errors'
+import { CommandRefusedError, NotFoundError } from '../errors'
 import { certificationFacts, listDutyInstances } from '../queries/workflows'
-import type { Actor, WorkflowRecord } from '../workflow-record'
-import { SYSTEM, iso, requireReportRow, sendToEveryDuty, sendToReport } from './shared'
+import type { Actor, WorkflowRecord, WriteUnit } from '../workflow-record'
+import { SYSTEM, iso, requireReportNotFiled, sendToEveryDuty, sendToReport } from './shared'
+import type { DutyNumber } from '../../machines/duties'
+import type { ReviewBody } from '../../machines/report-lifecycle'
+import { reviewSigners } from '../../machines/review-signers'
+import type { OfficerRole } from '../../machines/roles'
+import { instanceId } from '../ids'
+import { findUserRecord } from '../queries/people'
+import { findReportActFacts, findReviewSignerFacts } from '../queries/review'
+import { actManifestationHash, buildActManifestation, insertSignature } from '../sign-off'
 
 /**
  * Registers a new draft of a report: the draft row, the report's current draft,
@@ -28,7 +36,7 @@ export async function registerDraft(
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
     const { trx } = unit
-    await requireReportRow(trx, request.reportId)
+    await requireReportNotFiled(unit, request.reportId)
     const last = await trx
       .selectFrom('report_draft')
       .select((eb) => eb.fn.max<number>('version').as('v'))
@@ -81,45 +89,185 @@ export async function beginCertification(record: WorkflowRecord, request: { repo
   return record.write((unit) => sendToReport(unit, request.reportId, { type: 'report.beginCertification' }, request.actor, at))
 }
 
-/** A committee's step in the report's review (Disclosure Committee approves; Audit Committee reviews). */
-export async function recordCommitteeStep(
+/**
+ * A committee's step in the report's review, signed: the Disclosure Committee
+ * approves, the Audit Committee reviews. The signer must be one the company's
+ * setting names for the body on this report (machines/review-signers.ts); the
+ * event carries the signature's hash and the signature row is bound to it.
+ */
+export async function signCommitteeStep(
   record: WorkflowRecord,
-  request: { reportId: string; step: 'disclosureCommitteeApprove' | 'auditCommitteeReview'; actor: Actor; at?: Date },
+  request: { reportId: string; body: ReviewBody; signerUserId: string; note: string; at?: Date },
 ) {
   const at = request.at ?? new Date()
-  const event: ReportLifecycleEvent =
-    request.step === 'disclosureCommitteeApprove'
-      ? { type: 'report.disclosureCommitteeApprove', at: iso(at) }
-      : { type: 'report.auditCommitteeReview', at: iso(at) }
-  return record.write((unit) => sendToReport(unit, request.reportId, event, request.actor, at))
-}
-
-/** Approval for filing; from then on no officer can withdraw a signature. */
-export async function approveForFiling(record: WorkflowRecord, request: { reportId: string; actor: Actor; at?: Date }) {
-  const at = request.at ?? new Date()
   return record.write(async (unit) => {
-    const facts = await certificationFacts(unit.trx, unit, request.reportId, at)
-    const result = await sendToReport(unit, request.reportId, { type: 'report.approveForFiling', ...facts }, request.actor, at)
-    await sendToEveryDuty(unit, request.reportId, { type: 'duty.reportApproved' }, at)
-    return result
+    const facts = await requireReportActFacts(unit, request.reportId)
+    await requireReviewSigner(unit, facts.companyId, request.reportId, request.body, request.signerUserId, at)
+    const signer = await requireSigner(unit, request.signerUserId)
+    const manifestation = buildActManifestation({
+      ...facts,
+      act: request.body === 'disclosure_committee' ? 'disclosure_committee_approval' : 'audit_committee_review',
+      capacity: request.body,
+      signer,
+      note: request.note,
+      at,
+    })
+    const signatureId = actManifestationHash(manifestation)
+    const event: ReportLifecycleEvent =
+      request.body === 'disclosure_committee'
+        ? { type: 'report.disclosureCommitteeApprove', at: iso(at), signatureId }
+        : { type: 'report.auditCommitteeReview', at: iso(at), signatureId }
+    const appended = await sendToReport(unit, request.reportId, event, { userId: signer.userId, role: BODY_ACTOR_ROLE[request.body] }, at)
+    await insertSignature(unit.trx, manifestation, {
+      workflowInstanceId: instanceId.report(request.reportId),
+      workflowSequence: appended.sequence,
+    })
+    return { signatureId, manifestation }
   })
 }
 
-/** Filed with the SEC: the report and every duty workflow of it are locked. */
+const BODY_ACTOR_ROLE = { disclosure_committee: 'disclosure_committee', audit_committee: 'audit_committee_member' } as const
+
+/**
+ * A committee sends the report back to certification with a reason naming the
+ * duties to look at again: those sign-offs reopen for every officer (their
+ * answers stay); the rest stay signed. One transaction.
+ */
+export async function sendReportBack(
+  record: WorkflowRecord,
+  request: { reportId: string; body: ReviewBody; memberUserId: string; reason: string; dutyNumbers: DutyNumber[]; at?: Date },
+) {
+  const at = request.at ?? new Date()
+  return record.write(async (unit) => {
+    const facts = await requireReportActFacts(unit, request.reportId)
+    await requireReviewSigner(unit, facts.companyId, request.reportId, request.body, request.memberUserId, at)
+    await sendToReport(
+      unit,
+      request.reportId,
+      { type: 'report.sendBack', body: request.body, reason: request.reason, dutyNumbers: request.dutyNumbers, at: iso(at) },
+      { userId: request.memberUserId, role: BODY_ACTOR_ROLE[request.body] },
+      at,
+    )
+    const reopened: string[] = []
+    for (const duty of await listDutyInstances(unit.trx, unit, request.reportId)) {
+      if (!request.dutyNumbers.includes(duty.dutyNumber)) continue
+      const instance = await unit.load(duty.id)
+      const event = { type: 'duty.reopen', reason: 'sentBack', at: iso(at) } as const
+      if (!instance || !instance.snapshot.can(event)) continue
+      await unit.append({ instance: { id: duty.id }, expectedVersion: instance.version, event, actor: SYSTEM, recordedAt: at })
+      reopened.push(duty.id)
+    }
+    return { reopened }
+  })
+}
+
+/**
+ * Approval for filing by one of the two certifying officers (Rule 13a-14: the
+ * CEO and the CFO), signed. With the second approval the report is approved and
+ * no officer can withdraw a signature any more.
+ */
+export async function approveForFiling(
+  record: WorkflowRecord,
+  request: { reportId: string; officer: { userId: string; role: OfficerRole }; at?: Date },
+) {
+  const at = request.at ?? new Date()
+  const role = request.officer.role
+  if (role !== 'ceo' && role !== 'cfo') {
+    throw new CommandRefusedError('not_filing_approver', `${role} does not approve for filing`, { role })
+  }
+  return record.write(async (unit) => {
+    const facts = await requireReportActFacts(unit, request.reportId)
+    const signer = await requireSigner(unit, request.officer.userId)
+    const manifestation = buildActManifestation({ ...facts, act: 'approval_for_filing', capacity: role, signer, note: null, at })
+    const signatureId = actManifestationHash(manifestation)
+    const certification = await certificationFacts(unit.trx, unit, request.reportId, at)
+    const appended = await sendToReport(
+      unit,
+      request.reportId,
+      { type: 'report.approveForFiling', officerRole: role, signatureId, ...certification },
+      { userId: signer.userId, role },
+      at,
+    )
+    await insertSignature(unit.trx, manifestation, {
+      workflowInstanceId: instanceId.report(request.reportId),
+      workflowSequence: appended.sequence,
+    })
+    const approved = appended.snapshot.hasTag('approvedForFiling')
+    if (approved) await sendToEveryDuty(unit, request.reportId, { type: 'duty.reportApproved' }, at)
+    return { signatureId, manifestation, approved }
+  })
+}
+
+/**
+ * The Form 12b-25 notification (NT 10-K / NT 10-Q): the machine checks the
+ * one-business-day window against the due date the application computed.
+ */
+export async function recordLateFilingNotice(
+  record: WorkflowRecord,
+  request: { reportId: string; dueDate: string; notifiedOn: string; narrative: string; actor: Actor; at?: Date },
+) {
+  const at = request.at ?? new Date()
+  return record.write(async (unit) => {
+    await requireReportNotFiled(unit, request.reportId)
+    return sendToReport(
+      unit,
+      request.reportId,
+      {
+        type: 'report.notifyLateFiling',
+        dueDate: request.dueDate,
+        notifiedOn: request.notifiedOn,
+        narrative: request.narrative,
+        at: iso(at),
+      },
+      request.actor,
+      at,
+    )
+  })
+}
+
+/** Filed with the SEC: the report names the draft filed, and it and every duty workflow of it lock at once. */
 export async function fileReport(
   record: WorkflowRecord,
   request: { reportId: string; filedAt: Date; accessionNumber: string; actor: Actor; at?: Date },
 ) {
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
+    await requireReportNotFiled(unit, request.reportId)
+    const draft = await findCurrentDraft(unit.trx, request.reportId)
+    if (!draft) throw new CommandRefusedError('no_draft', `${request.reportId} has no draft`, { reportId: request.reportId })
     await sendToReport(
       unit,
       request.reportId,
-      { type: 'report.file', filedAt: iso(request.filedAt), accessionNumber: request.accessionNumber },
+      { type: 'report.file', filedAt: iso(request.filedAt), accessionNumber: request.accessionNumber, draftSha256: draft.sha256 },
       request.actor,
       at,
     )
     await sendToReport(unit, request.reportId, { type: 'report.lock' }, SYSTEM, at)
     await sendToEveryDuty(unit, request.reportId, { type: 'duty.lock' }, at)
+    return { draft }
   })
+}
+
+async function requireReportActFacts(unit: WriteUnit, reportId: string) {
+  await requireReportNotFiled(unit, reportId)
+  const facts = await findReportActFacts(unit.trx, reportId)
+  if (!facts) throw new NotFoundError('periodic_report', reportId)
+  return facts
+}
+
+async function requireSigner(unit: WriteUnit, userId: string) {
+  const user = await findUserRecord(unit.trx, userId)
+  if (!user) throw new NotFoundError('person', userId)
+  return { userId: user.id, printedName: user.full_name, title: user.title }
+}
+
+async function requireReviewSigner(unit: WriteUnit, companyId: string, reportId: string, body: ReviewBody, userId: string, at: Date) {
+  const facts = await findReviewSignerFacts(unit.trx, unit, { companyId, reportId, body, day: iso(at).slice(0, 10) })
+  const signers = reviewSigners(facts)
+  if (!(signers.userIds as string[]).includes(userId)) {
+    throw new CommandRefusedError('not_review_signer', `${userId} may not act for ${body} on ${reportId}`, {
+      body,
+      why: signers.why,
+    })
+  }
 }

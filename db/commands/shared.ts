@@ -3,7 +3,7 @@
 // lifecycle or to every duty workflow of a report.
 import type { ReportLifecycleEvent } from '../../machines/report-lifecycle'
 import type { DB } from '../client'
-import { NotFoundError } from '../errors'
+import { CommandRefusedError, NotFoundError } from '../errors'
 import { instanceId } from '../ids'
 import { certificationFacts, listDutyInstances } from '../queries/workflows'
 import type { Actor, WriteUnit } from '../workflow-record'
@@ -54,4 +54,20 @@ export async function submitIfComplete(unit: WriteUnit, reportId: string, at: Da
   const event: ReportLifecycleEvent = { type: 'report.submitForReview', ...(await certificationFacts(unit.trx, unit, reportId, at)) }
   if (!lifecycle.snapshot.can(event)) return null
   return sendToReport(unit, reportId, event, SYSTEM, at)
+}
+
+/**
+ * A filed report is what the SEC has: every later command on it is refused with
+ * the filing named (accession number and time), before anything is written.
+ */
+export async function requireReportNotFiled(unit: WriteUnit, reportId: string) {
+  await requireReportRow(unit.trx, reportId)
+  const lifecycle = await unit.load(instanceId.report(reportId))
+  const filing = (lifecycle?.snapshot.context as { filing?: { filedAt: string; accessionNumber: string } | null } | undefined)?.filing
+  if (filing) {
+    throw new CommandRefusedError('report_locked', `${reportId} was filed (${filing.accessionNumber})`, {
+      accessionNumber: filing.accessionNumber,
+      filedAt: filing.filedAt,
+    })
+  }
 }

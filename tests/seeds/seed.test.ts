@@ -136,7 +136,14 @@ test('the Q2 2008 history, read from the record: every matter raised under duty 
   const lifecycle = await rows("SELECT state, snapshot FROM workflow_snapshot WHERE instance_id = 'report/report-2008-q2'")
   expect(lifecycle[0]?.state).toBe('locked')
   const context = (JSON.parse(String(lifecycle[0]!.snapshot)) as { context: Record<string, unknown> }).context
-  expect(context).toMatchObject({ disclosureCommitteeApprovedAt: expect.any(String), auditCommitteeReviewedAt: expect.any(String) })
+  // Each committee's step and each approval for filing (CEO, CFO) carries the hash of its signature row.
+  const steps = ['disclosureCommitteeApproval', 'auditCommitteeReview'].map((k) => context[k] as { signatureId: string })
+  const approvals = Object.values(context.approvalsForFiling as Record<string, { signatureId: string }>)
+  expect(approvals).toHaveLength(2)
+  for (const step of [...steps, ...approvals]) {
+    expect(step.signatureId).toMatch(/^[0-9a-f]{64}$/)
+    expect(await rows(`SELECT id FROM signature WHERE id = '${step.signatureId}'`)).toHaveLength(1)
+  }
   expect((context.filing as { accessionNumber: string }).accessionNumber).toMatch(/^\d{10}-\d{2}-\d{6}$/)
 
   const duties = await rows(

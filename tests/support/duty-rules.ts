@@ -235,25 +235,44 @@ export function dutyRuleViolations(paths: readonly ModelPath[], ctx: DutyPathCon
 }
 
 /** The report's phase, folded from the events it took, in the Code's order. */
-type Phase = 'drafting' | 'certification' | 'committeeReview' | 'approvedForFiling' | 'filed' | 'locked'
+type Phase = 'drafting' | 'certification' | 'committeeReview' | 'approval' | 'approvedForFiling' | 'filed' | 'locked'
+interface Fold {
+  phase: Phase
+  committeesDone: Set<string>
+  approvers: Set<string>
+}
 
-function reportPhase(phase: Phase, event: Event): Phase {
+const backToCertification = (): Fold => ({ phase: 'certification', committeesDone: new Set(), approvers: new Set() })
+
+function reportPhase(f: Fold, event: Event): Fold {
+  const reviewing = f.phase === 'committeeReview' || f.phase === 'approval'
   switch (event.type) {
     case 'report.beginCertification':
-      return 'certification'
+      return { ...f, phase: 'certification' }
     case 'report.submitForReview':
-      return 'committeeReview'
+      return { ...f, phase: 'committeeReview' }
+    case 'report.disclosureCommitteeApprove':
+    case 'report.auditCommitteeReview': {
+      const done = new Set(f.committeesDone).add(event.type)
+      return { ...f, committeesDone: done, phase: done.size === 2 ? 'approval' : f.phase }
+    }
     // The committees reviewed a draft that is no longer the one to be filed.
     case 'report.registerDraft':
-      return phase === 'committeeReview' ? 'certification' : phase
-    case 'report.approveForFiling':
-      return 'approvedForFiling'
+      return reviewing ? backToCertification() : f
+    case 'report.sendBack':
+      return f.phase === 'committeeReview' ? backToCertification() : f
+    case 'report.reopenCertification':
+      return reviewing ? backToCertification() : f
+    case 'report.approveForFiling': {
+      const approvers = new Set(f.approvers).add(String(event.officerRole))
+      return { ...f, approvers, phase: approvers.size === 2 ? 'approvedForFiling' : f.phase }
+    }
     case 'report.file':
-      return 'filed'
+      return { ...f, phase: 'filed' }
     case 'report.lock':
-      return 'locked'
+      return { ...f, phase: 'locked' }
     default:
-      return phase
+      return f
   }
 }
 
@@ -267,13 +286,14 @@ export function reportRuleViolations(paths: readonly ModelPath[]): Violation[] {
   const violations: Violation[] = []
   const seen = new Set<string>()
   for (const path of paths) {
-    let phase: Phase = 'drafting'
+    let fold: Fold = { phase: 'drafting', committeesDone: new Set(), approvers: new Set() }
     const taken: Event[] = []
     path.steps.forEach((step, i) => {
       if (i > 0) {
         taken.push(step.event as Event)
-        phase = reportPhase(phase, step.event as Event)
+        fold = reportPhase(fold, step.event as Event)
       }
+      const phase = fold.phase
       const key = JSON.stringify(taken)
       if (seen.has(key)) return
       seen.add(key)
@@ -284,6 +304,9 @@ export function reportRuleViolations(paths: readonly ModelPath[]): Violation[] {
       }
       if (s.hasTag('inCommitteeReview') !== (phase === 'committeeReview')) {
         violations.push({ rule: `inCommitteeReview is ${s.hasTag('inCommitteeReview')} in ${phase}`, path: where })
+      }
+      if (s.hasTag('awaitingApprovalForFiling') !== (phase === 'approval')) {
+        violations.push({ rule: `awaitingApprovalForFiling is ${s.hasTag('awaitingApprovalForFiling')} in ${phase}`, path: where })
       }
       if (s.hasTag('locked') !== (phase === 'locked')) violations.push({ rule: `locked is ${s.hasTag('locked')} in ${phase}`, path: where })
     })

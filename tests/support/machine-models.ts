@@ -153,18 +153,45 @@ export function completeSignOffs(draftSha256: string | null): SignOff[] {
 
 export const ACCESSION = '0000719413-13-000012'
 
+export const SIGNATURE_DC = 'd'.repeat(64)
+export const SIGNATURE_AC = 'a'.repeat(64)
+export const SIGNATURE_CEO = 'c'.repeat(64)
+export const SIGNATURE_CFO = 'f'.repeat(64)
+/** The FY2012 10-K's due date (Friday, March 1, 2013) and a Form 12b-25 the next business day. */
+export const DUE_DATE = '2013-03-01'
+export const LATE_NOTICE: Extract<ReportLifecycleEvent, { type: 'report.notifyLateFiling' }> = {
+  type: 'report.notifyLateFiling',
+  dueDate: DUE_DATE,
+  notifiedOn: '2013-03-04',
+  narrative: 'The audit of the Canamex investment is not complete.',
+  at: '2013-03-04T16:00:00Z',
+}
+
 export function reportModelEvents(snapshot: { context: ReportLifecycleContext }): ReportLifecycleEvent[] {
-  const current = snapshot.context.currentDraft?.sha256 ?? null
+  const c = snapshot.context
+  const current = c.currentDraft?.sha256 ?? null
   const facts = { signOffs: completeSignOffs(current), openBlockingCases: 0, at: AT }
   const events: ReportLifecycleEvent[] = [
     { type: 'report.beginCertification' },
     { type: 'report.submitForReview', ...facts },
-    { type: 'report.disclosureCommitteeApprove', at: AT },
-    { type: 'report.auditCommitteeReview', at: LATER },
-    { type: 'report.approveForFiling', ...facts },
-    { type: 'report.file', filedAt: '2013-02-22T21:05:00Z', accessionNumber: ACCESSION },
+    { type: 'report.disclosureCommitteeApprove', at: AT, signatureId: SIGNATURE_DC },
+    { type: 'report.auditCommitteeReview', at: LATER, signatureId: SIGNATURE_AC },
+    { type: 'report.approveForFiling', officerRole: 'ceo', signatureId: SIGNATURE_CEO, ...facts },
+    { type: 'report.file', filedAt: '2013-02-22T21:05:00Z', accessionNumber: ACCESSION, draftSha256: current ?? DRAFT_A },
     { type: 'report.lock' },
   ]
+  // Kept few, so the simple paths stay few (the unit tests take the other orders):
+  // the CFO approves after the CEO; one send back, one withdrawal, each only on
+  // the first draft; a 12b-25 only while drafting.
+  if (c.approvalsForFiling.ceo !== null) {
+    events.push({ type: 'report.approveForFiling', officerRole: 'cfo', signatureId: SIGNATURE_CFO, ...facts })
+  }
+  const firstRound = c.lastSendBack === null && c.lastReopen === null && current === DRAFT_A
+  if (firstRound) {
+    events.push({ type: 'report.sendBack', body: 'audit_committee', reason: 'Explain the Canamex item.', dutyNumbers: [1, 6], at: LATER })
+    events.push({ type: 'report.reopenCertification', cause: 'signOffWithdrawn', officerRole: 'cfo', dutyNumber: 3, at: LATER })
+  }
+  if (c.lateFilingNotice === null && current === null) events.push(LATE_NOTICE)
   if (current === null) events.push({ type: 'report.registerDraft', sha256: DRAFT_A, at: AT })
   if (current === DRAFT_A) events.push({ type: 'report.registerDraft', sha256: DRAFT_B, at: LATER })
   return events
@@ -174,16 +201,21 @@ export function reportRandomEvents(snapshot: { context: ReportLifecycleContext }
   const current = snapshot.context.currentDraft?.sha256 ?? null
   const stale = current === DRAFT_A ? DRAFT_B : DRAFT_A
   const complete = completeSignOffs(current)
+  const approval = { type: 'report.approveForFiling', officerRole: 'ceo', signatureId: SIGNATURE_CEO } as const
   return [
     ...reportModelEvents(snapshot),
     ...[DRAFT_A, DRAFT_B, DRAFT_C].map((sha256): ReportLifecycleEvent => ({ type: 'report.registerDraft', sha256, at: LATER })),
     { type: 'report.submitForReview', signOffs: complete.slice(1), openBlockingCases: 0, at: AT },
     { type: 'report.submitForReview', signOffs: complete, openBlockingCases: 1, at: AT },
     { type: 'report.submitForReview', signOffs: completeSignOffs(stale), openBlockingCases: 0, at: AT },
-    { type: 'report.approveForFiling', signOffs: complete.slice(0, -1), openBlockingCases: 0, at: AT },
-    { type: 'report.approveForFiling', signOffs: complete, openBlockingCases: 2, at: AT },
-    { type: 'report.file', filedAt: AT, accessionNumber: '719413-13-12' },
-    { type: 'report.disclosureCommitteeApprove', at: 'yesterday' },
+    { ...approval, signOffs: complete.slice(0, -1), openBlockingCases: 0, at: AT },
+    { ...approval, signOffs: complete, openBlockingCases: 2, at: AT },
+    { type: 'report.file', filedAt: AT, accessionNumber: '719413-13-12', draftSha256: current ?? DRAFT_A },
+    { type: 'report.file', filedAt: AT, accessionNumber: ACCESSION, draftSha256: stale },
+    { type: 'report.disclosureCommitteeApprove', at: 'yesterday', signatureId: SIGNATURE_DC },
+    { type: 'report.sendBack', body: 'disclosure_committee', reason: ' ', dutyNumbers: [6], at: LATER },
+    { type: 'report.sendBack', body: 'disclosure_committee', reason: 'Why?', dutyNumbers: [], at: LATER },
+    { ...LATE_NOTICE, notifiedOn: '2013-03-05', at: '2013-03-05T16:00:00Z' },
   ]
 }
 
@@ -287,10 +319,13 @@ const JUNK = {
 
 /** For each event type the machine knows: one with wrong-typed fields, one with an unknown field. */
 export function malformedEvents(machine: AnyStateMachine): Array<{ type: string }> {
-  return machine.events.flatMap((type: string) => [
-    { type, ...JUNK },
-    { type, unexpected: true },
-  ])
+  // xstate.* are the machine's own events (a parallel state's done event), never sent from outside.
+  return machine.events
+    .filter((type: string) => !type.startsWith('xstate.'))
+    .flatMap((type: string) => [
+      { type, ...JUNK },
+      { type, unexpected: true },
+    ])
 }
 
 // ── Checks ───────────────────────────────────────────────────────────────────

@@ -2,6 +2,7 @@
 // the rules refuse writes nothing; what they allow reaches every workflow concerned.
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { acknowledgeCase, decideCase, registerDraft, reportCase, sendDeterminationEvent, sendDutyEvent, signDuty } from '../../db/commands'
+import { CommandRefusedError } from '../../db/errors'
 import { instanceId } from '../../db/ids'
 import type { DB } from '../../db/client'
 import { machineLookup } from '../../db/machine-lookup'
@@ -70,7 +71,10 @@ test('nothing moves after filing: an answer to a duty of the filed 10-Q is refus
       event: { type: 'duty.start' },
       actor: CEO,
     }),
-  ).rejects.toBeInstanceOf(EventNotAllowedError)
+  ).rejects.toMatchObject({ reason: 'report_locked', facts: { accessionNumber: '0000719413-08-000045' } })
+  await expect(
+    signDuty(record, { reportId: 'report-2008-q2', officer: CEO, dutyNumber: 7, expectedVersion: await version(id) }),
+  ).rejects.toBeInstanceOf(CommandRefusedError)
   expect(await counts()).toEqual(before)
 })
 

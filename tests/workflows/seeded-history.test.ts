@@ -49,7 +49,11 @@ test('rebuilding every workflow from its events alone gives the cached snapshot'
 test('the Q2 2008 10-Q is filed and locked, every officer signed every duty, and its material items were raised and resolved as duty-1 cases', async () => {
   const lifecycle = await snapshotOf('report/report-2008-q2')
   expect(lifecycle.state).toBe('locked')
-  expect(lifecycle.context.filing).toEqual({ filedAt: '2008-08-08T20:30:00.000Z', accessionNumber: '0000719413-08-000045' })
+  expect(lifecycle.context.filing).toEqual({
+    filedAt: '2008-08-08T20:30:00.000Z',
+    accessionNumber: '0000719413-08-000045',
+    draftSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+  })
   const duties = await db
     .selectFrom('workflow_snapshot')
     .select(['instance_id', 'state'])

@@ -3,11 +3,18 @@
 import { Form, Link, useNavigation } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import type { DutyAnswers } from '../../../machines/duty-answers'
+import type { DutyReopenReason } from '../../../machines/duty-review'
 import { AnswerSummary } from '../../components/answer-summary'
 import { ExceptionFields, type AnswerFormContext } from '../../components/duty-answer-fields'
 import { TextField } from '../../components/form-fields'
 import { ManifestationPreviewList, StoredSignOffList, type ManifestationPreview, type StoredSignOff } from '../../components/sign-off'
 import type { FieldErrors, FieldValues, Intent } from '../../utils/duty-forms'
+
+const REOPEN_WORDS: Record<DutyReopenReason, string> = {
+  newDraft: 'Reopened by a new draft',
+  withdrawn: 'Signature withdrawn',
+  sentBack: 'Sent back by a committee',
+}
 
 export function SubmitButton({
   intent,
@@ -67,7 +74,13 @@ export function StatePanel({
   workflow,
   inCommitteeReview,
 }: {
-  workflow: { path: string; stateLabel: string; waitingFor: string; version: number; reopenedBy: { reason: string; at: string } | null }
+  workflow: {
+    path: string
+    stateLabel: string
+    waitingFor: string
+    version: number
+    reopenedBy: { reason: DutyReopenReason; at: string } | null
+  }
   inCommitteeReview: boolean
 }) {
   return (
@@ -80,7 +93,7 @@ export function StatePanel({
       </p>
       {workflow.reopenedBy ? (
         <p className="hint">
-          {workflow.reopenedBy.reason === 'newDraft' ? 'Reopened by a new draft' : 'Signature withdrawn'} on {workflow.reopenedBy.at}.
+          {REOPEN_WORDS[workflow.reopenedBy.reason]} on {workflow.reopenedBy.at}.
         </p>
       ) : null}
       {inCommitteeReview ? <p className="ow-notice">Every signature is in: the report is in committee review.</p> : null}
