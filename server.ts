@@ -16,7 +16,7 @@ const port = Number(process.env.PORT || 3000)
 const host = process.env.HOST || '127.0.0.1'
 const file = databasePath()
 
-const { migrated, seeded } = await prepareDatabase(file)
+const { migrated, seeded } = await prepareDatabase(file, { today: new Date() })
 console.log(
   `Database ${file}: ${migrated.length ? `migrated (${migrated.join(', ')})` : 'up to date'}${seeded ? ', demo company seeded' : ''}`,
 )

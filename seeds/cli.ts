@@ -3,5 +3,5 @@ import { databasePath } from '../db/client'
 import { prepareDatabase } from './prepare'
 
 const file = databasePath()
-const { seeded } = await prepareDatabase(file)
+const { seeded } = await prepareDatabase(file, { today: new Date() })
 console.log(seeded ? `Seeded the demo company into ${file}` : `${file} already holds the demo company; nothing changed`)

@@ -20,6 +20,7 @@ import type { DutyAnswers } from '../machines/duty-answers'
 import type { DutyNumber } from '../machines/duties'
 import type { OfficerRole } from '../machines/roles'
 import { reports, type DemoReport } from './hecla'
+import { seedLiveReport } from './live-report'
 import { sha256Hex } from './load'
 
 type Officer = { userId: string; role: OfficerRole }
@@ -204,12 +205,17 @@ async function registerDemoDraft(record: WorkflowRecord, reportId: string, index
   return sha256Hex(draft.content)
 }
 
-/** Writes the demo history unless some is there already. Returns whether it wrote anything. */
-export async function seedDemoHistory(record: WorkflowRecord): Promise<boolean> {
+/**
+ * Writes the demo history unless some is there already: the two reports of the
+ * seed documents, then the live report of the creation day `today`
+ * (seeds/live-report.ts). Returns whether it wrote anything.
+ */
+export async function seedDemoHistory(record: WorkflowRecord, options: { today: Date }): Promise<boolean> {
   const any = await record.db.selectFrom('workflow_event').select('sequence').limit(1).executeTakeFirst()
   if (any) return false
   await seedQuarter2008(record)
   await seedFiscal2012(record)
+  await seedLiveReport(record, options.today)
   return true
 }
 

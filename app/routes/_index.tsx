@@ -4,7 +4,7 @@ import { initialTransition } from 'xstate'
 import { filerCategoryOn, getInstalledCompany } from '../../db/queries/company'
 import { listDashboardReports, type DashboardReportRow } from '../../db/queries/dashboard'
 import { DUTIES } from '../../machines/duties'
-import { daysLeft, filingDeadline, isOverdue, type FilerCategory } from '../../machines/filing-deadline'
+import { deadlineWords, filingDeadline, filingTimeliness, isOverdue, type FilerCategory } from '../../machines/filing-deadline'
 import { statePath } from '../../machines/primitives'
 import { REPORT_STATE_LABELS, describeReportState, reportLifecycleMachine } from '../../machines/report-lifecycle'
 import { OFFICER_ROLES } from '../../machines/roles'
@@ -55,6 +55,8 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
   const filing = lifecycle.context.filing
   // The filing date is the UTC calendar day of the recorded filing instant, as every date here.
   const filedOn = filing ? filing.filedAt.slice(0, 10) : null
+  // No Rule 12b-25 extension is recorded yet (issue 8): without a notification there is none.
+  const extendedDueDate = null
   return {
     id: row.id,
     form: row.form,
@@ -74,10 +76,15 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
       : null,
     filing:
       filing && filedOn
-        ? { filedOn, accessionNumber: filing.accessionNumber, late: deadline ? isOverdue(deadline.dueDate, filedOn) : false }
+        ? {
+            filedOn,
+            accessionNumber: filing.accessionNumber,
+            late: deadline ? filingTimeliness({ dueDate: deadline.dueDate, extendedDueDate, filedOn }) === 'late' : false,
+          }
         : null,
-    daysLeft: deadline && !filing ? daysLeft(deadline.dueDate, today) : null,
-    overdue: deadline && !filing ? isOverdue(deadline.dueDate, today) : false,
+    // "Due in 12 days", "Overdue by 3 days", or, a year and more past, the deadline named rather than counted.
+    deadlineWords: deadline ? deadlineWords({ dueDate: deadline.dueDate, today, filedOn, extendedDueDate }) : null,
+    overdue: deadline && !filing ? isOverdue(extendedDueDate ?? deadline.dueDate, today) : false,
     progress: { signed: Math.min(row.signed_duties, dutiesDue), due: dutiesDue },
     state: {
       label: REPORT_STATE_LABELS[statePath(lifecycle.value).split('.')[0]!] ?? 'Unknown',
@@ -213,25 +220,24 @@ function TimeLeft({ report }: { report: Card }) {
       <>
         <span className="fact-main">
           Filed {formatWeekdayDate(report.filing.filedOn)}
-          {report.filing.late ? <strong className="overdue-badge">Filed late</strong> : null}
+          {report.filing.late ? <strong className="overdue-badge">Late</strong> : null}
         </span>
         <span className="fact-note">
-          {report.filing.late ? 'After the due date' : 'On time'} · accession{' '}
-          <span className="nowrap">{report.filing.accessionNumber}</span>
+          {report.deadlineWords ?? 'Filed'} · accession <span className="nowrap">{report.filing.accessionNumber}</span>
         </span>
       </>
     )
   }
-  if (report.daysLeft === null) return <span className="fact-note">Unknown</span>
+  if (report.deadlineWords === null) return <span className="fact-note">Unknown</span>
   if (report.overdue) {
     // Marked in words, not colour alone (WCAG 1.4.1).
     return (
       <span className="fact-main">
-        <strong className="overdue-badge">Overdue</strong> by {plural(-report.daysLeft, 'day')}
+        <strong className="overdue-badge">Late</strong> <span>{report.deadlineWords}</span>
       </span>
     )
   }
-  return <span className="fact-main">{report.daysLeft === 0 ? 'Due today' : `${plural(report.daysLeft, 'day')} left`}</span>
+  return <span className="fact-main">{report.deadlineWords}</span>
 }
 
 function plural(n: number, word: string) {

@@ -22,11 +22,13 @@ afterAll(() => close())
 
 test('the dashboard lists the reports newest period first, with each report workflow’s snapshot', async () => {
   const rows = await listDashboardReports(db, reader, 'company-hecla')
-  expect(rows.map((r) => r.id)).toEqual(['report-2012-fy', 'report-2008-q2'])
-  const q2 = rows[1]!
+  // The live report of the seeded day (tests/utils/seed-day.ts: the Q2 2026 10-Q, in certification) comes first.
+  expect(rows.map((r) => r.id)).toEqual(['report-live', 'report-2012-fy', 'report-2008-q2'])
+  const q2 = rows[2]!
   expect(q2.lifecycle?.value).toBe('locked')
   expect(q2.lifecycle?.context.filing?.accessionNumber).toMatch(/^\d{10}-\d{2}-\d{6}$/)
-  expect(rows[0]!.lifecycle?.value).toBe('certification')
+  expect(rows[1]!.lifecycle?.value).toBe('certification')
+  expect(rows[0]!).toMatchObject({ lifecycle: { value: 'certification' }, draft_version: 1, signed_duties: 0 })
 })
 
 test('signed duties: all three officers’ of 36, or one officer’s own of 12', async () => {
@@ -42,7 +44,7 @@ test('signed duties: all three officers’ of 36, or one officer’s own of 12',
   expect(fyCfo).toBeLessThanOrEqual(fyAll)
   // Someone who holds no duty workflow has signed nothing.
   const nobody = await listDashboardReports(db, reader, 'company-hecla', { officerUserId: 'user-admin' })
-  expect(nobody.map((r) => r.signed_duties)).toEqual([0, 0])
+  expect(nobody.map((r) => r.signed_duties)).toEqual([0, 0, 0])
 })
 
 test('a new report has no workflow and nothing signed; the same period twice is refused', async () => {

@@ -47,5 +47,8 @@ test('migration names are numbered and in order', async () => {
   expect(names.length).toBeGreaterThan(0)
   for (const name of names) expect(name).toMatch(/^\d{3}-[a-z0-9-]+$/)
   const numbers = names.map((n) => Number(n.slice(0, 3)))
-  expect(numbers).toEqual(numbers.map((_, i) => i + 1))
+  // Strictly increasing from 001: numbers are handed out to work in progress ahead
+  // of time, so a branch may hold 010 before 008 and 009 land beside it.
+  expect(numbers[0]).toBe(1)
+  for (let i = 1; i < numbers.length; i += 1) expect(numbers[i]).toBeGreaterThan(numbers[i - 1]!)
 })

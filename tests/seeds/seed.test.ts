@@ -4,6 +4,7 @@ import type { DB } from '../../db/client'
 import { verifyPassword } from '../../db/password'
 import { listMaterialInformation, listPeriodicReports } from '../../db/queries/reports'
 import { DEMO_PASSWORD, company, reports, users } from '../../seeds/hecla'
+import { LIVE_REPORT_ID, liveDraft } from '../../seeds/live-report'
 import { seedDemoCompany, sha256Hex } from '../../seeds/load'
 import { copySeededDatabase, createTestDb, demoPasswordHash, dumpAllTables } from '../utils/test-db'
 
@@ -35,12 +36,14 @@ test('seeding twice changes nothing', async () => {
   expect(await dumpAllTables(fresh)).toEqual(before)
 })
 
-test('the demo company is Hecla Mining Company with both periodic reports of the seeds', async () => {
+test('the demo company is Hecla Mining Company with both periodic reports of the seeds, and the live report of the creation day', async () => {
   expect(await seeded.selectFrom('company').select(['id', 'name']).execute()).toEqual([{ id: company.id, name: company.name }])
   const stored = await listPeriodicReports(seeded, company.id)
-  expect(stored.map((r) => [r.form, r.fiscal_year, r.fiscal_quarter, r.period_end])).toEqual([
-    ['10-K', 2012, null, '2012-12-31'],
-    ['10-Q', 2008, 2, '2008-06-30'],
+  expect(stored.map((r) => [r.id, r.form, r.fiscal_year, r.fiscal_quarter, r.period_end])).toEqual([
+    // SEED_DAY is 2026-08-01 (tests/utils/seed-day.ts): the Q2 2026 10-Q, due 2026-08-10, is the first report due.
+    [LIVE_REPORT_ID, '10-Q', 2026, 2, '2026-06-30'],
+    ['report-2012-fy', '10-K', 2012, null, '2012-12-31'],
+    ['report-2008-q2', '10-Q', 2008, 2, '2008-06-30'],
   ])
 })
 
@@ -115,12 +118,15 @@ test('the Q2 2008 10-Q carries the Rusoro sale figures exactly, and the loss ran
 
 test('the drafts are stored as the seeds wrote them, each under the SHA-256 of its content', async () => {
   const stored = await rows('SELECT report_id, version, sha256, uploaded_by FROM report_draft ORDER BY report_id, version')
+  const live = liveDraft({ form: '10-Q', fiscal_year: 2026, fiscal_quarter: 2, period_end: '2026-06-30' })
+  expect(live.content).toBe('Hecla Mining Company, Form 10-Q for the quarter ended June 30, 2026. Draft 1.\n')
   expect(stored).toEqual(
-    reports
-      .flatMap((r) =>
+    [
+      ...reports.flatMap((r) =>
         r.drafts.map((d) => ({ report_id: r.id, version: d.version, sha256: sha256Hex(d.content), uploaded_by: d.uploaded_by })),
-      )
-      .sort((a, b) => a.report_id.localeCompare(b.report_id) || a.version - b.version),
+      ),
+      { report_id: LIVE_REPORT_ID, version: 1, sha256: live.sha256, uploaded_by: 'user-cao' },
+    ].sort((a, b) => a.report_id.localeCompare(b.report_id) || a.version - b.version),
   )
   expect(stored.filter((d) => d.report_id === 'report-2008-q2')).toHaveLength(2)
 })

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { prepareDatabase } from '../../seeds/prepare'
+import { SEED_DAY } from '../utils/seed-day'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,7 +18,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-seeded-base-'))
   const file = path.join(dir, 'app.sqlite')
-  await prepareDatabase(file)
+  await prepareDatabase(file, { today: SEED_DAY })
   project.provide('seededDatabasePath', file)
   return () => fs.rmSync(dir, { recursive: true, force: true })
 }

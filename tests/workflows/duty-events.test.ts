@@ -11,6 +11,7 @@ import { loadOrCreateSigningKey, signingKeyPath } from '../../db/signing-key'
 import { verifyRecord } from '../../db/verify'
 import { openWorkflowRecord, type WorkflowRecord } from '../../db/workflow-record'
 import { prepareDatabase } from '../../seeds/prepare'
+import { SEED_DAY } from '../utils/seed-day'
 import { tempDatabaseFile } from '../utils/test-db'
 
 let file: string
@@ -21,7 +22,7 @@ const FY = 'report-2012-fy'
 
 beforeAll(async () => {
   file = tempDatabaseFile('duty-events')
-  await prepareDatabase(file)
+  await prepareDatabase(file, { today: SEED_DAY })
   ;({ db } = openDatabase(file))
   record = openWorkflowRecord(db, machineLookup, loadOrCreateSigningKey(signingKeyPath(file)))
 }, 60_000)

@@ -8,6 +8,7 @@ import { canonicalJson } from '../../db/canonical-json'
 import type { DB } from '../../db/client'
 import { machineLookup } from '../../db/machine-lookup'
 import { prepareDatabase } from '../../seeds/prepare'
+import { SEED_DAY } from '../utils/seed-day'
 import { loadVerificationKey, signingKeyPath } from '../../db/signing-key'
 import { verifyRecord } from '../../db/verify'
 import { replayInstance } from '../../db/workflow-record'
@@ -38,7 +39,8 @@ test('the seeded record verifies: every link of the chain and every signed check
 
 test('rebuilding every workflow from its events alone gives the cached snapshot', async () => {
   const cached = await db.selectFrom('workflow_snapshot').selectAll().execute()
-  expect(cached.length).toBe(51)
+  // The two seed documents' reports' 51 workflows, and the live report's lifecycle (in certification on SEED_DAY).
+  expect(cached.length).toBe(52)
   for (const row of cached) {
     const replayed = await replayInstance(db, machineLookup, row.instance_id)
     expect(canonicalJson(replayed.persisted), row.instance_id).toBe(row.snapshot)
@@ -119,7 +121,7 @@ test('each sign-off is bound into the chain: its id is the hash its duty.sign ev
 
 test('preparing the file a second time changes nothing', async () => {
   const before = await dumpAllTables(db)
-  await prepareDatabase(file)
+  await prepareDatabase(file, { today: SEED_DAY })
   expect(await dumpAllTables(db)).toEqual(before)
 })
 
@@ -129,7 +131,7 @@ test('`npm run verify` checks a copy of the file with the key kept outside it, a
   await sqliteBackup(file, copy)
   const env = { ...process.env, DATABASE_PATH: file }
   const ok = await run(process.execPath, ['--import', 'tsx', 'db/cli/verify.ts', copy], { env })
-  expect(ok.stdout).toMatch(/^OK: .*copy\.sqlite — \d+ events in 51 workflows/)
+  expect(ok.stdout).toMatch(/^OK: .*copy\.sqlite — \d+ events in 52 workflows/)
 
   const tampered = new SQLite(copy)
   tampered.exec('DROP TRIGGER workflow_event_no_update')

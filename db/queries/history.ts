@@ -1,0 +1,180 @@
+// The history timeline: every event of the record, newest first, filtered by
+// report, person, duty, kind of event and date range, a page at a time by keyset.
+// Each filter combination is served by an index (migration 010; the plan is
+// checked on 100,000 events in tests/db/history-plan.test.ts).
+import type { Executor } from './executor'
+
+export interface TimelineFilters {
+  /** Events of the workflows of one periodic report (its lifecycle, duties, cases). */
+  reportId?: string
+  /** Events one person took (the actor); the app's own events have none. */
+  actorUserId?: string
+  /** Events of the workflows of one duty: the officers' reviews of it and the cases raised under it. */
+  dutyNumber?: number
+  /** One kind of event, e.g. 'duty.sign'. */
+  eventType?: string
+  /** First UTC calendar day included, 'YYYY-MM-DD'. */
+  fromDate?: string
+  /** Last UTC calendar day included, 'YYYY-MM-DD'. */
+  toDate?: string
+}
+
+/** Where a page ends: the last row's (recorded_at, sequence), the timeline's order. */
+export interface TimelineCursor {
+  recordedAt: string
+  sequence: number
+}
+
+export interface TimelinePage {
+  /** Rows a page, 1 to TIMELINE_MAX_LIMIT; TIMELINE_DEFAULT_LIMIT when absent. */
+  limit?: number
+  /** The next page starts after this row (older than it); the first page when absent. */
+  cursor?: TimelineCursor | null
+}
+
+export const TIMELINE_DEFAULT_LIMIT = 50
+export const TIMELINE_MAX_LIMIT = 200
+
+/**
+ * One event, ready for a page. The record stores events, not the states between
+ * them: a state before and after an event is the UI's to replay when it shows one.
+ */
+export interface TimelineRow {
+  sequence: number
+  /** When the record took it, ISO 8601 UTC (server time). */
+  recordedAt: string
+  eventType: string
+  /** Null for the events the app sends on its own account (role 'system'). */
+  actorUserId: string | null
+  actorName: string | null
+  /** The role the actor acted in at that moment, as the chain recorded it. */
+  actorRole: string
+  workflow: {
+    id: string
+    machineId: string
+    reportId: string | null
+    dutyNumber: number | null
+    officerUserId: string | null
+    caseId: string | null
+  }
+}
+
+export interface TimelineResult {
+  rows: TimelineRow[]
+  /** The cursor of the next (older) page, or null when this page is the last. */
+  nextCursor: TimelineCursor | null
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+function checkDate(value: string, what: string): string {
+  if (!DATE.test(value) || new Date(`${value}T00:00:00.000Z`).toISOString().slice(0, 10) !== value) {
+    throw new RangeError(`Invalid ${what}: '${value}' is not a calendar date 'YYYY-MM-DD'`)
+  }
+  return value
+}
+
+function dayAfter(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10)
+}
+
+/** A cursor as a URL parameter: '<recorded_at>~<sequence>'. */
+export function formatTimelineCursor(cursor: TimelineCursor): string {
+  return `${cursor.recordedAt}~${cursor.sequence}`
+}
+
+/** A cursor from a URL parameter, or null when it is not one (a page answers 400). */
+export function parseTimelineCursor(value: string): TimelineCursor | null {
+  const match = /^(.+)~([1-9]\d{0,15})$/.exec(value)
+  if (!match || !INSTANT.test(match[1]!)) return null
+  const sequence = Number(match[2])
+  return Number.isSafeInteger(sequence) ? { recordedAt: match[1]!, sequence } : null
+}
+
+/**
+ * A page of the timeline, newest first: ordered by (recorded_at, sequence)
+ * descending — the time the record took each event, the chain's sequence
+ * breaking ties — so that the cursor is unique and every filter's index gives the
+ * order as it is walked. Filters combine with AND. Routes validate their input
+ * (dates, limit) before calling; a bad one here is a programming error and throws.
+ */
+export async function listTimeline(db: Executor, filters: TimelineFilters, page: TimelinePage = {}): Promise<TimelineResult> {
+  const limit = page.limit ?? TIMELINE_DEFAULT_LIMIT
+  const rows = await timelineQuery(db, filters, page).execute()
+  const pageRows = rows.slice(0, limit).map((r): TimelineRow => ({
+    sequence: r.sequence,
+    recordedAt: r.recorded_at,
+    eventType: r.event_type,
+    actorUserId: r.actor_user_id,
+    actorName: r.full_name,
+    actorRole: r.actor_role,
+    workflow: {
+      id: r.instance_id,
+      machineId: r.machine_id,
+      reportId: r.report_id,
+      dutyNumber: r.duty_number,
+      officerUserId: r.officer_user_id,
+      caseId: r.case_id,
+    },
+  }))
+  const last = pageRows.at(-1)
+  return {
+    rows: pageRows,
+    nextCursor: rows.length > limit && last ? { recordedAt: last.recordedAt, sequence: last.sequence } : null,
+  }
+}
+
+/** The statement listTimeline runs (one row more than the page, to know whether another follows); tests read its plan. */
+export function timelineQuery(db: Executor, filters: TimelineFilters, page: TimelinePage = {}) {
+  const limit = page.limit ?? TIMELINE_DEFAULT_LIMIT
+  if (!Number.isInteger(limit) || limit < 1 || limit > TIMELINE_MAX_LIMIT) {
+    throw new RangeError(`Invalid limit: ${String(limit)} (1 to ${TIMELINE_MAX_LIMIT})`)
+  }
+  const from = filters.fromDate === undefined ? undefined : checkDate(filters.fromDate, 'fromDate')
+  const to = filters.toDate === undefined ? undefined : checkDate(filters.toDate, 'toDate')
+  const cursor = page.cursor ?? null
+
+  // How SQLite serves it (tests/db/history-plan.test.ts): a filter on the person or
+  // the kind of event, or a date range, walks that index of workflow_event (010) in
+  // the timeline's order and stops after a page, looking each event's workflow up by
+  // id; a filter on the workflow alone (report, duty) starts from workflow_instance's
+  // index, reaches each instance's events by (instance_id, instance_version), and
+  // sorts that report's or duty's events.
+  return (
+    db
+      .selectFrom('workflow_event as e')
+      .innerJoin('workflow_instance as i', 'i.id', 'e.instance_id')
+      .leftJoin('user as u', 'u.id', 'e.actor_user_id')
+      .select([
+        'e.sequence',
+        'e.recorded_at',
+        'e.event_type',
+        'e.actor_user_id',
+        'e.actor_role',
+        'u.full_name',
+        'i.id as instance_id',
+        'i.machine_id',
+        'i.report_id',
+        'i.duty_number',
+        'i.officer_user_id',
+        'i.case_id',
+      ])
+      .$if(filters.reportId !== undefined, (qb) => qb.where('i.report_id', '=', filters.reportId!))
+      .$if(filters.dutyNumber !== undefined, (qb) => qb.where('i.duty_number', '=', filters.dutyNumber!))
+      .$if(filters.actorUserId !== undefined, (qb) => qb.where('e.actor_user_id', '=', filters.actorUserId!))
+      .$if(filters.eventType !== undefined, (qb) => qb.where('e.event_type', '=', filters.eventType!))
+      // ISO 8601 instants compare as text in time order; a bare date sorts before every instant of its day.
+      .$if(from !== undefined, (qb) => qb.where('e.recorded_at', '>=', from!))
+      .$if(to !== undefined, (qb) => qb.where('e.recorded_at', '<', dayAfter(to!)))
+      // (recorded_at, sequence) < cursor, written so that `recorded_at <= ?` is an index range.
+      .$if(cursor !== null, (qb) =>
+        qb
+          .where('e.recorded_at', '<=', cursor!.recordedAt)
+          .where((eb) => eb.or([eb('e.recorded_at', '<', cursor!.recordedAt), eb('e.sequence', '<', cursor!.sequence)])),
+      )
+      .orderBy('e.recorded_at', 'desc')
+      .orderBy('e.sequence', 'desc')
+      .limit(limit + 1)
+  )
+}
