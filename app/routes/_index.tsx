@@ -6,7 +6,7 @@ import { listDashboardReports, type DashboardReportRow } from '../../db/queries/
 import { DUTIES } from '../../machines/duties'
 import { deadlineWords, filingDeadline, filingTimeliness, isOverdue, type FilerCategory } from '../../machines/filing-deadline'
 import { statePath } from '../../machines/primitives'
-import { REPORT_STATE_LABELS, describeReportState, reportLifecycleMachine } from '../../machines/report-lifecycle'
+import { REPORT_STATE_LABELS, describeReportState, reportLifecycleMachine, reportProgress } from '../../machines/report-lifecycle'
 import { OFFICER_ROLES } from '../../machines/roles'
 import { RouteErrorBoundary, errorMeta } from '../components/error-page'
 import { requireUser } from '../utils/auth.server'
@@ -55,8 +55,8 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
   const filing = lifecycle.context.filing
   // The filing date is the UTC calendar day of the recorded filing instant, as every date here.
   const filedOn = filing ? filing.filedAt.slice(0, 10) : null
-  // No Rule 12b-25 extension is recorded yet (issue 8): without a notification there is none.
-  const extendedDueDate = null
+  // A Form 12b-25 recorded on the report extends its due date (Rule 12b-25(b)); without one there is no extension.
+  const extendedDueDate = reportProgress(lifecycle.context).lateFilingNotice?.extendedDueDate ?? null
   return {
     id: row.id,
     form: row.form,

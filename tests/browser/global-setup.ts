@@ -50,10 +50,11 @@ export interface TestServer {
  * runs it. The suite shares one (below); a file whose test would spoil the shared
  * one for the others (locking an officer out, say) starts its own.
  */
-export async function startServer(): Promise<TestServer> {
+export async function startServer(options: { databasePath?: string } = {}): Promise<TestServer> {
   if (!fs.existsSync('build/server/index.js')) throw new Error('No production build: run `npm run build` first')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-browser-'))
-  const databasePath = path.join(dir, 'app.sqlite')
+  // A caller may prepare the file first (e.g. bring a report to committee review through the commands).
+  const dir = options.databasePath ? path.dirname(options.databasePath) : fs.mkdtempSync(path.join(os.tmpdir(), 'attest-browser-'))
+  const databasePath = options.databasePath ?? path.join(dir, 'app.sqlite')
   const port = await freePort()
   const baseURL = `http://127.0.0.1:${port}`
   let log = ''

@@ -192,7 +192,7 @@ export default function FilingPage() {
 
       {d.sentBack ? (
         <section aria-labelledby="sent-back-title" className="ow-panel ow-attention">
-          <h2 id="sent-back-title">Sent back by the {d.sentBack.body}</h2>
+          <h2 id="sent-back-title">{`Sent back by the ${d.sentBack.body}`}</h2>
           <p>
             On {d.sentBack.at}, reopening duties {d.sentBack.duties.join(', ')}:
           </p>
@@ -292,8 +292,8 @@ export default function FilingPage() {
         <ul className="ow-approvals">
           {d.approvals.map((a) => (
             <li key={a.role} id={`approval-${a.role}`}>
-              <strong>{a.holder ?? a.who}</strong> ({a.who}):{' '}
-              {a.done ? <>approved {'printedName' in a.done ? `${a.done.signedAt}` : a.done.signedAt}</> : 'still to approve'}
+              <strong>{a.holder ?? a.who}</strong>
+              {` (${a.who}): ${a.done ? `approved ${a.done.signedAt}` : 'still to approve'}`}
             </li>
           ))}
         </ul>
