@@ -74,7 +74,8 @@ const FileSchema = z.strictObject({
   accessionNumber: z
     .string({ message: 'Enter the accession number EDGAR gave the filing.' })
     .trim()
-    .pipe(accessionNumberSchema.refine(() => true, 'The accession number has the form 0000000000-00-000000 (10, 2 and 6 digits).')),
+    .regex(/^\d{10}-\d{2}-\d{6}$/, 'The accession number has the form 0000000000-00-000000 (10, 2 and 6 digits), as EDGAR gives it.')
+    .pipe(accessionNumberSchema),
   filedAt: z
     .string({ message: 'Enter the date and time of the filing (UTC).' })
     .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'Enter the date and time of the filing (UTC), e.g. 2013-02-26T21:05.')
