@@ -81,6 +81,7 @@ export type RefusalReason =
   | 'report_locked'
   | 'no_draft'
   | 'exception_case_duty'
+  | 'no_such_question'
 
 export class CommandRefusedError extends DomainError {
   readonly code = 'command_refused'

@@ -7,6 +7,7 @@ import * as m004 from './migrations/004-sign-offs'
 import * as m005 from './migrations/005-workflow-subject-columns'
 import * as m006 from './migrations/006-sealed-snapshot-cache'
 import * as m007 from './migrations/007-signatures'
+import * as m009 from './migrations/009-case-threads'
 
 // Static imports, not FileMigrationProvider: that one loads files at run time and
 // cannot import .ts under Vitest or from the bundled server (docs/decisions/002).
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '005-workflow-subject-columns': m005,
   '006-sealed-snapshot-cache': m006,
   '007-signatures': m007,
+  '009-case-threads': m009,
 }
 
 export const migrationProvider: MigrationProvider = {
