@@ -248,7 +248,7 @@ export function caseWaitsFor(snapshot: { value: unknown; context: CaseContext })
     case 'underReview':
       return { waitsFor: 'a decision: resolve it, or refer it to the Board', since: lastAcknowledgement ?? c.reportedAt }
     case 'resolved':
-      return { waitsFor: 'nothing: resolved', since: c.resolution?.at ?? c.reportedAt }
+      return { waitsFor: 'nothing more: it is resolved', since: c.resolution?.at ?? c.reportedAt }
     case 'referredForDetermination':
       return { waitsFor: 'the Board’s determination (duty 5)', since: c.referral?.at ?? c.reportedAt }
     default:
