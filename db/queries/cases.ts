@@ -135,7 +135,9 @@ export async function listCaseSteps(db: Executor, caseId: string) {
     sequence: r.sequence,
     type: r.event_type,
     event: JSON.parse(r.event) as Record<string, unknown>,
-    actor: r.actor_user_id ? { userId: r.actor_user_id, name: r.full_name ?? r.actor_user_id, title: r.title ?? '', role: r.actor_role } : null,
+    actor: r.actor_user_id
+      ? { userId: r.actor_user_id, name: r.full_name ?? r.actor_user_id, title: r.title ?? '', role: r.actor_role }
+      : null,
     recordedAt: r.recorded_at,
   }))
 }
@@ -146,7 +148,16 @@ export async function listCaseMessages(db: Executor, caseId: string, options: { 
   return db
     .selectFrom('case_message as m')
     .innerJoin('user as u', 'u.id', 'm.author_user_id')
-    .select(['m.id', 'm.kind', 'm.reply_to', 'm.author_capacity', 'm.body', 'm.written_at', 'u.full_name as author_name', 'u.title as author_title'])
+    .select([
+      'm.id',
+      'm.kind',
+      'm.reply_to',
+      'm.author_capacity',
+      'm.body',
+      'm.written_at',
+      'u.full_name as author_name',
+      'u.title as author_title',
+    ])
     .where('m.case_instance_id', '=', instanceId.case(caseId))
     .where('m.kind', 'in', kinds)
     .orderBy('m.written_at')

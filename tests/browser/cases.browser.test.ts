@@ -110,7 +110,7 @@ test('the Chairman is told matters await, finds it in the inbox, reads why it ca
     'The CEO is the subject, so the Chairman of the Board receives it.',
   )
   expect(await seriousViolations(page)).toEqual([])
-  await page.getByRole('button', { name: 'Acknowledge for The Chairman of the Board' }).click()
+  await page.getByRole('button', { name: 'Acknowledge for the Chairman of the Board' }).click()
   await page.getByText('Acknowledged.').waitFor()
   const chairmanRow = page.locator('tr[data-body="chairman"]')
   expect(await chairmanRow.textContent()).toContain('By Robin Gavel')
@@ -125,7 +125,7 @@ test('the Audit Committee’s chair acknowledges for the committee, sees who ope
   await page.waitForURL(`${baseURL}/cases/${caseId}`)
   const access = await page.getByRole('region', { name: 'Who opened this matter' }).textContent()
   expect(access).toContain('Robin Gavel')
-  await page.getByRole('button', { name: 'Acknowledge for The Audit Committee' }).click()
+  await page.getByRole('button', { name: 'Acknowledge for the Audit Committee' }).click()
   await page.getByText('Acknowledged.').waitFor()
   expect(await page.locator('#case-state').textContent()).toContain('a decision: resolve it, or refer it to the Board')
   expect(await seriousViolations(page)).toEqual([])

@@ -8,7 +8,7 @@ import type { CaseCapacity } from '../../../db/schema'
 import { CASE_OUTCOMES, type CaseEvent, caseStateWords, caseWaitsFor, describeCaseState, receivingBodies } from '../../../machines/case'
 import { dutyByNumber } from '../../../machines/duties'
 import { routingReasons } from '../../../machines/routing'
-import { BODY_NAMES, type Body } from '../../../machines/roles'
+import { BODY_NAMES } from '../../../machines/roles'
 import { CASE_DUTY_WORDS } from '../../utils/duty-forms'
 import { formatInstantUtc } from '../../utils/format'
 import type { CaseViewer, ReceivingBody } from '../../utils/permissions.server'
@@ -65,11 +65,19 @@ export async function loadCasePage(db: DB, found: FoundCase, viewer: CaseViewer,
   const decisionStep = steps.find((s) => s.type === 'case.resolve' || s.type === 'case.refer')
   const decidedBy = decisionStep?.actor ? `${decisionStep.actor.name}, ${decisionStep.actor.title}` : null
   const decision = c.resolution
-    ? { kind: 'resolved' as const, words: OUTCOME_WORDS[c.resolution.outcome], note: c.resolution.note, at: formatInstantUtc(c.resolution.at), by: decidedBy }
+    ? {
+        kind: 'resolved' as const,
+        words: OUTCOME_WORDS[c.resolution.outcome],
+        note: c.resolution.note,
+        at: formatInstantUtc(c.resolution.at),
+        by: decidedBy,
+      }
     : c.referral
       ? {
           kind: 'referred' as const,
-          words: c.referral.violationOfCodes ? 'Referred to the Board of Directors as a violation of the codes' : 'Referred to the Board of Directors',
+          words: c.referral.violationOfCodes
+            ? 'Referred to the Board of Directors as a violation of the codes'
+            : 'Referred to the Board of Directors',
           note: c.referral.note,
           at: formatInstantUtc(c.referral.at),
           by: decidedBy,
@@ -118,7 +126,10 @@ export async function loadCasePage(db: DB, found: FoundCase, viewer: CaseViewer,
     description: describeCaseState({ value: found.snapshot.value, context: c }),
     waitsFor: waits.waitsFor,
     since: formatInstantUtc(waits.since),
-    viewer: viewer.kind === 'recipient' ? { kind: 'recipient' as const, bodies: viewer.bodies.map((b) => ({ value: b, label: upperFirst(BODY_NAMES[b]) })) } : { kind: 'reporter' as const },
+    viewer:
+      viewer.kind === 'recipient'
+        ? { kind: 'recipient' as const, bodies: viewer.bodies.map((b) => ({ value: b, label: BODY_NAMES[b] })) }
+        : { kind: 'reporter' as const },
     matter: c.summary,
     duty: { number: c.duty, title: duty.title, kind: CASE_DUTY_WORDS[c.duty] },
     reporter: { ...(await person(c.reporter.userId)), at: formatInstantUtc(c.reportedAt) },
@@ -133,7 +144,11 @@ export async function loadCasePage(db: DB, found: FoundCase, viewer: CaseViewer,
         }
       : null,
     routing: {
-      bodies: receivingBodies(c).map((b) => upperFirst(BODY_NAMES[b])),
+      bodies: upperFirst(
+        receivingBodies(c)
+          .map((b) => BODY_NAMES[b])
+          .join(' and '),
+      ),
       reasons: routingReasons({ duty: c.duty, subject: c.subject, reporter: c.reporter }),
     },
     acknowledgements,

@@ -103,7 +103,13 @@ async function attachedFile(c: CaseIntentContext) {
   const file = c.form.get('file')
   if (!(file instanceof File) || file.size === 0) return { files: [] }
   if (file.size > MAX_CASE_FILE_BYTES) return { error: 'The file is larger than 10 MiB: attach a smaller one.' }
-  const name = file.name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 255) || 'file'
+  // Control characters and path separators out, as a draft's name (admin.reports.$reportId.drafts.tsx).
+  const cleaned = file.name
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f\\/]/g, '')
+    .trim()
+    .slice(0, 255)
+  const name = cleaned || 'file'
   const sha256 = await storeCaseFile(new Uint8Array(await file.arrayBuffer()))
   return { files: [{ sha256, sizeBytes: file.size, fileName: name }] }
 }
@@ -113,7 +119,8 @@ async function acknowledgeIntent(c: CaseIntentContext): Promise<CaseIntentOutcom
   if ('refusal' in acting) return acting.refusal
   const note = c.form.get('note')
   const noteText = typeof note === 'string' && /\S/.test(note) ? written('your note').safeParse(note) : null
-  if (noteText && !noteText.success) return fieldRefusal(c, 'acknowledge', 'Nothing was acknowledged.', { note: noteText.error.issues[0]!.message })
+  if (noteText && !noteText.success)
+    return fieldRefusal(c, 'acknowledge', 'Nothing was acknowledged.', { note: noteText.error.issues[0]!.message })
   const event: CaseEvent = { type: 'case.acknowledge', body: acting.body, at: c.now.toISOString() }
   if (!c.found.snapshot.can(event)) return notNow(c, 'acknowledge')
   await acknowledgeCase(c.record, {
@@ -136,7 +143,8 @@ async function resolveIntent(c: CaseIntentContext): Promise<CaseIntentOutcome> {
   const acting = actingFor(c, 'resolve')
   if ('refusal' in acting) return acting.refusal
   const parsed = ResolveSchema.safeParse({ outcome: c.form.get('outcome') ?? undefined, note: c.form.get('note') ?? undefined })
-  if (!parsed.success) return fieldRefusal(c, 'resolve', 'The matter was not resolved: some fields need your attention.', issues(parsed.error))
+  if (!parsed.success)
+    return fieldRefusal(c, 'resolve', 'The matter was not resolved: some fields need your attention.', issues(parsed.error))
   const event: CaseEvent = { type: 'case.resolve', outcome: parsed.data.outcome, note: parsed.data.note, at: c.now.toISOString() }
   if (!c.found.snapshot.can(event)) return notNow(c, 'resolve')
   await decideCase(c.record, {
@@ -171,7 +179,8 @@ async function referIntent(c: CaseIntentContext): Promise<CaseIntentOutcome> {
       return refused(422, {
         intent: 'refer',
         code: 'not_open',
-        message: 'The Board determines actions against the individual involved: this matter is about no one, so it cannot be referred. Resolve it instead. Nothing was saved.',
+        message:
+          'The Board determines actions against the individual involved: this matter is about no one, so it cannot be referred. Resolve it instead. Nothing was saved.',
         values: c.values,
       })
     }
@@ -210,7 +219,11 @@ async function answerIntent(c: CaseIntentContext): Promise<CaseIntentOutcome> {
   if (c.viewer.kind !== 'reporter') {
     return notYours(c, 'answer', 'Only the person who reported this matter answers the questions put to them. Nothing was saved.')
   }
-  const questionId = z.string({ error: 'Choose the question you answer.' }).min(1).max(100).safeParse(c.form.get('questionId') ?? undefined)
+  const questionId = z
+    .string({ error: 'Choose the question you answer.' })
+    .min(1)
+    .max(100)
+    .safeParse(c.form.get('questionId') ?? undefined)
   const text = written('your answer').safeParse(c.form.get('text') ?? undefined)
   if (!questionId.success || !text.success) {
     return fieldRefusal(c, 'answer', 'Your answer was not saved.', {

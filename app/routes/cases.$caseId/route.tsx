@@ -63,7 +63,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   let expectedVersion = found.version
   if (WORKFLOW_INTENTS.has(intent)) {
     const versionParsed = ExpectedVersionSchema.safeParse(form.get('expectedVersion') ?? undefined)
-    if (!versionParsed.success) return refused(400, { intent, code: 'invalid_request', message: versionParsed.error.issues[0]!.message, values })
+    if (!versionParsed.success)
+      return refused(400, { intent, code: 'invalid_request', message: versionParsed.error.issues[0]!.message, values })
     expectedVersion = versionParsed.data
     if (expectedVersion !== found.version) {
       const stale = conflictRefusal()
@@ -200,7 +201,7 @@ function RoutingPanel({ page }: { page: CasePageData }) {
   return (
     <section aria-labelledby="routing-title" className="ow-panel">
       <h2 id="routing-title">Who receives it, and why</h2>
-      <p>{page.routing.bodies.join(', ')}.</p>
+      <p>{page.routing.bodies}.</p>
       <ul>
         {page.routing.reasons.map((r) => (
           <li key={r}>{r}</li>
@@ -249,7 +250,7 @@ function ActingFor({ page, id }: { page: CasePageData; id: string }) {
         <option value="">Choose a body</option>
         {bodies.map((b) => (
           <option key={b.value} value={b.value}>
-            {b.label}
+            {b.label.charAt(0).toUpperCase() + b.label.slice(1)}
           </option>
         ))}
       </select>
