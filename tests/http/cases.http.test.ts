@@ -416,3 +416,42 @@ describe('acknowledgement by every recipient body releases the officer’s duty 
     },
   )
 })
+
+test('a file attached to a note is stored under its SHA-256 and downloadable by the recipients only', async () => {
+  const C = 'case-http-d2-employee' // the Disclosure Committee and the Audit Committee; reported by the CAO/Controller
+  const content = 'Trade blotter, May (HTTP test)'
+  const form = new FormData()
+  form.append('intent', 'note')
+  form.append('actingFor', 'audit_committee')
+  form.append('text', 'The blotter is attached.')
+  form.append('file', new Blob([content], { type: 'text/plain' }), 'blotter.txt')
+  const response = await fetch(`${baseURL}/cases/${C}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { Origin: baseURL, Cookie: cookies.get('auditMember')! },
+    body: form,
+  })
+  expect(response.status).toBe(302)
+  const row = sqlite
+    .prepare('SELECT id, sha256, size_bytes, file_name FROM case_attachment WHERE case_instance_id = ?')
+    .get(`case/${C}`) as {
+    id: string
+    sha256: string
+    size_bytes: number
+    file_name: string
+  }
+  const { createHash } = await import('node:crypto')
+  expect(row).toMatchObject({
+    sha256: createHash('sha256').update(content).digest('hex'),
+    size_bytes: content.length,
+    file_name: 'blotter.txt',
+  })
+  const path = `/cases/${C}/files/${row.id}`
+  for (const who of ['auditChair', 'disclosure', 'ceo'] as Who[]) {
+    const download = await get(path, who)
+    expect(download.status, who).toBe(200)
+    expect(await download.text()).toBe(content)
+  }
+  // The reporter reads the thread, not the files; the subject and everyone else get the case's 404.
+  for (const who of ['controller', 'internalAudit', 'admin', 'chairman'] as Who[]) expect((await get(path, who)).status, who).toBe(404)
+})
