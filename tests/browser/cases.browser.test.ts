@@ -134,5 +134,11 @@ test('the Audit Committee’s chair acknowledges for the committee, sees who ope
   await signInAs('cfo@hecla.example')
   await page.goto(`${baseURL}/reports/${REPORT.id}/duties/3`)
   expect(await page.getByRole('button', { name: 'Confirm my answers' }).count()).toBe(1)
+  // The reporter follows the case from the duty: its routing and acknowledgements, never the recipients' notes.
+  await page.getByRole('link', { name: caseId }).click()
+  await page.waitForURL(`${baseURL}/cases/${caseId}`)
+  expect(await page.getByText('you reported it').count()).toBe(1)
+  expect(await page.locator('tr[data-body="audit_committee"]').textContent()).toContain('By Morgan Oversight')
+  expect(await page.getByRole('region', { name: 'Notes between the recipients' }).count()).toBe(0)
   expect(cspViolations).toEqual([])
 })
