@@ -17,12 +17,15 @@ export function draftFilePath(sha256: string, databaseFile?: string): string {
 
 /** Stores the bytes under their SHA-256 unless a file is there already. */
 export async function storeDraftFile(sha256: string, bytes: Uint8Array, databaseFile?: string) {
-  const dir = draftsDirectory(databaseFile)
-  const target = draftFilePath(sha256, databaseFile)
+  await storeContentAddressed(draftsDirectory(databaseFile), draftFilePath(sha256, databaseFile), sha256, bytes)
+}
+
+/** Writes `bytes` to `target` (`dir/<sha256>`) once: never overwritten, never seen half-written. */
+export async function storeContentAddressed(dir: string, target: string, sha256: string, bytes: Uint8Array) {
   await fs.promises.mkdir(dir, { recursive: true })
   if (fs.existsSync(target)) return
   // Written aside, flushed, then linked into place: link() fails rather than replace
-  // an existing file, so a reader never sees a half-written draft and a stored one is never rewritten.
+  // an existing file, so a reader never sees a half-written file and a stored one is never rewritten.
   const temporary = path.join(dir, `.${sha256}.${randomBytes(8).toString('hex')}.tmp`)
   const handle = await fs.promises.open(temporary, 'wx', 0o400)
   try {

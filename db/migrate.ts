@@ -8,6 +8,7 @@ import * as m005 from './migrations/005-workflow-subject-columns'
 import * as m006 from './migrations/006-sealed-snapshot-cache'
 import * as m007 from './migrations/007-signatures'
 import * as m008 from './migrations/008-review-body-settings'
+import * as m009 from './migrations/009-case-threads'
 import * as m010 from './migrations/010-timeline-indexes'
 
 // Static imports, not FileMigrationProvider: that one loads files at run time and
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '006-sealed-snapshot-cache': m006,
   '007-signatures': m007,
   '008-review-body-settings': m008,
+  '009-case-threads': m009,
   '010-timeline-indexes': m010,
 }
 

@@ -280,6 +280,9 @@ export interface Database {
   signature: SignatureTable
   session: SessionTable
   security_event: SecurityEventTable
+  case_message: CaseMessageTable
+  case_attachment: CaseAttachmentTable
+  case_access_log: CaseAccessLogTable
 }
 
 export type Company = Selectable<CompanyTable>
@@ -356,3 +359,49 @@ export type SessionRow = Selectable<SessionTable>
 export type NewSession = Insertable<SessionTable>
 export type SecurityEvent = Selectable<SecurityEventTable>
 export type NewSecurityEvent = Insertable<SecurityEventTable>
+
+/** Who wrote on a case: its reporter, or a member of a body acting for it (migration 009). */
+export type CaseCapacity = 'reporter' | 'disclosure_committee' | 'audit_committee' | 'chairman' | 'ceo' | 'board'
+/** A note (recipients only), a question to the reporter, or the reporter's answer to one. */
+export type CaseMessageKind = 'note' | 'question' | 'answer'
+
+/** Written on a case beside its workflow; append-only (migration 009). */
+export interface CaseMessageTable {
+  id: Frozen<string>
+  /** `case/<caseId>` (db/ids.ts). */
+  case_instance_id: Frozen<string>
+  kind: Frozen<CaseMessageKind>
+  /** The question an answer answers; null otherwise. */
+  reply_to: Frozen<string | null>
+  author_user_id: Frozen<string>
+  author_capacity: Frozen<CaseCapacity>
+  body: Frozen<string>
+  written_at: Frozen<string>
+  /** The workflow event it was written with (an acknowledgement's note), if any. */
+  workflow_sequence: Frozen<number | null>
+}
+
+/** A file attached to a case, stored content-addressed beside the database; append-only. */
+export interface CaseAttachmentTable {
+  id: Frozen<string>
+  case_instance_id: Frozen<string>
+  message_id: Frozen<string | null>
+  sha256: Frozen<string>
+  size_bytes: Frozen<number>
+  file_name: Frozen<string>
+  uploaded_by: Frozen<string>
+  uploaded_at: Frozen<string>
+}
+
+/** Every opening of a case page: who, in which capacity, when; append-only. */
+export interface CaseAccessLogTable {
+  id: FrozenDefault<number>
+  case_instance_id: Frozen<string>
+  user_id: Frozen<string>
+  capacity: Frozen<'recipient' | 'reporter'>
+  opened_at: Frozen<string>
+}
+
+export type CaseMessage = Selectable<CaseMessageTable>
+export type CaseAttachment = Selectable<CaseAttachmentTable>
+export type CaseAccessLogRow = Selectable<CaseAccessLogTable>

@@ -220,3 +220,64 @@ export function describeCaseState(snapshot: { value: unknown; context: CaseConte
       return `Unknown state of ${name}.`
   }
 }
+
+/**
+ * The bodies a case is with now: those it was routed to and, once it is referred
+ * for a determination, the Board of Directors (duty 5). Its subject stays excluded
+ * from all of them (`routing.excludedUserIds`).
+ */
+export function receivingBodies(context: Pick<CaseContext, 'routing' | 'referral'>): Body[] {
+  const routed = context.routing?.recipients ?? []
+  return context.referral && !routed.includes('board') ? [...routed, 'board'] : [...routed]
+}
+
+/** What a case waits for, in a few words, and since when (an instant), for a list of cases. */
+export function caseWaitsFor(snapshot: { value: unknown; context: CaseContext }): { waitsFor: string; since: string } {
+  const c = snapshot.context
+  const lastAcknowledgement = c.acknowledgements.at(-1)?.at
+  switch (statePath(snapshot.value)) {
+    case 'reported':
+      return { waitsFor: 'routing to its recipients', since: c.reportedAt }
+    case 'routed':
+      return {
+        waitsFor: `acknowledgement by ${pendingRecipients(c)
+          .map((b) => BODY_NAMES[b])
+          .join(' and ')}`,
+        since: lastAcknowledgement ?? c.routedAt ?? c.reportedAt,
+      }
+    case 'underReview':
+      return { waitsFor: 'a decision: resolve it, or refer it to the Board', since: lastAcknowledgement ?? c.reportedAt }
+    case 'resolved':
+      return { waitsFor: 'nothing more: it is resolved', since: c.resolution?.at ?? c.reportedAt }
+    case 'referredForDetermination':
+      return { waitsFor: 'the Board’s determination (duty 5)', since: c.referral?.at ?? c.reportedAt }
+    default:
+      return { waitsFor: 'unknown', since: c.reportedAt }
+  }
+}
+
+/**
+ * The bodies a person receives a case as, given the bodies they belong to: those
+ * among the case's receiving bodies, unless they are the person it is about
+ * (never, whatever body they sit on) or its reporter (who follows it as its
+ * reporter, not as a recipient of their own report).
+ */
+export function recipientBodiesOf(
+  context: Pick<CaseContext, 'routing' | 'referral' | 'reporter'>,
+  person: { userId: string; bodies: readonly Body[] },
+): Body[] {
+  if (context.routing?.excludedUserIds.includes(person.userId)) return []
+  if (context.reporter.userId === person.userId) return []
+  return receivingBodies(context).filter((b) => person.bodies.includes(b))
+}
+
+/**
+ * Whether a case waits for one of these bodies now: an acknowledgement one of them
+ * still owes, or, once every body has acknowledged, the recipients' decision.
+ */
+export function caseAwaitsBodies(snapshot: { value: unknown; context: CaseContext }, bodies: readonly Body[]): boolean {
+  const path = statePath(snapshot.value)
+  if (path === 'routed') return pendingRecipients(snapshot.context).some((b) => bodies.includes(b))
+  if (path === 'underReview') return (snapshot.context.routing?.recipients ?? []).some((b) => bodies.includes(b))
+  return false
+}

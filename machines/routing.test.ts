@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { Body, OfficerRole } from './roles'
-import { type CaseSubject, type Reporter, routeCase } from './routing'
+import { type CaseSubject, type Reporter, routeCase, routingReasons } from './routing'
 
 const USERS = { ceo: 'user-baker', cfo: 'user-cfo', cao: 'user-controller' } as const
 const reporters: Reporter[] = (['ceo', 'cfo', 'cao'] as const).map((role) => ({ role, userId: USERS[role] }))
@@ -71,4 +71,26 @@ test('duties 6–12 are not reported matters', () => {
   for (const duty of [0, 6, 7, 8, 9, 10, 11, 12, 13]) {
     expect(() => routeCase({ duty, subject: subjects['an employee'], reporter: reporters[0]! })).toThrow(/not a reported matter/)
   }
+})
+
+describe('routingReasons says why, from the same branches as routeCase', () => {
+  const cfo: Reporter = { role: 'cfo', userId: USERS.cfo }
+  const ceo: Reporter = { role: 'ceo', userId: USERS.ceo }
+  test('the CEO as the subject of a duty 3 matter: the Chairman receives it, and why', () => {
+    const reasons = routingReasons({ duty: 3, subject: subjects['the CEO'], reporter: cfo })
+    expect(reasons).toContain('The CEO is the subject, so the Chairman of the Board receives it.')
+    expect(routeCase({ duty: 3, subject: subjects['the CEO'], reporter: cfo }).recipients).toEqual(CHAIRMAN)
+  })
+  test('the Chairman as the subject: the CEO receives it; reported by the CEO, only the Audit Committee', () => {
+    expect(routingReasons({ duty: 4, subject: subjects['the Chairman'], reporter: cfo })).toContain(
+      'The Chairman of the Board is the subject, so the CEO receives it.',
+    )
+    expect(routingReasons({ duty: 4, subject: subjects['the Chairman'], reporter: ceo })).toContain(
+      'The Chairman of the Board is the subject and the CEO reported it, so only the Audit Committee receives it.',
+    )
+  })
+  test('a matter about no one names no exclusion; one about someone says they never see it', () => {
+    expect(routingReasons({ duty: 1, subject: { kind: 'none' }, reporter: cfo })).toHaveLength(1)
+    expect(routingReasons({ duty: 2, subject: subjects['an employee'], reporter: cfo }).at(-1)).toMatch(/never receives it nor sees it/)
+  })
 })

@@ -13,6 +13,7 @@ import {
   reportCase,
   sendDutyEvent,
   signDuty,
+  writeCaseMessage,
 } from '../db/commands'
 import { instanceId } from '../db/ids'
 import type { WorkflowRecord } from '../db/workflow-record'
@@ -269,6 +270,8 @@ async function seedQuarter2008(record: WorkflowRecord) {
     })
   }
 
+  await seedControlMatter2008(record)
+
   let draftSha = await registerDemoDraft(record, Q2_2008, 0)
   await beginCertification(record, { reportId: Q2_2008, actor: ADMIN, at: new Date('2008-07-21T16:30:00Z') })
   const walks: [Officer, string][] = [
@@ -315,6 +318,88 @@ async function seedQuarter2008(record: WorkflowRecord) {
     accessionNumber: '0000719413-08-000045',
     actor: ADMIN,
     at: new Date('2008-08-08T20:31:00Z'),
+  })
+}
+
+// A duty 2 matter of the Q2 2008 close, so that the Audit Committee's inbox holds
+// a case with its whole life: the CFO reports that the $14 million foreign-exchange
+// loss on repatriating funds from Venezuela was found late in the close; both
+// committees acknowledge it (the Audit Committee with a note), the Audit Committee
+// asks the CFO a question and the CFO answers, the Disclosure Committee notes the
+// disclosure, and the Audit Committee resolves it as remediated. All of it before
+// certification began: a case not yet acknowledged by every body holds the report back.
+const FX_CASE = 'case-2008-q2-fx-close-control'
+async function seedControlMatter2008(record: WorkflowRecord) {
+  const next = day('2008-07-16T20:00:00Z')
+  await reportCase(record, {
+    reportId: Q2_2008,
+    input: {
+      caseId: FX_CASE,
+      duty: 2,
+      subject: { kind: 'none' },
+      reporter: { role: CFO.role, userId: CFO.userId },
+      summary:
+        'The $14 million foreign-exchange loss on repatriating about $39 million from Venezuela at the official rate was found only in the ' +
+        'last week of the close: the treasury reconciliation of foreign-currency transfers does not flag a conversion loss before month end. ' +
+        'I think this is a significant deficiency in the design of that control.',
+    },
+    actor: CFO,
+    at: next(),
+  })
+  const acknowledge = async (body: 'disclosure_committee' | 'audit_committee', actor: { userId: string; role: string }, note?: string) =>
+    acknowledgeCase(record, {
+      caseId: FX_CASE,
+      body,
+      expectedVersion: await version(record, instanceId.case(FX_CASE)),
+      actor,
+      at: next(),
+      ...(note ? { note: { id: `note-${FX_CASE}-ack`, authorUserId: actor.userId, capacity: body, body: note } } : {}),
+    })
+  await acknowledge('disclosure_committee', DISCLOSURE_CHAIR)
+  await acknowledge(
+    'audit_committee',
+    AUDIT_CHAIR,
+    'Received for the Audit Committee. Internal Audit to walk through the treasury reconciliation before the committee meets on 18 July.',
+  )
+  await writeCaseMessage(record, {
+    id: `question-${FX_CASE}-1`,
+    caseId: FX_CASE,
+    kind: 'question',
+    authorUserId: AUDIT_CHAIR.userId,
+    capacity: 'audit_committee',
+    body: 'Was the loss on any other transfer of the quarter found late in the same way, and who reviews the reconciliation?',
+    at: next(),
+  })
+  await writeCaseMessage(record, {
+    id: `answer-${FX_CASE}-1`,
+    caseId: FX_CASE,
+    kind: 'answer',
+    replyTo: `question-${FX_CASE}-1`,
+    authorUserId: CFO.userId,
+    capacity: 'reporter',
+    body: 'No other transfer of the quarter carried a conversion loss. The Treasurer prepares the reconciliation; until now nobody reviewed it before the close.',
+    at: new Date('2008-07-17T16:00:00Z'),
+  })
+  await writeCaseMessage(record, {
+    id: `note-${FX_CASE}-disclosure`,
+    caseId: FX_CASE,
+    kind: 'note',
+    authorUserId: DISCLOSURE_CHAIR.userId,
+    capacity: 'disclosure_committee',
+    body: 'The loss itself is disclosed in this 10-Q: it is its own duty 1 matter, case-2008-q2-fx-loss.',
+    at: new Date('2008-07-17T17:00:00Z'),
+  })
+  await decideCase(record, {
+    caseId: FX_CASE,
+    event: {
+      type: 'case.resolve',
+      outcome: 'remediated',
+      note: 'The Controller now reviews the treasury reconciliation of foreign-currency transfers weekly during the close, and a conversion loss above $250,000 is flagged to the CFO the day it is booked.',
+      at: '2008-07-18T18:00:00.000Z',
+    },
+    expectedVersion: await version(record, instanceId.case(FX_CASE)),
+    actor: AUDIT_CHAIR,
+    at: new Date('2008-07-18T18:00:00Z'),
   })
 }
 

@@ -12,7 +12,8 @@ import { RouteErrorBoundary, errorMeta } from '../components/error-page'
 import { requireUser } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
 import { getRecord } from '../utils/workflow.server'
-import { REPORT_ADMIN_ROLES, REPORT_READER_ROLES, officerRolesOf } from '../utils/permissions.server'
+import { REPORT_ADMIN_ROLES, REPORT_READER_ROLES, officerRolesOf, receivingBodiesOf } from '../utils/permissions.server'
+import { countCasesAwaiting } from '../../db/queries/cases'
 import { formatCalendarDate } from '../utils/format'
 
 const CATEGORY_NAMES: Record<FilerCategory, string> = {
@@ -44,6 +45,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     canOpenReports: isOfficer || user.roles.some((role) => REPORT_READER_ROLES.includes(role)),
     canAdminister: user.roles.some((role) => REPORT_ADMIN_ROLES.includes(role)),
     reports,
+    // Reported matters waiting for one of the viewer's receiving bodies (the inbox, /cases).
+    mattersAwaiting: await countCasesAwaiting(db, await getRecord(), { userId: user.id, bodies: receivingBodiesOf(user.roles) }),
   }
 }
 
@@ -96,7 +99,7 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
 type Card = Awaited<ReturnType<typeof loader>>['reports'][number]
 
 export default function Dashboard() {
-  const { company, today, isOfficer, canOpenReports, canAdminister, reports } = useLoaderData<typeof loader>()
+  const { company, today, isOfficer, canOpenReports, canAdminister, reports, mattersAwaiting } = useLoaderData<typeof loader>()
   const overdue = reports.filter((r) => r.overdue).length
   const filed = reports.filter((r) => r.filing).length
   return (
@@ -119,6 +122,12 @@ export default function Dashboard() {
           </Link>
         ) : null}
       </div>
+      {mattersAwaiting > 0 ? (
+        <p className="ow-notice" role="note">
+          <Link to="/cases">{mattersAwaiting === 1 ? '1 matter awaits you' : `${mattersAwaiting} matters await you`}</Link>: reported under
+          the Code of Ethics to a body you belong to.
+        </p>
+      ) : null}
       <section aria-labelledby="reports-title">
         <div className="section-head">
           <h2 id="reports-title">Periodic reports</h2>

@@ -318,7 +318,9 @@ export default function ReportPage() {
                 {cases.map((c) => (
                   <tr key={c.caseId}>
                     <th scope="row">
-                      <code>{c.caseId}</code>
+                      <Link to={`/cases/${c.caseId}`}>
+                        <code>{c.caseId}</code>
+                      </Link>
                     </th>
                     <td>{c.duty}</td>
                     <td>

@@ -46,6 +46,10 @@ const REASONS: Record<RefusalReason, { status: number; message: string }> = {
     message:
       'That case is not a matter of the kind this duty raises: choose or raise a case under the duty the form offers. Nothing was saved.',
   },
+  no_such_question: {
+    status: 422,
+    message: 'That answer does not answer a question of this matter: answer one of the questions shown. Nothing was saved.',
+  },
   no_draft: { status: 422, message: 'No draft of this report is registered yet: there is nothing to attest to. Nothing was saved.' },
 }
 

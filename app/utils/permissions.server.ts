@@ -1,8 +1,8 @@
 import type { DB } from '../../db/client'
 import { appendSecurityEvent } from '../../db/queries/auth'
-import type { Role } from '../../db/schema'
+import type { CaseCapacity, Role } from '../../db/schema'
 import type { CaseInstanceRow } from '../../db/queries/workflows'
-import type { CaseContext } from '../../machines/case'
+import { type CaseContext, recipientBodiesOf } from '../../machines/case'
 import { type Body, OFFICER_ROLES, OFFICER_TITLES, type OfficerRole } from '../../machines/roles'
 import { type AuthOptions, type CurrentUser, requireUser } from './auth.server'
 import { getDb } from './db.server'
@@ -151,13 +151,60 @@ export function visibleCases(user: Pick<CurrentUser, 'id' | 'roles'>, cases: rea
 
 /**
  * Whether a person may see a reported matter: its reporter, or a member of a
- * body it was routed to — never the person it is about (machines/routing.ts).
+ * body it is with (routed to, or the Board once referred) — never the person it
+ * is about (machines/routing.ts), whatever body they sit on.
  */
-export function canSeeCase(user: Pick<CurrentUser, 'id' | 'roles'>, context: Pick<CaseContext, 'reporter' | 'routing'>): boolean {
-  if (context.routing?.excludedUserIds.includes(user.id)) return false
-  if (context.reporter.userId === user.id) return true
-  const bodies = bodiesOf(user.roles)
-  return (context.routing?.recipients ?? []).some((b) => bodies.includes(b))
+export function canSeeCase(
+  user: Pick<CurrentUser, 'id' | 'roles'>,
+  context: Pick<CaseContext, 'reporter' | 'routing'> & Partial<Pick<CaseContext, 'referral'>>,
+): boolean {
+  return caseViewerOf(user, { referral: null, ...context }) !== null
+}
+
+/** The bodies that receive reported matters: the inbox is for their members. */
+export const RECEIVING_BODIES: readonly ReceivingBody[] = ['disclosure_committee', 'audit_committee', 'chairman', 'ceo', 'board']
+export type ReceivingBody = Exclude<CaseCapacity, 'reporter'>
+
+const isReceivingBody = (b: Body): b is ReceivingBody => (RECEIVING_BODIES as readonly Body[]).includes(b)
+
+/** The receiving bodies a person belongs to by their roles. */
+export function receivingBodiesOf(roles: readonly Role[]): ReceivingBody[] {
+  return bodiesOf(roles).filter(isReceivingBody)
+}
+
+/**
+ * How a person sees a case: as a member of the bodies it is with (notes, files,
+ * actions), as its reporter (the matter, its routing, questions and answers), or
+ * not at all (null: the route answers 404, so that the case's existence is not told).
+ */
+export type CaseViewer = { kind: 'recipient'; bodies: ReceivingBody[]; readsAccessLog: boolean } | { kind: 'reporter' }
+
+export function caseViewerOf(
+  user: Pick<CurrentUser, 'id' | 'roles'>,
+  context: Pick<CaseContext, 'reporter' | 'routing' | 'referral'>,
+): CaseViewer | null {
+  if (context.routing?.excludedUserIds.includes(user.id)) return null
+  if (context.reporter.userId === user.id) return { kind: 'reporter' }
+  const bodies = recipientBodiesOf(context, { userId: user.id, bodies: receivingBodiesOf(user.roles) }).filter(isReceivingBody)
+  if (bodies.length === 0) return null
+  // The Audit Committee's chair keeps watch over who opened a matter.
+  return { kind: 'recipient', bodies, readsAccessLog: user.roles.includes('audit_committee_chair') }
+}
+
+/** The role a member acts in for a body: what the record's `actor_role` says of their step. */
+export function roleActingFor(user: Pick<CurrentUser, 'roles'>, body: Body): Role {
+  switch (body) {
+    case 'audit_committee':
+      return user.roles.includes('audit_committee_chair') ? 'audit_committee_chair' : 'audit_committee_member'
+    case 'board':
+      return 'director'
+    case 'disclosure_committee':
+    case 'chairman':
+    case 'ceo':
+    case 'internal_auditor':
+    case 'independent_auditor':
+      return body
+  }
 }
 
 // Fields that would name whose duty it is. The forms never carry one; a request
@@ -169,14 +216,19 @@ const IDENTITY_FIELDS = ['officer', 'officerId', 'officerUserId', 'officerRole',
  * that tries to name an officer is refused (403, logged) rather than quietly
  * ignored, so the attempt shows in the security log.
  */
-export async function refuseIdentityFields(request: Request, form: FormData, officer: Officer, options: AuthOptions = {}) {
+export async function refuseIdentityFields(
+  request: Request,
+  form: FormData,
+  officer: Pick<Officer, 'user'>,
+  options: AuthOptions & { message?: string } = {},
+) {
   const url = new URL(request.url)
   const named = IDENTITY_FIELDS.filter((f) => form.has(f) || url.searchParams.has(f))
   if (named.length === 0) return
   await refuse(
     request,
     officer.user,
-    'You can act only on your own duties: who acts comes from your session, never from the form.',
+    options.message ?? 'You can act only on your own duties: who acts comes from your session, never from the form.',
     { reason: 'identity_in_request', fields: named },
     options,
   )
@@ -204,4 +256,36 @@ export async function requireOwnDutyWorkflow(
     { reason: 'not_own_duty', instanceId: instance.id },
     options,
   )
+}
+
+/**
+ * The case and how this person sees it; otherwise a 404 that reads the same
+ * whether the case does not exist or is not theirs to see (its subject, an
+ * administrator, anyone outside its bodies), so that its existence is not told.
+ * A refusal of a case that exists is logged for the Audit Committee.
+ */
+export async function requireCaseViewer<C extends { context: Pick<CaseContext, 'reporter' | 'routing' | 'referral'> }>(
+  request: Request,
+  user: CurrentUser,
+  caseId: string,
+  found: C | undefined,
+  options: AuthOptions = {},
+): Promise<{ found: C; viewer: CaseViewer }> {
+  const viewer = found ? caseViewerOf(user, found.context) : null
+  if (found && viewer) return { found, viewer }
+  if (found) {
+    const url = new URL(request.url)
+    await appendSecurityEvent(options.db ?? (await getDb()), {
+      occurred_at: (options.now ?? new Date()).toISOString(),
+      kind: 'forbidden',
+      user_id: user.id,
+      email_attempted: null,
+      ip: clientIp(request),
+      detail: JSON.stringify({ method: request.method, path: url.pathname, held: user.roles, reason: 'case_not_visible', caseId }),
+    })
+  }
+  throw new Response(`There is no reported matter “${caseId}” that you can open.`, {
+    status: 404,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+  })
 }

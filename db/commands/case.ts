@@ -1,11 +1,14 @@
+import { randomBytes } from 'node:crypto'
 // The commands of a reported matter (duties 1–4): reported and routed, acknowledged
 // by each recipient body, resolved or referred to the Board.
 import { isFullyAcknowledged, type CaseContext, type CaseEvent, type CaseInput } from '../../machines/case'
 import type { DutyReviewEvent } from '../../machines/duty-review'
 import type { Body } from '../../machines/roles'
-import { NotFoundError } from '../errors'
+import { CommandRefusedError, NotFoundError } from '../errors'
 import { instanceId } from '../ids'
+import { findCaseQuestion } from '../queries/cases'
 import { listDutyInstances } from '../queries/workflows'
+import type { CaseCapacity, CaseMessageKind } from '../schema'
 import type { Actor, WorkflowRecord, WriteUnit } from '../workflow-record'
 import { SYSTEM, iso } from './shared'
 
@@ -48,14 +51,23 @@ export async function reportCaseInside(unit: WriteUnit, request: NewCaseRequest)
   return { instanceId: id }
 }
 
+/** A note that goes with a step: written in the step's transaction, bound to its event. */
+export interface StepNote {
+  id?: string
+  authorUserId: string
+  capacity: Exclude<CaseCapacity, 'reporter'>
+  body: string
+}
+
 /**
- * A recipient body acknowledges a case. When that makes the case fully
- * acknowledged, every duty workflow whose exception names this case hears of it
- * in the same transaction.
+ * A recipient body acknowledges a case, with a note to the other recipients if
+ * one is given (in the same transaction, bound to the event). When that makes the
+ * case fully acknowledged, every duty workflow whose exception names this case
+ * hears of it in the same transaction.
  */
 export async function acknowledgeCase(
   record: WorkflowRecord,
-  request: { caseId: string; body: Body; expectedVersion: number; actor: Actor; at?: Date },
+  request: { caseId: string; body: Body; expectedVersion: number; actor: Actor; at?: Date; note?: StepNote },
 ) {
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
@@ -69,6 +81,18 @@ export async function acknowledgeCase(
       actor: request.actor,
       recordedAt: at,
     })
+    if (request.note) {
+      await insertMessage(unit, {
+        caseId: request.caseId,
+        kind: 'note',
+        authorUserId: request.note.authorUserId,
+        capacity: request.note.capacity,
+        body: request.note.body,
+        at,
+        id: request.note.id,
+        workflowSequence: result.sequence,
+      })
+    }
     const context = (result.snapshot as unknown as { context: CaseContext }).context
     if (isFullyAcknowledged(context) && existing.reportId) {
       for (const duty of await listDutyInstances(unit.trx, unit, existing.reportId)) {
@@ -84,6 +108,101 @@ export async function acknowledgeCase(
     }
     return result
   })
+}
+
+export interface NewCaseMessage {
+  caseId: string
+  kind: CaseMessageKind
+  /** For an answer: the question it answers (of the same case). */
+  replyTo?: string
+  authorUserId: string
+  capacity: CaseCapacity
+  body: string
+  at?: Date
+  /** Fixed ids for the seeds; a random one otherwise. */
+  id?: string
+  /** Files that go with it, already stored content-addressed (db/case-files.ts). */
+  attachments?: { id?: string; sha256: string; sizeBytes: number; fileName: string }[]
+}
+
+async function insertMessage(
+  unit: WriteUnit,
+  m: Omit<NewCaseMessage, 'at'> & { at: Date; workflowSequence?: number },
+): Promise<{ id: string }> {
+  const id = m.id ?? `${m.kind}-${randomBytes(8).toString('hex')}`
+  await unit.trx
+    .insertInto('case_message')
+    .values({
+      id,
+      case_instance_id: instanceId.case(m.caseId),
+      kind: m.kind,
+      reply_to: m.replyTo ?? null,
+      author_user_id: m.authorUserId,
+      author_capacity: m.capacity,
+      body: m.body,
+      written_at: iso(m.at),
+      workflow_sequence: m.workflowSequence ?? null,
+    })
+    .execute()
+  for (const file of m.attachments ?? []) {
+    await unit.trx
+      .insertInto('case_attachment')
+      .values({
+        id: file.id ?? `file-${randomBytes(8).toString('hex')}`,
+        case_instance_id: instanceId.case(m.caseId),
+        message_id: id,
+        sha256: file.sha256,
+        size_bytes: file.sizeBytes,
+        file_name: file.fileName,
+        uploaded_by: m.authorUserId,
+        uploaded_at: iso(m.at),
+      })
+      .execute()
+  }
+  return { id }
+}
+
+/**
+ * A note between the recipients, a question to the reporter, or the reporter's
+ * answer: a row beside the case's workflow (the machine decides nothing about
+ * them), in one transaction with its files. Who may write which is the route's
+ * permission check; here the case must exist and an answer must answer one of
+ * its questions.
+ */
+export async function writeCaseMessage(record: WorkflowRecord, request: NewCaseMessage) {
+  const at = request.at ?? new Date()
+  return record.write(async (unit) => {
+    const existing = await unit.load(instanceId.case(request.caseId))
+    if (!existing || existing.machineId !== 'case') throw new NotFoundError('case', request.caseId)
+    if (request.kind === 'answer') {
+      const question = request.replyTo ? await findCaseQuestion(unit.trx, request.caseId, request.replyTo) : undefined
+      if (!question) {
+        throw new CommandRefusedError('no_such_question', `${request.replyTo ?? '(none)'} is not a question of case ${request.caseId}`, {
+          caseId: request.caseId,
+          replyTo: request.replyTo ?? null,
+        })
+      }
+    } else if (request.replyTo !== undefined) {
+      throw new CommandRefusedError('no_such_question', 'only an answer replies to a question', { caseId: request.caseId })
+    }
+    return insertMessage(unit, { ...request, at })
+  })
+}
+
+/** Records one opening of a case page (who, in which capacity, when): append-only. */
+export async function logCaseOpening(
+  record: WorkflowRecord,
+  request: { caseId: string; userId: string; capacity: 'recipient' | 'reporter'; at?: Date },
+) {
+  await record.db
+    .insertInto('case_access_log')
+    .values({
+      case_instance_id: instanceId.case(request.caseId),
+      user_id: request.userId,
+      capacity: request.capacity,
+      opened_at: iso(request.at ?? new Date()),
+    })
+    .execute()
 }
 
 /** Resolves or refers a case under review (its recipients decide). */

@@ -1,6 +1,6 @@
 // Every command, one module per workflow. Each is one transaction of the record's
 // write path; routes and seeds call these, and nothing else writes workflow state.
-export { acknowledgeCase, decideCase, reportCase, type NewCaseRequest } from './case'
+export { acknowledgeCase, decideCase, logCaseOpening, reportCase, writeCaseMessage, type NewCaseMessage, type NewCaseRequest } from './case'
 export { sendDeterminationEvent } from './determination'
 export { sendDutyEvent, sendDutyEvents, signDuty, type DutyEventRequest } from './duty'
 export {

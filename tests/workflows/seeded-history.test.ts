@@ -39,8 +39,8 @@ test('the seeded record verifies: every link of the chain and every signed check
 
 test('rebuilding every workflow from its events alone gives the cached snapshot', async () => {
   const cached = await db.selectFrom('workflow_snapshot').selectAll().execute()
-  // The two seed documents' reports' 51 workflows, and the live report's lifecycle (in certification on SEED_DAY).
-  expect(cached.length).toBe(52)
+  // The seed documents' reports' 52 workflows (with the Q2 2008 control matter), and the live report's lifecycle (in certification on SEED_DAY).
+  expect(cached.length).toBe(53)
   for (const row of cached) {
     const replayed = await replayInstance(db, machineLookup, row.instance_id)
     expect(canonicalJson(replayed.persisted), row.instance_id).toBe(row.snapshot)
@@ -68,7 +68,8 @@ test('the Q2 2008 10-Q is filed and locked, every officer signed every duty, and
     .select(['instance_id', 'state'])
     .where('instance_id', 'like', 'case/case-2008-q2-%')
     .execute()
-  expect(cases).toHaveLength(6)
+  // Six duty 1 items, and the duty 2 matter of the close (case-2008-q2-fx-close-control).
+  expect(cases).toHaveLength(7)
   expect(new Set(cases.map((c) => c.state))).toEqual(new Set(['resolved']))
   // Draft 2 reopened duties 6, 10 and 12: each officer signed those twice, once a draft.
   const signOffs = await db
@@ -131,7 +132,7 @@ test('`npm run verify` checks a copy of the file with the key kept outside it, a
   await sqliteBackup(file, copy)
   const env = { ...process.env, DATABASE_PATH: file }
   const ok = await run(process.execPath, ['--import', 'tsx', 'db/cli/verify.ts', copy], { env })
-  expect(ok.stdout).toMatch(/^OK: .*copy\.sqlite — \d+ events in 52 workflows/)
+  expect(ok.stdout).toMatch(/^OK: .*copy\.sqlite — \d+ events in 53 workflows/)
 
   const tampered = new SQLite(copy)
   tampered.exec('DROP TRIGGER workflow_event_no_update')

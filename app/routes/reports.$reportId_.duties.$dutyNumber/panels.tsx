@@ -118,7 +118,10 @@ export function ExceptionPanel({
     <Panel id="exception-title" title="Exception" className="ow-exception-panel">
       <p>{exception.explanation}</p>
       <p>
-        Case <code>{exception.caseId}</code>
+        Case{' '}
+        <Link to={`/cases/${exception.caseId}`}>
+          <code>{exception.caseId}</code>
+        </Link>
         {exception.acknowledged
           ? ': every recipient has acknowledged it.'
           : exception.caseDescription

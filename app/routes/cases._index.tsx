@@ -1,0 +1,191 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { listInbox } from '../../db/queries/cases'
+import { CASE_STATE_WORDS, caseStateWords } from '../../machines/case'
+import { BODY_NAMES, type Body } from '../../machines/roles'
+import { RouteErrorBoundary, errorMeta } from '../components/error-page'
+import { UserText } from '../components/user-text'
+import { requireUser } from '../utils/auth.server'
+import { getDb } from '../utils/db.server'
+import { CASE_DUTY_WORDS } from '../utils/duty-forms'
+import { formatInstantUtc } from '../utils/format'
+import { receivingBodiesOf } from '../utils/permissions.server'
+import { getRecord } from '../utils/workflow.server'
+
+// The inbox of the bodies that receive reported matters (duties 1–4, and the
+// Board once a matter is referred to it): the cases routed to the viewer's bodies,
+// never one about the viewer, newest first. Filters are plain GET parameters.
+
+const STATES = Object.keys(CASE_STATE_WORDS) as [string, ...string[]]
+
+const badRequest = (message: string) => new Response(message, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+
+/** The filters of the address: each one absent, empty (all), or one of the values offered. */
+function filterSchema(bodies: Body[]) {
+  const blankIsAll = (v: unknown) => (v === '' || v === null ? undefined : v)
+  return z.object({
+    state: z.preprocess(
+      blankIsAll,
+      z.enum(STATES, { error: `The state filter must be one of: ${STATES.map((s) => CASE_STATE_WORDS[s]).join(', ')}.` }).optional(),
+    ),
+    body: z.preprocess(
+      blankIsAll,
+      z
+        .enum(bodies as [Body, ...Body[]], {
+          error: `You receive matters as ${bodies.map((b) => BODY_NAMES[b]).join(' and ')}: the body filter must be one of those.`,
+        })
+        .optional(),
+    ),
+  })
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const bodies = receivingBodiesOf(user.roles)
+  if (bodies.length === 0) {
+    throw new Response(
+      'This inbox is for the members of the bodies that receive reported matters: the Disclosure Committee, the Audit Committee, the Chairman of the Board, the CEO and the Board of Directors.',
+      { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } },
+    )
+  }
+  const url = new URL(request.url)
+  const parsed = filterSchema(bodies).safeParse({ state: url.searchParams.get('state'), body: url.searchParams.get('body') })
+  if (!parsed.success) throw badRequest(`Nothing is shown: ${parsed.error.issues.map((i) => i.message).join(' ')}`)
+  const filter = parsed.data
+  const db = await getDb()
+  const rows = await listInbox(db, await getRecord(), { userId: user.id, bodies }, filter)
+  return {
+    bodies: bodies.map((b) => ({ value: b, label: BODY_NAMES[b] })),
+    filter: { state: filter.state ?? '', body: filter.body ?? '' },
+    cases: rows.map((r) => ({
+      caseId: r.caseId,
+      duty: r.context.duty,
+      kind: CASE_DUTY_WORDS[r.context.duty],
+      summary: r.context.summary,
+      reportedAt: formatInstantUtc(r.context.reportedAt),
+      report: r.report
+        ? r.report.form === '10-K'
+          ? `Form 10-K, fiscal ${r.report.fiscalYear}`
+          : `Form 10-Q, Q${r.report.fiscalQuarter} ${r.report.fiscalYear}`
+        : null,
+      receivedAs: r.bodies.map((b) => BODY_NAMES[b]).join(', '),
+      state: r.path,
+      stateWords: caseStateWords(r.path),
+      waitsFor: r.waitsFor,
+      since: formatInstantUtc(r.since),
+      awaitsYou: r.awaitsViewer,
+    })),
+  }
+}
+
+export default function Inbox() {
+  const { bodies, filter, cases } = useLoaderData<typeof loader>()
+  const awaiting = cases.filter((c) => c.awaitsYou).length
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="ow-breadcrumb">
+        <ol>
+          <li>
+            <Link to="/">Periodic reports</Link>
+          </li>
+          <li aria-current="page">Reported matters</li>
+        </ol>
+      </nav>
+      <header className="ow-page-head">
+        <p className="ow-eyebrow">Received as {bodies.map((b) => b.label).join(', ')}</p>
+        <h1>Reported matters</h1>
+      </header>
+      <p className="hint">
+        Matters brought to your bodies under duties 1 to 4 of the Code of Ethics, newest first. A matter about you is never shown to you.
+      </p>
+
+      <Form method="get" className="ow-panel ow-filters" aria-labelledby="filter-title">
+        <h2 id="filter-title">Show</h2>
+        <div className="field">
+          <label htmlFor="filter-state">State</label>
+          <select id="filter-state" name="state" defaultValue={filter.state}>
+            <option value="">Every state</option>
+            {Object.entries(CASE_STATE_WORDS).map(([value, words]) => (
+              <option key={value} value={value}>
+                {words}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-body">Received as</label>
+          <select id="filter-body" name="body" defaultValue={filter.body}>
+            <option value="">Any of your bodies</option>
+            {bodies.map((b) => (
+              <option key={b.value} value={b.value}>
+                {b.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="ow-secondary-button">
+          Show these matters
+        </button>
+      </Form>
+
+      <section aria-labelledby="inbox-title" className="ow-panel">
+        <h2 id="inbox-title">
+          {cases.length === 1 ? 'One matter' : `${cases.length} matters`}
+          {awaiting > 0 ? `, ${awaiting} waiting for you` : ''}
+        </h2>
+        {cases.length === 0 ? (
+          <p>No matter here{filter.state || filter.body ? ' with these filters' : ''}.</p>
+        ) : (
+          <div className="ow-table-scroll">
+            <table className="ow-cases ow-inbox">
+              <caption className="visually-hidden">Reported matters received by your bodies, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Matter</th>
+                  <th scope="col">Duty and kind</th>
+                  <th scope="col">Received as</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Waits for</th>
+                </tr>
+              </thead>
+              <tbody>
+                {cases.map((c) => (
+                  <tr key={c.caseId} data-case-id={c.caseId}>
+                    <th scope="row">
+                      <Link to={`/cases/${c.caseId}`}>
+                        <UserText>{c.summary.length > 140 ? `${c.summary.slice(0, 140).replace(/\s+\S*$/, '')}…` : c.summary}</UserText>
+                      </Link>
+                      <br />
+                      <span className="ow-muted">
+                        <code>{c.caseId}</code> · reported {c.reportedAt}
+                        {c.report ? ` · ${c.report}` : ''}
+                      </span>
+                    </th>
+                    <td>
+                      Duty {c.duty}: {c.kind}
+                    </td>
+                    <td>{c.receivedAs}</td>
+                    <td>
+                      <span className={`ow-state-badge ow-case-${c.state}`}>{c.stateWords}</span>
+                    </td>
+                    <td>
+                      {c.awaitsYou ? <strong>Waits for you: </strong> : null}
+                      {c.waitsFor}
+                      <br />
+                      <span className="ow-muted">since {c.since}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  )
+}
+
+export const meta: MetaFunction<typeof loader> = ({ error }) => (error ? errorMeta(error) : [{ title: 'Reported matters' }])
+
+export const ErrorBoundary = RouteErrorBoundary

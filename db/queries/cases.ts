@@ -1,0 +1,209 @@
+// Reads of reported matters for their recipients: the inbox, one case with its
+// steps, its thread (notes, questions, answers), its files and its access log.
+// Who may see what is decided by machines/case.ts (`recipientBodiesOf`) and
+// app/utils/permissions.server.ts; these functions only read.
+import { CASE_MACHINE_ID, type CaseContext, caseAwaitsBodies, caseWaitsFor, recipientBodiesOf } from '../../machines/case'
+import { statePath } from '../../machines/primitives'
+import type { Body } from '../../machines/roles'
+import { instanceId } from '../ids'
+import type { CaseMessageKind } from '../schema'
+import { loadInstance, trustedSnapshots } from '../workflow-record'
+import type { Executor } from './executor'
+import { type RecordReader, storedStateValue } from './workflows'
+
+export interface CaseRow {
+  caseId: string
+  instanceId: string
+  reportId: string | null
+  version: number
+  /** The state as a dotted path (`routed`, `underReview`, …). */
+  path: string
+  context: CaseContext
+}
+
+export interface InboxRow extends CaseRow {
+  /** The bodies the viewer receives it as. */
+  bodies: Body[]
+  waitsFor: string
+  since: string
+  /** It waits for one of the viewer's bodies: an acknowledgement, or the recipients' decision. */
+  awaitsViewer: boolean
+  report: { id: string; form: '10-Q' | '10-K'; fiscalYear: number; fiscalQuarter: number | null } | null
+}
+
+export interface InboxFilter {
+  /** A state of the case machine (its top-level name). */
+  state?: string
+  body?: Body
+}
+
+/** Every case in the record, each from its sealed snapshot (or rebuilt from its events). */
+export async function listAllCases(db: Executor, reader: RecordReader): Promise<CaseRow[]> {
+  const cached = await db
+    .selectFrom('workflow_instance as i')
+    .innerJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
+    .select(['i.id as instance_id', 'i.report_id', 's.version', 's.state', 's.status', 's.snapshot', 's.seal'])
+    .where('i.machine_id', '=', CASE_MACHINE_ID)
+    .execute()
+  const rows = await trustedSnapshots(db, reader.lookup, reader.key, cached)
+  return rows.map((r) => {
+    const context = (JSON.parse(r.snapshot) as { context: CaseContext }).context
+    return {
+      caseId: context.caseId,
+      instanceId: r.instance_id,
+      reportId: r.report_id,
+      version: r.version,
+      path: statePath(storedStateValue(r.state)),
+      context,
+    }
+  })
+}
+
+/**
+ * The cases routed to the viewer's bodies (never those about the viewer, nor
+ * those the viewer reported), newest first, with what each waits for and since when.
+ */
+export async function listInbox(
+  db: Executor,
+  reader: RecordReader,
+  viewer: { userId: string; bodies: readonly Body[] },
+  filter: InboxFilter = {},
+): Promise<InboxRow[]> {
+  const reports = new Map(
+    (await db.selectFrom('periodic_report').select(['id', 'form', 'fiscal_year', 'fiscal_quarter']).execute()).map((r) => [r.id, r]),
+  )
+  const out: InboxRow[] = []
+  for (const row of await listAllCases(db, reader)) {
+    const bodies = recipientBodiesOf(row.context, viewer)
+    if (bodies.length === 0) continue
+    if (filter.body && !bodies.includes(filter.body)) continue
+    if (filter.state && row.path.split('.')[0] !== filter.state) continue
+    const snapshot = { value: row.path, context: row.context }
+    const report = row.reportId ? reports.get(row.reportId) : undefined
+    out.push({
+      ...row,
+      bodies,
+      ...caseWaitsFor(snapshot),
+      awaitsViewer: caseAwaitsBodies(snapshot, bodies),
+      report: report ? { id: report.id, form: report.form, fiscalYear: report.fiscal_year, fiscalQuarter: report.fiscal_quarter } : null,
+    })
+  }
+  return out.sort((a, b) => b.context.reportedAt.localeCompare(a.context.reportedAt) || b.caseId.localeCompare(a.caseId))
+}
+
+/** How many cases wait for one of the viewer's bodies now (the dashboard's "N matters await you"). */
+export async function countCasesAwaiting(db: Executor, reader: RecordReader, viewer: { userId: string; bodies: readonly Body[] }) {
+  if (viewer.bodies.length === 0) return 0
+  return (await listInbox(db, reader, viewer)).filter((r) => r.awaitsViewer).length
+}
+
+/** One case by its id, or undefined when the record holds no such case. */
+export async function findCase(db: Executor, reader: RecordReader, caseId: string) {
+  const id = instanceId.case(caseId)
+  const instance = await loadInstance(db, reader.lookup, id, reader.key)
+  if (!instance || instance.machineId !== CASE_MACHINE_ID) return undefined
+  const snapshot = instance.snapshot as unknown as { value: unknown; context: CaseContext; can: (e: unknown) => boolean }
+  const report = instance.reportId
+    ? await db
+        .selectFrom('periodic_report')
+        .select(['id', 'form', 'fiscal_year', 'fiscal_quarter', 'period_end'])
+        .where('id', '=', instance.reportId)
+        .executeTakeFirst()
+    : undefined
+  return {
+    caseId,
+    instanceId: id,
+    version: instance.version,
+    snapshot,
+    context: snapshot.context,
+    path: statePath(snapshot.value),
+    report: report ?? null,
+  }
+}
+export type FoundCase = NonNullable<Awaited<ReturnType<typeof findCase>>>
+
+/** The case's workflow events with who took each step and the role they acted in, oldest first. */
+export async function listCaseSteps(db: Executor, caseId: string) {
+  const rows = await db
+    .selectFrom('workflow_event as e')
+    .leftJoin('user as u', 'u.id', 'e.actor_user_id')
+    .select(['e.sequence', 'e.event_type', 'e.event', 'e.actor_user_id', 'e.actor_role', 'e.recorded_at', 'u.full_name', 'u.title'])
+    .where('e.instance_id', '=', instanceId.case(caseId))
+    .orderBy('e.instance_version')
+    .execute()
+  return rows.map((r) => ({
+    sequence: r.sequence,
+    type: r.event_type,
+    event: JSON.parse(r.event) as Record<string, unknown>,
+    actor: r.actor_user_id
+      ? { userId: r.actor_user_id, name: r.full_name ?? r.actor_user_id, title: r.title ?? '', role: r.actor_role }
+      : null,
+    recordedAt: r.recorded_at,
+  }))
+}
+
+/** The case's thread, oldest first: with `includeNotes` false (the reporter's view), questions and answers only. */
+export async function listCaseMessages(db: Executor, caseId: string, options: { includeNotes: boolean }) {
+  const kinds: CaseMessageKind[] = options.includeNotes ? ['note', 'question', 'answer'] : ['question', 'answer']
+  return db
+    .selectFrom('case_message as m')
+    .innerJoin('user as u', 'u.id', 'm.author_user_id')
+    .select([
+      'm.id',
+      'm.kind',
+      'm.reply_to',
+      'm.author_capacity',
+      'm.body',
+      'm.written_at',
+      'u.full_name as author_name',
+      'u.title as author_title',
+    ])
+    .where('m.case_instance_id', '=', instanceId.case(caseId))
+    .where('m.kind', 'in', kinds)
+    .orderBy('m.written_at')
+    .orderBy('m.id')
+    .execute()
+}
+
+/** A question of this case, if `questionId` is one. */
+export async function findCaseQuestion(db: Executor, caseId: string, questionId: string) {
+  return db
+    .selectFrom('case_message')
+    .select(['id', 'body'])
+    .where('case_instance_id', '=', instanceId.case(caseId))
+    .where('kind', '=', 'question')
+    .where('id', '=', questionId)
+    .executeTakeFirst()
+}
+
+/** The files attached to the case, oldest first. */
+export async function listCaseAttachments(db: Executor, caseId: string) {
+  return db
+    .selectFrom('case_attachment as a')
+    .innerJoin('user as u', 'u.id', 'a.uploaded_by')
+    .select(['a.id', 'a.sha256', 'a.size_bytes', 'a.file_name', 'a.uploaded_at', 'a.message_id', 'u.full_name as uploaded_by_name'])
+    .where('a.case_instance_id', '=', instanceId.case(caseId))
+    .orderBy('a.uploaded_at')
+    .orderBy('a.id')
+    .execute()
+}
+
+export async function findCaseAttachment(db: Executor, caseId: string, attachmentId: string) {
+  return db
+    .selectFrom('case_attachment')
+    .select(['id', 'sha256', 'size_bytes', 'file_name'])
+    .where('case_instance_id', '=', instanceId.case(caseId))
+    .where('id', '=', attachmentId)
+    .executeTakeFirst()
+}
+
+/** Every opening of the case page, newest first, with who opened it. */
+export async function listCaseAccess(db: Executor, caseId: string) {
+  return db
+    .selectFrom('case_access_log as l')
+    .innerJoin('user as u', 'u.id', 'l.user_id')
+    .select(['l.id', 'l.user_id', 'l.capacity', 'l.opened_at', 'u.full_name', 'u.title'])
+    .where('l.case_instance_id', '=', instanceId.case(caseId))
+    .orderBy('l.id', 'desc')
+    .execute()
+}
