@@ -83,6 +83,7 @@ export type RefusalReason =
   | 'exception_case_duty'
   | 'not_review_signer'
   | 'not_filing_approver'
+  | 'report_not_filed'
   | 'no_such_question'
 
 export class CommandRefusedError extends DomainError {

@@ -97,6 +97,10 @@ export interface PeriodicReportTable {
   current_draft_id: string | null
   created_by: Frozen<string>
   created_at: FrozenDefault<string>
+  /** The filed report this one amends (a 10-K/A, 10-Q/A), with its number and what it corrects (migration 014). */
+  amends_report_id: FrozenDefault<string | null>
+  amendment_number: FrozenDefault<number>
+  amendment_reason: FrozenDefault<string | null>
 }
 
 /** Who signs a committee's step on a report (migration 008). */

@@ -14,7 +14,7 @@ import { getDb } from '../utils/db.server'
 import { getRecord } from '../utils/workflow.server'
 import { REPORT_ADMIN_ROLES, REPORT_READER_ROLES, officerRolesOf, receivingBodiesOf } from '../utils/permissions.server'
 import { countCasesAwaiting } from '../../db/queries/cases'
-import { formatCalendarDate } from '../utils/format'
+import { formatCalendarDate, formName } from '../utils/format'
 
 const CATEGORY_NAMES: Record<FilerCategory, string> = {
   large_accelerated: 'large accelerated filer',
@@ -63,7 +63,7 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
   return {
     id: row.id,
     form: row.form,
-    heading: row.form === '10-K' ? `Form 10-K · Fiscal year ${row.fiscal_year}` : `Form 10-Q · Q${row.fiscal_quarter} ${row.fiscal_year}`,
+    heading: `Form ${formName(row)}${row.amendment_number > 1 ? ` No. ${row.amendment_number}` : ''} · ${row.form === '10-K' ? `Fiscal year ${row.fiscal_year}` : `Q${row.fiscal_quarter} ${row.fiscal_year}`}`,
     period:
       row.form === '10-K'
         ? `Annual report for the fiscal year ended ${formatCalendarDate(row.period_end)}`

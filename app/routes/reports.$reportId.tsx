@@ -16,7 +16,7 @@ import { REPORT_STATE_LABELS, describeReportState } from '../../machines/report-
 import { OFFICER_ROLES, OFFICER_TITLES, type OfficerRole } from '../../machines/roles'
 import { getDb } from '../utils/db.server'
 import { getRecord } from '../utils/workflow.server'
-import { describePeriod, formatAmount, formatCalendarDate, formatInstantUtc } from '../utils/format'
+import { describePeriod, formatAmount, formatCalendarDate, formatInstantUtc, reportTitle } from '../utils/format'
 import { describeDutyState, dutyStateLabel, notStartedWords } from '../../machines/duty-review'
 import { requireReportReader, visibleCases } from '../utils/permissions.server'
 import { requireReport } from '../utils/report-params.server'
@@ -108,10 +108,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id: report.id,
       form: report.form,
       companyName: report.company_name,
-      heading:
-        report.form === '10-K'
-          ? `Form 10-K for fiscal year ${report.fiscal_year}`
-          : `Form 10-Q for quarter ${report.fiscal_quarter} of fiscal ${report.fiscal_year}`,
+      heading: reportTitle(report),
       period: describePeriod(report),
     },
     draft: report.draft

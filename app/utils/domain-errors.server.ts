@@ -37,6 +37,10 @@ const REASONS: Record<RefusalReason, { status: number; message: string }> = {
     status: 403,
     message: 'You may not act for this committee on this report (see who signs for it on the page). Nothing was recorded.',
   },
+  report_not_filed: {
+    status: 409,
+    message: 'Only a report filed with the SEC can be amended: this one has not been filed. Nothing was created.',
+  },
   not_filing_approver: {
     status: 403,
     message: 'Only the CEO and the CFO, who certify the report, approve it for filing. Nothing was recorded.',

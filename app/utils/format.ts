@@ -12,6 +12,24 @@ export function describePeriod(report: { form: string; fiscal_year: number; fisc
     : `Quarter ${report.fiscal_quarter} of fiscal ${report.fiscal_year}, ended ${formatCalendarDate(report.period_end)}`
 }
 
+/** The form as the SEC names it: an amendment is a "10-K/A" or "10-Q/A", with its number when there are several. */
+export function formName(report: { form: string; amendment_number?: number | null }): string {
+  return report.amendment_number ? `${report.form}/A` : report.form
+}
+
+/** "Form 10-K for fiscal year 2012", "Form 10-Q/A (Amendment No. 1) for quarter 2 of fiscal 2008". */
+export function reportTitle(report: {
+  form: string
+  fiscal_year: number
+  fiscal_quarter: number | null
+  amendment_number?: number | null
+}) {
+  const form = report.amendment_number ? `Form ${report.form}/A (Amendment No. ${report.amendment_number})` : `Form ${report.form}`
+  return report.form === '10-K'
+    ? `${form} for fiscal year ${report.fiscal_year}`
+    : `${form} for quarter ${report.fiscal_quarter} of fiscal ${report.fiscal_year}`
+}
+
 export function shortHash(sha256: string): string {
   return sha256.slice(0, 12)
 }

@@ -11,5 +11,6 @@ export {
   registerDraft,
   sendReportBack,
   signCommitteeStep,
+  startAmendment,
 } from './report'
 export { SYSTEM } from './shared'

@@ -6,7 +6,7 @@ import type { ReportLifecycleEvent } from '../../machines/report-lifecycle'
 import { CommandRefusedError, NotFoundError } from '../errors'
 import { certificationFacts, listDutyInstances } from '../queries/workflows'
 import type { Actor, WorkflowRecord, WriteUnit } from '../workflow-record'
-import { SYSTEM, iso, requireReportNotFiled, sendToEveryDuty, sendToReport } from './shared'
+import { SYSTEM, iso, requireReportNotFiled, requireReportRow, sendToEveryDuty, sendToReport } from './shared'
 import type { DutyNumber } from '../../machines/duties'
 import type { ReviewBody } from '../../machines/report-lifecycle'
 import { reviewSigners } from '../../machines/review-signers'
@@ -270,4 +270,53 @@ async function requireReviewSigner(unit: WriteUnit, companyId: string, reportId:
       why: signers.why,
     })
   }
+}
+
+/**
+ * An amendment (Form 10-K/A, 10-Q/A) of a filed report: a periodic report of its
+ * own for the same period, with its own drafts, walk of the twelve duties and
+ * filing, numbered after the period's earlier amendments. The original stays
+ * locked and lists it.
+ */
+export async function startAmendment(record: WorkflowRecord, request: { reportId: string; reason: string; createdBy: string; at?: Date }) {
+  const at = request.at ?? new Date()
+  return record.write(async (unit) => {
+    const { trx } = unit
+    const original = await requireReportRow(trx, request.reportId)
+    const lifecycle = await unit.load(instanceId.report(request.reportId))
+    if (!lifecycle?.snapshot.hasTag('filed')) {
+      throw new CommandRefusedError('report_not_filed', `${request.reportId} is not filed`, { reportId: request.reportId })
+    }
+    const last = await trx
+      .selectFrom('periodic_report')
+      .select((eb) => eb.fn.max<number>('amendment_number').as('n'))
+      .where('company_id', '=', original.company_id)
+      .where('form', '=', original.form)
+      .where('fiscal_year', '=', original.fiscal_year)
+      .where((eb) =>
+        original.fiscal_quarter === null ? eb('fiscal_quarter', 'is', null) : eb('fiscal_quarter', '=', original.fiscal_quarter),
+      )
+      .executeTakeFirst()
+    const amendmentNumber = (last?.n ?? 0) + 1
+    const root = original.amends_report_id ?? original.id
+    const id = `${root}-a${amendmentNumber}`
+    await trx
+      .insertInto('periodic_report')
+      .values({
+        id,
+        company_id: original.company_id,
+        form: original.form,
+        fiscal_year: original.fiscal_year,
+        fiscal_quarter: original.fiscal_quarter,
+        period_end: original.period_end,
+        current_draft_id: null,
+        created_by: request.createdBy,
+        created_at: iso(at),
+        amends_report_id: original.id,
+        amendment_number: amendmentNumber,
+        amendment_reason: request.reason,
+      })
+      .execute()
+    return { id, amendmentNumber }
+  })
 }

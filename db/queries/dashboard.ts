@@ -18,6 +18,8 @@ export interface DashboardReportRow {
   fiscal_year: number
   fiscal_quarter: number | null
   period_end: string
+  /** 0 for an original report; n for its Amendment No. n. */
+  amendment_number: number
   draft_version: number | null
   draft_sha256: string | null
   /** Null while the report has no workflow yet (no draft registered through the record). */
@@ -47,12 +49,14 @@ export async function listDashboardReports(
       'r.fiscal_year',
       'r.fiscal_quarter',
       'r.period_end',
+      'r.amendment_number',
       'd.version as draft_version',
       'd.sha256 as draft_sha256',
     ])
     .where('r.company_id', '=', companyId)
     .orderBy('r.period_end', 'desc')
     .orderBy('r.form')
+    .orderBy('r.amendment_number', 'desc')
     .execute()
   if (reports.length === 0) return []
   const reportIds = reports.map((r) => r.id)

@@ -62,6 +62,9 @@ export async function findReportWithDraft(db: Executor, reportId: string) {
       'r.fiscal_quarter',
       'r.period_end',
       'r.company_id',
+      'r.amends_report_id',
+      'r.amendment_number',
+      'r.amendment_reason',
       'c.name as company_name',
       'c.ticker as company_ticker',
       'c.time_zone',
@@ -102,4 +105,14 @@ export async function findCurrentDraft(db: Executor, reportId: string) {
     .select(['d.id', 'd.version', 'd.sha256'])
     .where('r.id', '=', reportId)
     .executeTakeFirst()
+}
+
+/** The amendments of a filed report (10-K/A, 10-Q/A), oldest first. */
+export async function listAmendments(db: Executor, reportId: string) {
+  return db
+    .selectFrom('periodic_report')
+    .select(['id', 'amendment_number', 'amendment_reason', 'created_at'])
+    .where('amends_report_id', '=', reportId)
+    .orderBy('amendment_number')
+    .execute()
 }

@@ -154,7 +154,13 @@ test('the page opens for the officers, the committees, the Chairman and the admi
   for (const who of ['ceo', 'cfo', 'cao', 'disclosureChair', 'chairman', 'auditChair', 'auditMember', 'admin'] as const) {
     expect((await get(who, filing())).status, who).toBe(200)
   }
-  for (const who of ['internalAuditor', 'independentAuditor'] as const) expect((await get(who, filing())).status, who).toBe(403)
+  for (const who of ['internalAuditor', 'independentAuditor'] as const) {
+    expect((await get(who, filing())).status, who).toBe(403)
+    // Nor may they post any of the page's forms.
+    for (const intent of ['committeeStep', 'sendBack', 'approveForFiling', 'file', 'notifyLateFiling', 'startAmendment']) {
+      await refused(who, { intent, body: 'audit_committee', note: 'x', password: DEMO_PASSWORD }, 403, /administrator/)
+    }
+  }
   expect(reportState()).toContain('committeeReview')
   const page = await (await get('cfo', filing())).text()
   expect(page).toContain('The chair of the Disclosure Committee signs for it')
@@ -312,4 +318,33 @@ test('all the way: committees, the CEO and the CFO approve, the administrator fi
     verifyRecord({ file: server.databasePath, key: loadOrCreateSigningKey(signingKeyPath(server.databasePath)), lookup: machineLookup })
       .problems,
   ).toEqual([])
+})
+
+test('an amendment of the filed 10-K: a report of its own, numbered and linked; only of a filed report, only by the administrator or the CAO', async () => {
+  await refused('admin', { intent: 'startAmendment', reason: 'Restate Note 17.' }, 409, /Only a report filed/, LIVE)
+  await refused('ceo', { intent: 'startAmendment', reason: 'Restate Note 17.' }, 403, /administrator/)
+  await refused('admin', { intent: 'startAmendment', reason: ' ' }, 400, /No amendment was started/)
+  const reports = count('periodic_report')
+  const started = await post('admin', filing(), { intent: 'startAmendment', reason: 'Restates Note 17 on the Canamex investment.' })
+  expect(started.status).toBe(302)
+  expect(started.headers.get('location')).toBe(`/admin/reports/${FY}-a1/drafts`)
+  expect(count('periodic_report')).toBe(reports + 1)
+  expect(
+    sqlite.prepare('SELECT form, fiscal_year, amends_report_id, amendment_number FROM periodic_report WHERE id = ?').get(`${FY}-a1`),
+  ).toEqual({
+    form: '10-K',
+    fiscal_year: 2012,
+    amends_report_id: FY,
+    amendment_number: 1,
+  })
+  expect((await get('admin', `/admin/reports/${FY}-a1/drafts`)).status).toBe(200)
+  const original = await (await get('auditChair', filing())).text()
+  expect(original).toContain('Form 10-K/A (Amendment No. 1) for fiscal year 2012')
+  expect(original).toContain('Restates Note 17 on the Canamex investment.')
+  const amendment = await (await get('auditChair', filing(`${FY}-a1`))).text()
+  expect(amendment).toContain('This report amends the')
+  expect(amendment).toContain('Drafting')
+  expect(await (await get('cfo', '/')).text()).toContain('Form 10-K/A · Fiscal year 2012')
+  // The original stays locked.
+  expect(reportState()).toBe('locked')
 })

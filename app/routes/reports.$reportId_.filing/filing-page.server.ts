@@ -4,7 +4,7 @@
 import type { DB } from '../../../db/client'
 import { filerCategoryOn } from '../../../db/queries/company'
 import { listPeople } from '../../../db/queries/people'
-import type { ReportWithDraft } from '../../../db/queries/reports'
+import { findReportWithDraft, listAmendments, type ReportWithDraft } from '../../../db/queries/reports'
 import { findReviewSignerFacts, listReportSignatures } from '../../../db/queries/review'
 import { certificationFacts, findReportLifecycle } from '../../../db/queries/workflows'
 import type { Role } from '../../../db/schema'
@@ -30,7 +30,7 @@ import {
 } from '../../../machines/report-lifecycle'
 import { reviewSigners } from '../../../machines/review-signers'
 import type { CurrentUser } from '../../utils/auth.server'
-import { formatCalendarDate, formatInstantUtc } from '../../utils/format'
+import { formatCalendarDate, formatInstantUtc, reportTitle } from '../../utils/format'
 
 const SOME_SHA = '0'.repeat(64)
 
@@ -152,14 +152,20 @@ export async function loadFilingPage(db: DB, record: WorkflowRecord, user: Curre
     deadline !== null &&
     snap.can({ type: 'report.notifyLateFiling', dueDate: deadline.dueDate, notifiedOn: today, narrative: 'a reason', at })
 
+  const amendments = (await listAmendments(db, report.id)).map((a) => ({
+    id: a.id,
+    title: reportTitle({ ...report, amendment_number: a.amendment_number }),
+    reason: a.amendment_reason ?? '',
+  }))
+  const original = report.amends_report_id ? await findReportWithDraft(db, report.amends_report_id) : undefined
   const top = lifecycle.path.split('.')[0] ?? ''
   return {
+    amendments,
+    amends: original ? { id: original.id, title: reportTitle(original), reason: report.amendment_reason ?? '' } : null,
+    canAmend: isClerk && snap.hasTag('filed'),
     report: {
       id: report.id,
-      heading:
-        report.form === '10-K'
-          ? `Form 10-K for fiscal year ${report.fiscal_year}`
-          : `Form 10-Q for quarter ${report.fiscal_quarter} of fiscal ${report.fiscal_year}`,
+      heading: reportTitle(report),
       companyName: report.company_name,
     },
     draft: report.draft

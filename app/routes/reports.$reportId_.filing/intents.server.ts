@@ -3,7 +3,14 @@
 // one command; the route turns a refusal into a status and a sentence.
 import { data } from '@remix-run/node'
 import { z } from 'zod'
-import { approveForFiling, fileReport, recordLateFilingNotice, sendReportBack, signCommitteeStep } from '../../../db/commands'
+import {
+  approveForFiling,
+  fileReport,
+  recordLateFilingNotice,
+  sendReportBack,
+  signCommitteeStep,
+  startAmendment,
+} from '../../../db/commands'
 import type { DB } from '../../../db/client'
 import { filerCategoryOn } from '../../../db/queries/company'
 import type { ReportWithDraft } from '../../../db/queries/reports'
@@ -16,7 +23,7 @@ import { REVIEW_BODIES, accessionNumberSchema, type ReviewBody } from '../../../
 import { type CurrentUser, reauthenticate, signingRefusal } from '../../utils/auth.server'
 import { FILING_CLERK_ROLES } from './filing-page.server'
 
-export const FILING_INTENTS = ['committeeStep', 'sendBack', 'approveForFiling', 'file', 'notifyLateFiling'] as const
+export const FILING_INTENTS = ['committeeStep', 'sendBack', 'approveForFiling', 'file', 'notifyLateFiling', 'startAmendment'] as const
 export type FilingIntent = (typeof FILING_INTENTS)[number]
 export const FilingIntentSchema = z.enum(FILING_INTENTS, { message: 'The form did not say what to do: reload the page and try again.' })
 
@@ -41,7 +48,7 @@ export interface FilingIntentContext {
   now: Date
 }
 
-export type FilingOutcome = { done: string } | ReturnType<typeof refusedWith>
+export type FilingOutcome = { done: string } | { redirectTo: string } | ReturnType<typeof refusedWith>
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name)
@@ -266,10 +273,34 @@ export async function notifyLateFilingIntent(c: FilingIntentContext): Promise<Fi
   return { done: 'notified' }
 }
 
+const AmendmentSchema = z.strictObject({
+  reason: z
+    .string({ message: 'Say what the amendment corrects or adds.' })
+    .pipe(writtenTextSchema.max(5000, 'Keep it under 5,000 characters.')),
+})
+
+export async function startAmendmentIntent(c: FilingIntentContext): Promise<FilingOutcome> {
+  const denied = requireClerk(c, 'startAmendment')
+  if (denied) return denied
+  const parsed = AmendmentSchema.safeParse({ reason: text(c.form, 'reason') })
+  if (!parsed.success) {
+    return refusedWith(400, {
+      intent: 'startAmendment',
+      message: 'No amendment was started.',
+      fieldErrors: fieldErrorsOf(parsed.error),
+      values: values(c.form, ['reason']),
+    })
+  }
+  const { id } = await startAmendment(c.record, { reportId: c.report.id, reason: parsed.data.reason, createdBy: c.user.id, at: c.now })
+  // Its first draft is registered next, like any new report's.
+  return { redirectTo: `/admin/reports/${id}/drafts` }
+}
+
 export const FILING_INTENT_HANDLERS: Record<FilingIntent, (c: FilingIntentContext) => Promise<FilingOutcome>> = {
   committeeStep: committeeStepIntent,
   sendBack: sendBackIntent,
   approveForFiling: approveForFilingIntent,
   file: fileIntent,
   notifyLateFiling: notifyLateFilingIntent,
+  startAmendment: startAmendmentIntent,
 }

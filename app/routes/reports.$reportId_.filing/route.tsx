@@ -42,6 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       report,
       now: new Date(),
     })
+    if ('redirectTo' in outcome) throw redirect(outcome.redirectTo)
     if (!('done' in outcome)) return outcome
     throw redirect(`/reports/${report.id}/filing?done=${outcome.done}`)
   } catch (error) {
@@ -408,6 +409,42 @@ export default function FilingPage() {
         ) : (
           <p>None recorded.{d.due ? ` A notification may be recorded no later than ${d.due.noticeDeadline}.` : ''}</p>
         )}
+      </section>
+
+      <section aria-labelledby="amendments-title" className="ow-panel">
+        <h2 id="amendments-title">Amendments</h2>
+        {d.amends ? (
+          <p>
+            This report amends the <Link to={`/reports/${d.amends.id}/filing`}>{d.amends.title}</Link>: {d.amends.reason}
+          </p>
+        ) : null}
+        {d.amendments.length > 0 ? (
+          <ul>
+            {d.amendments.map((a) => (
+              <li key={a.id}>
+                <Link to={`/reports/${a.id}/filing`}>{a.title}</Link>: {a.reason}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>{d.filing ? 'No amendment of this report.' : 'A report is amended only once it is filed.'}</p>
+        )}
+        {d.canAmend ? (
+          <Form method="post" className="ow-form">
+            <input type="hidden" name="intent" value="startAmendment" />
+            <div className="field">
+              <label htmlFor="amendment-reason">What the amendment corrects or adds</label>
+              <textarea id="amendment-reason" name="reason" rows={2} required defaultValue={v.reason ?? ''} />
+              <FieldError id="amendment-reason-error" error={errorFor('startAmendment', 'reason')} />
+            </div>
+            <p className="hint">
+              The amendment is a report of its own: its drafts, the officers’ twelve duties and its own filing. This report stays locked.
+            </p>
+            <button type="submit" className="secondary-button">
+              Start an amendment
+            </button>
+          </Form>
+        ) : null}
       </section>
     </>
   )
