@@ -44,6 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // Report pages are the officers' and the reviewing bodies' (app/utils/permissions.server.ts): no link where it would be a 403.
     canOpenReports: isOfficer || user.roles.some((role) => REPORT_READER_ROLES.includes(role)),
     canAdminister: user.roles.some((role) => REPORT_ADMIN_ROLES.includes(role)),
+    isAdministrator: user.roles.includes('administrator'),
     reports,
     // Reported matters waiting for one of the viewer's receiving bodies (the inbox, /cases).
     mattersAwaiting: await countCasesAwaiting(db, await getRecord(), { userId: user.id, bodies: receivingBodiesOf(user.roles) }),
@@ -99,7 +100,8 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
 type Card = Awaited<ReturnType<typeof loader>>['reports'][number]
 
 export default function Dashboard() {
-  const { company, today, isOfficer, canOpenReports, canAdminister, reports, mattersAwaiting } = useLoaderData<typeof loader>()
+  const { company, today, isOfficer, canOpenReports, canAdminister, isAdministrator, reports, mattersAwaiting } =
+    useLoaderData<typeof loader>()
   const overdue = reports.filter((r) => r.overdue).length
   const filed = reports.filter((r) => r.filing).length
   return (
@@ -117,9 +119,12 @@ export default function Dashboard() {
           </p>
         </div>
         {canAdminister ? (
-          <Link to="/admin/reports/new" className="primary-button">
-            New periodic report
-          </Link>
+          <div className="page-head-actions">
+            <Link to="/admin/reports/new" className="primary-button">
+              New periodic report
+            </Link>
+            {isAdministrator ? <Link to="/admin/committee-signers">Who signs for the committees</Link> : null}
+          </div>
         ) : null}
       </div>
       {mattersAwaiting > 0 ? (

@@ -123,3 +123,33 @@ export async function findReportActFacts(db: Executor, reportId: string) {
         : null,
   }
 }
+
+/**
+ * The administrator's choice of who signs for a body: the chair (named) or any
+ * member. A setting, changed in place with who changed it and when; what was
+ * signed under it is in the record.
+ */
+export async function saveReviewBodySetting(
+  db: Executor,
+  setting: { companyId: string; body: ReviewBody; rule: SignerRule; chairUserId: string | null; updatedBy: string; at: Date },
+) {
+  await db
+    .insertInto('review_body_setting')
+    .values({
+      company_id: setting.companyId,
+      body: setting.body,
+      signer_rule: setting.rule,
+      chair_user_id: setting.chairUserId,
+      updated_by: setting.updatedBy,
+      updated_at: setting.at.toISOString(),
+    })
+    .onConflict((oc) =>
+      oc.columns(['company_id', 'body']).doUpdateSet({
+        signer_rule: setting.rule,
+        chair_user_id: setting.chairUserId,
+        updated_by: setting.updatedBy,
+        updated_at: setting.at.toISOString(),
+      }),
+    )
+    .execute()
+}

@@ -348,3 +348,38 @@ test('an amendment of the filed 10-K: a report of its own, numbered and linked; 
   // The original stays locked.
   expect(reportState()).toBe('locked')
 })
+
+test('who signs for a committee is the administrator’s setting: others may not read or change it; a chair who is no member is refused', async () => {
+  const setting = () =>
+    sqlite.prepare("SELECT signer_rule, chair_user_id FROM review_body_setting WHERE body = 'disclosure_committee'").get()
+  const before = setting()
+  expect(before).toEqual({ signer_rule: 'chair', chair_user_id: 'user-disclosure-chair' })
+  expect((await get('admin', '/admin/committee-signers')).status).toBe(200)
+  for (const who of ['cfo', 'disclosureChair', 'auditChair', 'cao'] as const) {
+    expect((await get(who, '/admin/committee-signers')).status, who).toBe(403)
+    const response = await post(who, '/admin/committee-signers', { body: 'disclosure_committee', rule: 'any_member', chairUserId: '' })
+    expect(response.status, who).toBe(403)
+  }
+  expect(setting()).toEqual(before)
+  const notMember = await post('admin', '/admin/committee-signers', {
+    body: 'disclosure_committee',
+    rule: 'chair',
+    chairUserId: 'user-chairman',
+  })
+  expect(notMember.status).toBe(400)
+  expect(await notMember.text()).toContain('must be a current member of the Disclosure Committee')
+  expect((await post('admin', '/admin/committee-signers', { body: 'board', rule: 'chair', chairUserId: '' })).status).toBe(400)
+  expect(
+    (await post('admin', '/admin/committee-signers', { body: 'disclosure_committee', rule: 'everyone', chairUserId: '' })).status,
+  ).toBe(400)
+  expect(setting()).toEqual(before)
+  const saved = await post('admin', '/admin/committee-signers', {
+    body: 'disclosure_committee',
+    rule: 'any_member',
+    chairUserId: 'user-disclosure-chair',
+  })
+  expect(saved.status).toBe(302)
+  expect(setting()).toEqual({ signer_rule: 'any_member', chair_user_id: 'user-disclosure-chair' })
+  // The report pages say so.
+  expect(await (await get('cfo', filing(LIVE))).text()).toContain('Any member of the Disclosure Committee may sign for it')
+})

@@ -173,7 +173,8 @@ export default function FilingPage() {
           <div>
             <dt>Due at the SEC</dt>
             <dd>
-              {d.due.dueDateWords} · <span id="deadline-status">{d.due.status}</span>
+              {d.due.dueDateWords}
+              {d.due.timeliness ? null : <span id="deadline-status">{` · ${d.due.status}`}</span>}
               {d.notice ? (
                 <>
                   <br />
@@ -407,7 +408,11 @@ export default function FilingPage() {
             </button>
           </Form>
         ) : (
-          <p>None recorded.{d.due ? ` A notification may be recorded no later than ${d.due.noticeDeadline}.` : ''}</p>
+          <p>
+            {d.filing
+              ? 'None: the report was filed without one.'
+              : `None recorded.${d.due ? ` A notification may be recorded no later than ${d.due.noticeDeadline}.` : ''}`}
+          </p>
         )}
       </section>
 
