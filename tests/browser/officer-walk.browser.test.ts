@@ -586,12 +586,15 @@ describe('the Chief Financial Officer', () => {
     await page.waitForURL(`${dutyUrl(12)}?done=confirm`)
     await region(page, 'Your sign-off').waitFor()
     await expectState(page, 'Signed')
-    expect(await page.getByRole('status').filter({ hasText: 'then sign with your password' }).count()).toBe(0)
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'then sign with your password' }).count(), { timeout: 10_000 })
+      .toBe(0)
     expect(await has(button(page, 'Sign duty 12'))).toBe(false)
     await page.goBack()
     await page.waitForURL(`${dutyUrl(12)}?done=answer`)
     await region(page, 'Your sign-off').waitFor()
-    expect(await page.getByRole('status').count()).toBe(0)
+    // Back re-runs the loader; until its answer arrives the page may still show the entry's old status.
+    await expect.poll(() => page.getByRole('status').count(), { timeout: 10_000 }).toBe(0)
   })
 
   test('every one of the twelve is signed', async () => {
