@@ -290,7 +290,7 @@ export default function ReportDrafts() {
 }
 
 function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes.toLocaleString('en-US')} bytes`
+  if (bytes < 1024) return `${bytes.toLocaleString('en-US')} ${bytes === 1 ? 'byte' : 'bytes'}`
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 }
