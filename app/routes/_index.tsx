@@ -221,6 +221,7 @@ function ReportCard({
       {canOpen || canAdminister ? (
         <p className="report-actions">
           {canOpen ? <Link to={`/reports/${report.id}`}>Open the report</Link> : null}
+          <Link to={`/reports/${report.id}/filing`}>Review and filing</Link>
           {canAdminister ? <Link to={`/admin/reports/${report.id}/drafts`}>Drafts and certification</Link> : null}
         </p>
       ) : null}

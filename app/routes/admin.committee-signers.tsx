@@ -128,7 +128,7 @@ export default function CommitteeSigners() {
                 ))}
               </select>
             </div>
-            <button type="submit" className="secondary-button">
+            <button type="submit" className="ow-secondary-button">
               Save for the {b.title}
             </button>
           </Form>

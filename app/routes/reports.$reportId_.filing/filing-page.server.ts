@@ -30,6 +30,7 @@ import {
 } from '../../../machines/report-lifecycle'
 import { reviewSigners } from '../../../machines/review-signers'
 import type { CurrentUser } from '../../utils/auth.server'
+import { REPORT_READER_ROLES, officerRolesOf } from '../../utils/permissions.server'
 import { formatCalendarDate, formatInstantUtc, reportTitle } from '../../utils/format'
 
 const SOME_SHA = '0'.repeat(64)
@@ -163,6 +164,8 @@ export async function loadFilingPage(db: DB, record: WorkflowRecord, user: Curre
     amendments,
     amends: original ? { id: original.id, title: reportTitle(original), reason: report.amendment_reason ?? '' } : null,
     canAmend: isClerk && snap.hasTag('filed'),
+    // The report page is the officers' and the reviewing bodies' (permissions.server.ts): no link where it would be a 403.
+    canOpenReport: officerRolesOf(user.roles).length > 0 || user.roles.some((r) => REPORT_READER_ROLES.includes(r)),
     report: {
       id: report.id,
       heading: reportTitle(report),

@@ -131,9 +131,7 @@ export default function FilingPage() {
           <li>
             <Link to="/">Periodic reports</Link>
           </li>
-          <li>
-            <Link to={`/reports/${d.report.id}`}>{d.report.heading}</Link>
-          </li>
+          <li>{d.canOpenReport ? <Link to={`/reports/${d.report.id}`}>{d.report.heading}</Link> : d.report.heading}</li>
           <li aria-current="page">Review and filing</li>
         </ol>
       </nav>
@@ -279,7 +277,7 @@ export default function FilingPage() {
                   ))}
                   <FieldError id={`${b.body}-duties-error`} error={errorFor('sendBack', 'duties')} />
                 </fieldset>
-                <button type="submit" className="secondary-button">
+                <button type="submit" className="ow-secondary-button">
                   Send back
                 </button>
               </Form>
@@ -403,7 +401,7 @@ export default function FilingPage() {
               <textarea id="narrative" name="narrative" rows={3} required defaultValue={v.narrative ?? ''} />
               <FieldError id="narrative-error" error={errorFor('notifyLateFiling', 'narrative')} />
             </div>
-            <button type="submit" className="secondary-button">
+            <button type="submit" className="ow-secondary-button">
               Record the Form 12b-25
             </button>
           </Form>
@@ -445,7 +443,7 @@ export default function FilingPage() {
             <p className="hint">
               The amendment is a report of its own: its drafts, the officers’ twelve duties and its own filing. This report stays locked.
             </p>
-            <button type="submit" className="secondary-button">
+            <button type="submit" className="ow-secondary-button">
               Start an amendment
             </button>
           </Form>
