@@ -2,7 +2,8 @@
 // Checks the file (by default DATABASE_PATH): its hash chain, every signed
 // checkpoint and the signed head with the public key kept outside it, every
 // workflow replayed with this code's machines against its cached state, and every
-// sign-off against its manifestation and its duty.sign event. A copy is checked
+// sign-off against its manifestation and its duty.sign event, and every signature
+// of an act against its manifestation and the event that carries it. A copy is checked
 // with the key beside it unless --key names one. Exit code 0 when the record
 // holds, 1 when it does not (or cannot be read), 2 on usage or when no key is found.
 import fs from 'node:fs'
@@ -58,7 +59,7 @@ try {
     process.exit(0)
   }
   const chainHolds = report.problems.every(
-    (p) => p.table === 'sign_off' || p.table === 'workflow_snapshot' || p.table === 'workflow_instance',
+    (p) => p.table === 'sign_off' || p.table === 'signature' || p.table === 'workflow_snapshot' || p.table === 'workflow_instance',
   )
   console.error(
     report.firstBrokenSequence !== null
