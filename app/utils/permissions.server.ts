@@ -335,3 +335,12 @@ export async function requireOwnHistory(
     options,
   )
 }
+
+/**
+ * Whether a history page names the cases behind its events: for the Audit
+ * Committee only; the Chairman and the Disclosure Committee see "a reported
+ * matter" (each case page decides who sees that case).
+ */
+export function seesCaseIds(reader: HistoryReader): boolean {
+  return reader.ownOnly === null && reader.user.roles.some((r) => r === 'audit_committee_member' || r === 'audit_committee_chair')
+}
