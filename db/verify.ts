@@ -1,13 +1,15 @@
 // Checks a database file (the live one, a backup or a copy) against itself and
 // against the key kept outside it: the hash chain, every signed checkpoint, the
 // signed head, every workflow replayed from its events against its cached state,
-// and every sign-off against its manifestation and its duty.sign event. Needs only
-// the public key.
+// every sign-off against its manifestation and its duty.sign event, and every
+// signature of an act (a committee's step, an approval for filing, a Board
+// determination) against its manifestation and the event that carries it. Needs
+// only the public key.
 import fs from 'node:fs'
 import SQLite from 'better-sqlite3'
 import { canonicalJson } from './canonical-json'
 import type { Executor } from './queries/executor'
-import { manifestationHash } from './sign-off'
+import { actManifestationHash, manifestationHash } from './sign-off'
 import { headFilePath, verifyCheckpoint, type SigningKey } from './signing-key'
 import {
   eventHash,
@@ -20,7 +22,8 @@ import {
 } from './workflow-record'
 
 /** The tables whose rows verify names. */
-export type RecordTable = 'record_meta' | 'workflow_instance' | 'workflow_event' | 'chain_checkpoint' | 'workflow_snapshot' | 'sign_off'
+export type RecordTable =
+  'record_meta' | 'workflow_instance' | 'workflow_event' | 'chain_checkpoint' | 'workflow_snapshot' | 'sign_off' | 'signature'
 
 export interface VerifyProblem {
   /** The event at which the chain does not hold, when the problem is one of the chain's. */
@@ -36,6 +39,8 @@ export interface VerifyReport {
   events: number
   instances: number
   signOffs: number
+  /** Signatures of acts (committees' steps, approvals for filing, Board determinations). */
+  signatures: number
   /** The first sequence number at which the chain does not hold, if any. */
   firstBrokenSequence: number | null
   problems: VerifyProblem[]
@@ -87,6 +92,36 @@ export interface SignOffRow {
 const SIGN_OFF_COLUMNS =
   'id, report_id, duty_number, officer_user_id, officer_role, draft_id, draft_sha256, meaning, meaning_text, printed_name, title, ' +
   'signed_at, signed_at_local, time_zone, manifestation, workflow_instance_id, workflow_sequence'
+
+export interface SignatureRow {
+  id: string
+  act: string
+  capacity: string
+  report_id: string | null
+  signer_user_id: string
+  meaning_text: string
+  note: string | null
+  printed_name: string
+  title: string
+  signed_at: string
+  signed_at_local: string
+  time_zone: string
+  manifestation: string
+  workflow_instance_id: string
+  workflow_sequence: number
+}
+
+const SIGNATURE_COLUMNS =
+  'id, act, capacity, report_id, signer_user_id, meaning_text, note, printed_name, title, signed_at, signed_at_local, time_zone, ' +
+  'manifestation, workflow_instance_id, workflow_sequence'
+
+/** The event that records each act, by act; a Board determination is any step of its determination workflow. */
+const ACT_EVENT: Record<string, { eventType?: string; machineId: string }> = {
+  disclosure_committee_approval: { eventType: 'report.disclosureCommitteeApprove', machineId: 'report-lifecycle' },
+  audit_committee_review: { eventType: 'report.auditCommitteeReview', machineId: 'report-lifecycle' },
+  approval_for_filing: { eventType: 'report.approveForFiling', machineId: 'report-lifecycle' },
+  board_determination: { machineId: 'board-determination' },
+}
 
 function parseJson(text: string): unknown {
   try {
@@ -174,6 +209,79 @@ export function signOffBindingProblems(
   return problems
 }
 
+/**
+ * What is wrong with a signature row of an act on its own: its id must be the
+ * sha-256 of its manifestation, stored in canonical form, and each column must say
+ * what the manifestation says. Empty when it holds.
+ */
+export function signatureRowProblems(row: SignatureRow): string[] {
+  const parsed = parseJson(row.manifestation)
+  if (!parsed || typeof parsed !== 'object') return ['its manifestation is not JSON']
+  type Part = Record<string, unknown> | null | undefined
+  const m = parsed as { report?: Part; signer?: Part } & Record<string, unknown>
+  const problems: string[] = []
+  if (m.kind !== 'hecla-attest/signature/v1') problems.push(`its manifestation is of kind ${JSON.stringify(m.kind)}`)
+  if (canonicalJson(parsed) !== row.manifestation) problems.push('its manifestation is not stored in canonical form')
+  if (actManifestationHash(parsed as never) !== row.id)
+    problems.push('its id is not the sha-256 of its manifestation (the manifestation was edited)')
+  const said: Array<[keyof SignatureRow, unknown]> = [
+    ['act', m.act],
+    ['capacity', m.capacity],
+    ['report_id', m.report === null ? null : m.report?.id],
+    ['signer_user_id', m.signer?.userId],
+    ['printed_name', m.signer?.printedName],
+    ['title', m.signer?.title],
+    ['meaning_text', m.meaningText],
+    ['note', m.note],
+    ['signed_at', m.signedAt],
+    ['signed_at_local', m.signedAtLocal],
+    ['time_zone', m.timeZone],
+  ]
+  for (const [column, value] of said) {
+    if (row[column] !== value)
+      problems.push(`${column} ${JSON.stringify(row[column])} is not what its manifestation says (${JSON.stringify(value)})`)
+  }
+  return problems
+}
+
+/**
+ * What is wrong with the binding of an act's signature to the chain: the event at
+ * its workflow_sequence must be of its own workflow, of the kind that records the
+ * act, carry its id, and be the signer's; that workflow must be of its report.
+ */
+export function signatureBindingProblems(
+  row: SignatureRow,
+  event: Pick<EventRow, 'sequence' | 'instance_id' | 'event_type' | 'event' | 'actor_user_id'> | undefined,
+  instance: Pick<InstanceRow, 'id' | 'machine_id' | 'report_id'> | undefined,
+): string[] {
+  const problems: string[] = []
+  const expected = ACT_EVENT[row.act]
+  if (!event) problems.push(`it names event ${row.workflow_sequence}, which the record does not hold`)
+  else {
+    if (event.instance_id !== row.workflow_instance_id)
+      problems.push(
+        `event ${event.sequence}, which it names, belongs to ${event.instance_id}, not to its workflow ${row.workflow_instance_id}`,
+      )
+    if (expected?.eventType && event.event_type !== expected.eventType)
+      problems.push(`event ${event.sequence}, which it names, is a ${event.event_type}, not a ${expected.eventType}`)
+    const signatureId = (parseJson(event.event) as { signatureId?: unknown } | undefined)?.signatureId
+    if (signatureId !== row.id)
+      problems.push(`event ${event.sequence}, which it names, carries signature ${String(signatureId)}, not this one`)
+    if (event.actor_user_id !== row.signer_user_id)
+      problems.push(
+        `event ${event.sequence}, which it names, was recorded for ${String(event.actor_user_id)}, not its signer ${row.signer_user_id}`,
+      )
+  }
+  if (!instance) problems.push(`its workflow ${row.workflow_instance_id} is not in the record`)
+  else {
+    if (!expected || instance.machine_id !== expected.machineId)
+      problems.push(`its workflow ${instance.id} is a ${instance.machine_id}, which does not record a ${row.act}`)
+    if (instance.report_id !== row.report_id)
+      problems.push(`its workflow ${instance.id} is of report ${String(instance.report_id)}, not of its report ${String(row.report_id)}`)
+  }
+  return problems
+}
+
 function chainedFields(row: EventRow, instance: InstanceRow) {
   return {
     sequence: row.sequence,
@@ -216,7 +324,7 @@ export function verifyRecord(options: {
   const warnings: string[] = []
   const problem = (table: RecordTable | null, row: string | number | null, message: string, sequence: number | null = null) =>
     problems.push({ sequence, table, row: row === null ? null : String(row), message })
-  const counts = { events: 0, instances: 0, signOffs: 0 }
+  const counts = { events: 0, instances: 0, signOffs: 0, signatures: 0 }
   try {
     const meta = sqlite.prepare('SELECT installation_id FROM record_meta').all() as { installation_id: string }[]
     if (meta.length !== 1) {
@@ -405,6 +513,40 @@ export function verifyRecord(options: {
           )
         else if (row.workflow_sequence !== e.sequence && naming.length === 1)
           problem('sign_off', id, `sign_off ${id}: it is carried by event ${e.sequence} but names event ${row.workflow_sequence}`)
+      }
+    }
+
+    // Every signature of an act: its own row, its one event, and every event carrying one its row.
+    const signatures = sqlite.prepare(`SELECT ${SIGNATURE_COLUMNS} FROM signature ORDER BY workflow_sequence`).all() as SignatureRow[]
+    counts.signatures = signatures.length
+    const actsNamedBy = new Map<string, EventRow[]>()
+    for (const e of events) {
+      if (e.event_type === 'duty.sign') continue
+      const id = (parseJson(e.event) as { signatureId?: unknown } | undefined)?.signatureId
+      if (id === undefined) continue
+      actsNamedBy.set(String(id), [...(actsNamedBy.get(String(id)) ?? []), e])
+    }
+    const signaturesById = new Map(signatures.map((s) => [s.id, s]))
+    for (const row of signatures) {
+      const found = [
+        ...signatureRowProblems(row),
+        ...signatureBindingProblems(row, eventAt.get(row.workflow_sequence), instances.get(row.workflow_instance_id)),
+      ]
+      const naming = actsNamedBy.get(row.id) ?? []
+      if (naming.length > 1) found.push(`${naming.length} events carry it (${naming.map((e) => e.sequence).join(', ')}), not one`)
+      for (const message of found) problem('signature', row.id, `signature ${row.id}: ${message}`)
+    }
+    for (const [id, naming] of actsNamedBy) {
+      for (const e of naming) {
+        const row = signaturesById.get(id)
+        if (!row)
+          problem(
+            'workflow_event',
+            e.sequence,
+            `workflow_event ${e.sequence}: its ${e.event_type} carries signature ${id}, which has no signature row`,
+          )
+        else if (row.workflow_sequence !== e.sequence && naming.length === 1)
+          problem('signature', id, `signature ${id}: it is carried by event ${e.sequence} but names event ${row.workflow_sequence}`)
       }
     }
     return finish()

@@ -289,3 +289,58 @@ export async function requireCaseViewer<C extends { context: Pick<CaseContext, '
     headers: { 'Content-Type': 'text/plain; charset=utf-8' },
   })
 }
+
+export interface HistoryReader {
+  user: CurrentUser
+  /**
+   * Set for a certifying officer: the only person whose history they may see.
+   * An officer who also sits on the Disclosure Committee still sees only their
+   * own (docs/decisions/016). Null for the Audit Committee, the Chairman and the
+   * Disclosure Committee, who read everyone's.
+   */
+  ownOnly: string | null
+}
+
+/**
+ * Who may read the history of the sign-offs: the Audit Committee, which oversees
+ * the certification; the Chairman and the Disclosure Committee, read-only; and each
+ * certifying officer, their own only. Anyone else is refused (403, logged).
+ */
+export async function requireHistoryReader(request: Request, options: AuthOptions = {}): Promise<HistoryReader> {
+  const user = await requireUser(request, options)
+  if (officerRolesOf(user.roles).length > 0) return { user, ownOnly: user.id }
+  if (user.roles.some((r) => REPORT_READER_ROLES.includes(r))) return { user, ownOnly: null }
+  return refuse(
+    request,
+    user,
+    'The history of the sign-offs is for the Audit Committee, the Chairman of the Board, the Disclosure Committee, and each certifying officer for their own.',
+    { required: [...REPORT_READER_ROLES, ...OFFICER_ROLES] },
+    options,
+  )
+}
+
+/** An officer reaching for another person's sign-off, receipt or history is refused (403, logged). */
+export async function requireOwnHistory(
+  request: Request,
+  reader: HistoryReader,
+  ownerUserId: string | null,
+  options: AuthOptions = {},
+): Promise<void> {
+  if (reader.ownOnly === null || reader.ownOnly === ownerUserId) return
+  await refuse(
+    request,
+    reader.user,
+    'A certifying officer sees only their own sign-offs and history, and may not download the receipts of others.',
+    { reason: 'another_persons_history', owner: ownerUserId },
+    options,
+  )
+}
+
+/**
+ * Whether a history page names the cases behind its events: for the Audit
+ * Committee only; the Chairman and the Disclosure Committee see "a reported
+ * matter" (each case page decides who sees that case).
+ */
+export function seesCaseIds(reader: HistoryReader): boolean {
+  return reader.ownOnly === null && reader.user.roles.some((r) => r === 'audit_committee_member' || r === 'audit_committee_chair')
+}

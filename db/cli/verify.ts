@@ -1,23 +1,29 @@
 // `npm run verify [-- <database file>] [--key <key file>] [--older-copy]`
+// `npm run verify -- --receipt <receipt.json> [<database file>] [--key <key file>]`
 // Checks the file (by default DATABASE_PATH): its hash chain, every signed
 // checkpoint and the signed head with the public key kept outside it, every
 // workflow replayed with this code's machines against its cached state, and every
-// sign-off against its manifestation and its duty.sign event. A copy is checked
+// sign-off against its manifestation and its duty.sign event, and every signature
+// of an act against its manifestation and the event that carries it. A copy is checked
 // with the key beside it unless --key names one. Exit code 0 when the record
 // holds, 1 when it does not (or cannot be read), 2 on usage or when no key is found.
+// With --receipt: the receipt's own signature with the public key (the key named,
+// beside the receipt, or the installation's); with a database file as well, that
+// the record still holds exactly that sign-off.
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { databasePath } from '../client'
 import { machineLookup } from '../machine-lookup'
 import { findVerificationKey, NoVerificationKeyError, signingKeyPath, type SigningKey } from '../signing-key'
+import { checkReceiptAgainstDatabase, checkReceiptOffline, parseReceipt } from '../receipt'
 import { verifyRecord } from '../verify'
 
 let args
 try {
   args = parseArgs({
     allowPositionals: true,
-    options: { key: { type: 'string' }, 'older-copy': { type: 'boolean', default: false } },
+    options: { key: { type: 'string' }, 'older-copy': { type: 'boolean', default: false }, receipt: { type: 'string' } },
   })
 } catch (error) {
   console.error((error as Error).message)
@@ -28,6 +34,7 @@ if (args.positionals.length > 1) {
   process.exit(2)
 }
 const live = databasePath()
+if (args.values.receipt !== undefined) verifyReceipt(path.resolve(args.values.receipt), args.positionals[0])
 const file = args.positionals[0] ? path.resolve(args.positionals[0]) : live
 if (!fs.existsSync(file)) {
   console.error(`Cannot verify ${file}: there is no such file.`)
@@ -58,7 +65,7 @@ try {
     process.exit(0)
   }
   const chainHolds = report.problems.every(
-    (p) => p.table === 'sign_off' || p.table === 'workflow_snapshot' || p.table === 'workflow_instance',
+    (p) => p.table === 'sign_off' || p.table === 'signature' || p.table === 'workflow_snapshot' || p.table === 'workflow_instance',
   )
   console.error(
     report.firstBrokenSequence !== null
@@ -72,5 +79,50 @@ try {
   process.exit(1)
 } catch (error) {
   console.error(`Cannot verify ${file}: ${(error as Error).message}`)
+  process.exit(1)
+}
+
+function verifyReceipt(receiptFile: string, database: string | undefined): never {
+  if (!fs.existsSync(receiptFile)) {
+    console.error(`Cannot verify ${receiptFile}: there is no such file.`)
+    process.exit(1)
+  }
+  const dbFile = database ? path.resolve(database) : undefined
+  if (dbFile && !fs.existsSync(dbFile)) {
+    console.error(`Cannot verify against ${dbFile}: there is no such file.`)
+    process.exit(1)
+  }
+  let key: SigningKey
+  try {
+    key = findVerificationKey(dbFile ?? receiptFile, {
+      keyPath: args!.values.key,
+      installationKeyPath: signingKeyPath(live),
+      liveFile: live,
+    })
+  } catch (error) {
+    if (!(error instanceof NoVerificationKeyError)) throw error
+    console.error(`Cannot verify ${receiptFile}: no key to check its signature with. Looked for:`)
+    for (const place of error.lookedAt) console.error(`  - ${place}`)
+    process.exit(2)
+  }
+  const { receipt, problems } = parseReceipt(fs.readFileSync(receiptFile, 'utf8'))
+  const check = receipt
+    ? dbFile
+      ? checkReceiptAgainstDatabase(receipt, key, dbFile)
+      : checkReceiptOffline(receipt, key)
+    : { ok: false, problems }
+  const checkedWith = `checked with the key at ${key.keyPath} (fingerprint ${key.fingerprint.slice(0, 16)}…)`
+  if (check.ok) {
+    console.log(
+      dbFile
+        ? `OK: ${receiptFile} — ${dbFile} still holds exactly this sign-off (${receipt!.id}), at event ${receipt!.chain.event.sequence}.`
+        : `OK: ${receiptFile} — the receipt of ${receipt!.id} is signed by this key (event ${receipt!.chain.event.sequence}).`,
+    )
+    console.log(`  ${checkedWith}`)
+    process.exit(0)
+  }
+  console.error(`BROKEN: ${receiptFile}${dbFile ? ` against ${dbFile}` : ''}`)
+  for (const p of check.problems) console.error(`  - ${p}`)
+  console.error(`  ${checkedWith}`)
   process.exit(1)
 }

@@ -178,3 +178,58 @@ export function timelineQuery(db: Executor, filters: TimelineFilters, page: Time
       .limit(limit + 1)
   )
 }
+
+// ── The history pages: the report matrix, a sign-off's detail (issue 10).
+
+/** Every sign-off row of one report, oldest first (an officer's own when `officerUserId` is set). */
+export async function listReportSignOffRows(db: Executor, reportId: string, officerUserId?: string) {
+  return db
+    .selectFrom('sign_off')
+    .select(['id', 'duty_number', 'officer_user_id', 'officer_role', 'meaning', 'signed_at', 'workflow_instance_id', 'workflow_sequence'])
+    .where('report_id', '=', reportId)
+    .$if(officerUserId !== undefined, (qb) => qb.where('officer_user_id', '=', officerUserId!))
+    .orderBy('workflow_sequence')
+    .execute()
+}
+
+/** One officer's sign-off with its draft's file name, or undefined. */
+export async function findSignOffRow(db: Executor, id: string) {
+  return db
+    .selectFrom('sign_off as s')
+    .leftJoin('report_draft as d', 'd.id', 's.draft_id')
+    .selectAll('s')
+    .select(['d.file_name as draft_file_name', 'd.version as draft_version'])
+    .where('s.id', '=', id)
+    .executeTakeFirst()
+}
+
+/** One signature of an act (a committee's step, an approval for filing, a Board determination), or undefined. */
+export async function findActSignatureRow(db: Executor, id: string) {
+  return db.selectFrom('signature').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Every signature of an act on one report, oldest first. */
+export async function listReportActSignatures(db: Executor, reportId: string) {
+  return db
+    .selectFrom('signature')
+    .select(['id', 'act', 'capacity', 'printed_name', 'signer_user_id', 'signed_at', 'meaning_text', 'workflow_sequence'])
+    .where('report_id', '=', reportId)
+    .orderBy('workflow_sequence')
+    .execute()
+}
+
+/** The reopenings of one duty workflow (withdrawn, a newer draft, sent back), oldest first. */
+export async function listReopenings(db: Executor, workflowInstanceId: string) {
+  const rows = await db
+    .selectFrom('workflow_event')
+    .select(['sequence', 'recorded_at', 'event'])
+    .where('instance_id', '=', workflowInstanceId)
+    .where('event_type', '=', 'duty.reopen')
+    .orderBy('sequence')
+    .execute()
+  return rows.map((r) => ({
+    sequence: r.sequence,
+    recordedAt: r.recorded_at,
+    reason: (JSON.parse(r.event) as { reason?: string }).reason ?? 'unknown',
+  }))
+}

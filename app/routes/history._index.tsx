@@ -1,0 +1,198 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { getInstalledCompany } from '../../db/queries/company'
+import { formatTimelineCursor, listTimeline } from '../../db/queries/history'
+import { listPeople } from '../../db/queries/people'
+import { getDb } from '../utils/db.server'
+import { formatInstantUtc } from '../utils/format'
+import { requireHistoryReader, seesCaseIds } from '../utils/permissions.server'
+import { readTimelineQuery } from '../utils/timeline-params.server'
+
+// The timeline (issue 10): every event of the record, newest first, filtered by
+// report, person, duty, kind of event and dates (GET parameters, validated:
+// 400 on a bad one), a page at a time by keyset. Who acted, in which role at the
+// time (as the chain recorded it), when in UTC and in company time. An officer
+// sees the events they took only.
+
+export const meta: MetaFunction = () => [{ title: 'History — Code of Ethics attestations' }]
+
+const ROLE_WORDS: Record<string, string> = {
+  ceo: 'Chief Executive Officer',
+  cfo: 'Chief Financial Officer',
+  cao: 'Chief Accounting Officer and Controller',
+  disclosure_committee: 'Disclosure Committee',
+  audit_committee_member: 'Audit Committee',
+  audit_committee_chair: 'Chair of the Audit Committee',
+  chairman: 'Chairman of the Board',
+  director: 'Director',
+  administrator: 'Administrator',
+  system: 'the app',
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const reader = await requireHistoryReader(request)
+  const url = new URL(request.url)
+  const query = readTimelineQuery(url, reader)
+  const db = await getDb()
+  const company = await getInstalledCompany(db)
+  const timeZone = company?.time_zone ?? 'UTC'
+  const local = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'long', timeZone })
+  const page = await listTimeline(db, query.filters, { limit: query.limit, cursor: query.cursor })
+  const showCases = seesCaseIds(reader)
+  const reports = await db
+    .selectFrom('periodic_report')
+    .select(['id', 'form', 'fiscal_year', 'fiscal_quarter'])
+    .orderBy('period_end', 'desc')
+    .execute()
+  const people = reader.ownOnly === null && company ? await listPeople(db, company.id) : []
+  const search = new URLSearchParams(query.params)
+  const next = page.nextCursor ? new URLSearchParams({ ...query.params, after: formatTimelineCursor(page.nextCursor) }) : null
+  return {
+    ownOnly: reader.ownOnly !== null,
+    params: query.params,
+    reports: reports.map((r) => ({
+      id: r.id,
+      label: r.form === '10-K' ? `Form 10-K, fiscal ${r.fiscal_year}` : `Form 10-Q, Q${r.fiscal_quarter} ${r.fiscal_year}`,
+    })),
+    people: people.map((p) => ({ id: p.id, name: p.name })),
+    rows: page.rows.map((r) => ({
+      sequence: r.sequence,
+      utc: formatInstantUtc(r.recordedAt),
+      local: local.format(new Date(r.recordedAt)),
+      kind: r.eventType,
+      who: r.actorName ?? 'The app',
+      role: ROLE_WORDS[r.actorRole] ?? r.actorRole,
+      reportId: r.workflow.reportId,
+      duty: r.workflow.dutyNumber,
+      caseId: showCases ? r.workflow.caseId : null,
+      aboutCase: r.workflow.caseId !== null,
+    })),
+    csvHref: `/history/csv${search.size ? `?${search.toString()}` : ''}`,
+    nextHref: next ? `/history?${next.toString()}` : null,
+    firstHref: query.cursor ? `/history${search.size ? `?${search.toString()}` : ''}` : null,
+  }
+}
+
+export default function TimelinePage() {
+  const d = useLoaderData<typeof loader>()
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="ow-breadcrumb">
+        <ol>
+          <li>
+            <Link to="/">Periodic reports</Link>
+          </li>
+          <li aria-current="page">History</li>
+        </ol>
+      </nav>
+      <header className="ow-page-head">
+        <h1>History of the record</h1>
+        {d.ownOnly ? <p className="hint">You see the events you took only.</p> : null}
+      </header>
+      <Form method="get" className="ow-panel ow-filters" aria-label="Filter the history">
+        <label>
+          Report{' '}
+          <select name="report" defaultValue={d.params.report ?? ''}>
+            <option value="">Every report</option>
+            {d.reports.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {d.ownOnly ? null : (
+          <label>
+            Person{' '}
+            <select name="person" defaultValue={d.params.person ?? ''}>
+              <option value="">Everyone</option>
+              {d.people.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          Duty{' '}
+          <select name="duty" defaultValue={d.params.duty ?? ''}>
+            <option value="">Every duty</option>
+            {Array.from({ length: 12 }, (_, i) => i + 1).map((n) => (
+              <option key={n} value={n}>
+                Duty {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Kind of event <input name="kind" defaultValue={d.params.kind ?? ''} placeholder="duty.sign" size={24} />
+        </label>
+        <label>
+          From <input type="date" name="from" defaultValue={d.params.from ?? ''} />
+        </label>
+        <label>
+          To <input type="date" name="to" defaultValue={d.params.to ?? ''} />
+        </label>
+        <button type="submit">Show</button>
+      </Form>
+      <p>
+        <a href={d.csvHref} download="history-events.csv">
+          Download these events as CSV
+        </a>
+      </p>
+      <section aria-labelledby="events-title" className="ow-panel">
+        <h2 id="events-title">Events, newest first</h2>
+        {d.rows.length === 0 ? (
+          <p>No event matches these filters.</p>
+        ) : (
+          <div className="ow-table-scroll">
+            <table className="ow-timeline">
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">When (UTC)</th>
+                  <th scope="col">Company time</th>
+                  <th scope="col">Who, in which role then</th>
+                  <th scope="col">What</th>
+                  <th scope="col">About</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.rows.map((r) => (
+                  <tr key={r.sequence}>
+                    <td>{r.sequence}</td>
+                    <td>{r.utc}</td>
+                    <td>{r.local}</td>
+                    <td>
+                      {r.who}, {r.role}
+                    </td>
+                    <td>
+                      <code>{r.kind}</code>
+                    </td>
+                    <td>
+                      {r.reportId ? <Link to={`/reports/${r.reportId}/history`}>{r.reportId}</Link> : null}
+                      {r.duty ? `, duty ${r.duty}` : null}
+                      {r.caseId ? (
+                        <>
+                          , <Link to={`/cases/${r.caseId}`}>case {r.caseId}</Link>
+                        </>
+                      ) : r.aboutCase ? (
+                        ', a reported matter'
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <p>
+          {d.firstHref ? <Link to={d.firstHref}>First page</Link> : null}
+          {d.firstHref && d.nextHref ? ' · ' : null}
+          {d.nextHref ? <Link to={d.nextHref}>Older events</Link> : null}
+        </p>
+      </section>
+    </>
+  )
+}

@@ -1,0 +1,31 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { findActSignatureRow, findSignOffRow } from '../../db/queries/history'
+import { buildReceipt } from '../../db/receipt'
+import { getDb } from '../utils/db.server'
+import { requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
+
+// A signature receipt (db/receipt.ts) as a JSON download. An officer may download
+// only the receipts of their own sign-offs and signatures.
+
+const notFound = () =>
+  new Response('The record holds no such sign-off.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const reader = await requireHistoryReader(request)
+  const id = params.signatureId ?? ''
+  if (!/^[0-9a-f]{64}$/.test(id)) throw notFound()
+  const db = await getDb()
+  const owner = (await findSignOffRow(db, id))?.officer_user_id ?? (await findActSignatureRow(db, id))?.signer_user_id
+  if (owner === undefined) throw notFound()
+  await requireOwnHistory(request, reader, owner)
+  const receipt = await buildReceipt(db, id)
+  if (!receipt) throw notFound()
+  return new Response(`${JSON.stringify(receipt, null, 2)}\n`, {
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="receipt-${id.slice(0, 12)}.json"`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-cache',
+    },
+  })
+}
