@@ -7,7 +7,7 @@ import { findUserRecord } from '../../../db/queries/people'
 import type { CaseCapacity } from '../../../db/schema'
 import { CASE_OUTCOMES, type CaseEvent, caseStateWords, caseWaitsFor, describeCaseState, receivingBodies } from '../../../machines/case'
 import { dutyByNumber } from '../../../machines/duties'
-import { routingReasons } from '../../../machines/routing'
+import { reporterUserId, routingReasons } from '../../../machines/routing'
 import { BODY_NAMES } from '../../../machines/roles'
 import { CASE_DUTY_WORDS } from '../../utils/duty-forms'
 import { formatInstantUtc } from '../../utils/format'
@@ -132,7 +132,12 @@ export async function loadCasePage(db: DB, found: FoundCase, viewer: CaseViewer,
         : { kind: 'reporter' as const },
     matter: c.summary,
     duty: { number: c.duty, title: duty.title, kind: CASE_DUTY_WORDS[c.duty] },
-    reporter: { ...(await person(c.reporter.userId)), at: formatInstantUtc(c.reportedAt) },
+    reporter: {
+      ...(reporterUserId(c.reporter) === null
+        ? { name: 'Anonymous', title: 'through the anonymous channel' }
+        : await person(reporterUserId(c.reporter) ?? '')),
+      at: formatInstantUtc(c.reportedAt),
+    },
     subject: c.subject.kind === 'none' ? null : await person(c.subject.userId),
     report: found.report
       ? {
