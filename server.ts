@@ -80,7 +80,14 @@ app.use((req, res, next) => {
   const secFetchSite = req.get('sec-fetch-site')
   const verdict = checkSameOrigin({ method: req.method, ownOrigin: `${req.protocol}://${req.get('host')}`, origin, secFetchSite })
   if (verdict.allowed) return next()
-  recordCrossSiteRefusal(db, { method: req.method, path: req.path, origin, secFetchSite, reason: verdict.reason, ip: isAnonymousRoute(req.path) ? null : (req.ip ?? null) })
+  recordCrossSiteRefusal(db, {
+    method: req.method,
+    path: req.path,
+    origin,
+    secFetchSite,
+    reason: verdict.reason,
+    ip: isAnonymousRoute(req.path) ? null : (req.ip ?? null),
+  })
     .then(() => {
       // A browser asks for HTML and is shown a page (a title and a language, as every page here); anything else, the sentence.
       const page = req.accepts(['text/plain', 'text/html']) === 'text/html'

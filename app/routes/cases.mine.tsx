@@ -12,6 +12,7 @@ import { UserText } from '../components/user-text'
 import { requireUser } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
 import { CASE_DUTY_WORDS, type FieldErrors, type FieldValues } from '../utils/duty-forms'
+import { refusalFor } from '../utils/domain-errors.server'
 import { formatInstantUtc } from '../utils/format'
 import { readFormData } from '../utils/form-data.server'
 import { reporterFollowUpSchema } from '../utils/reporter-follow-up.server'
@@ -73,17 +74,23 @@ export async function action({ request }: ActionFunctionArgs) {
       headers: { 'Content-Type': 'text/plain; charset=utf-8' },
     })
   }
-  if (parsed.data.intent === 'answer') {
-    await writeCaseMessage(record, {
-      caseId: found.caseId,
-      kind: 'answer',
-      replyTo: parsed.data.questionId,
-      authorUserId: user.id,
-      capacity: 'reporter',
-      body: parsed.data.body,
-    })
-  } else {
-    await addCaseInformation(record, { caseId: found.caseId, authorUserId: user.id, body: parsed.data.body })
+  try {
+    if (parsed.data.intent === 'answer') {
+      await writeCaseMessage(record, {
+        caseId: found.caseId,
+        kind: 'answer',
+        replyTo: parsed.data.questionId,
+        authorUserId: user.id,
+        capacity: 'reporter',
+        body: parsed.data.body,
+      })
+    } else {
+      await addCaseInformation(record, { caseId: found.caseId, authorUserId: user.id, body: parsed.data.body })
+    }
+  } catch (error) {
+    const refusal = refusalFor(error)
+    if (!refusal) throw error
+    return data<ActionResult>({ caseId, message: refusal.message, fieldErrors: {}, values }, { status: refusal.status })
   }
   return redirect(`/cases/mine?sent=${encodeURIComponent(found.caseId)}#${encodeURIComponent(found.caseId)}`)
 }

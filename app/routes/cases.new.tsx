@@ -50,7 +50,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseMatterForm(form, await loadMatterFormOptions(db), user.id)
   if (!parsed.ok) {
     return data<ActionResult>(
-      { message: 'Nothing was reported: the form is not complete.', fieldErrors: parsed.fieldErrors, values: formValues(form, MATTER_FIELDS) },
+      {
+        message: 'Nothing was reported: the form is not complete.',
+        fieldErrors: parsed.fieldErrors,
+        values: formValues(form, MATTER_FIELDS),
+      },
       { status: 400 },
     )
   }
@@ -78,8 +82,8 @@ export default function NewMatter() {
       </p>
       <h1 id="new-matter-title">Report a matter</h1>
       <p>
-        Anyone at the company may report a matter at any time. It goes to the bodies the Code of Ethics names for its kind, never to
-        the person it is about. You follow it, and answer the recipients’ questions, under “My reports”.
+        Anyone at the company may report a matter at any time. It goes to the bodies the Code of Ethics names for its kind, never to the
+        person it is about. You follow it, and answer the recipients’ questions, under “My reports”.
       </p>
       <p>
         To report without giving your name, use the <Link to="/anonymous">anonymous channel</Link> instead (sign out first).

@@ -40,7 +40,8 @@ export async function loadMatterFormOptions(db: Executor, options: { publicOnly?
   )
   const reports = (await listPeriodicReports(db, company.id)).map((r) => ({
     id: r.id,
-    label: r.form === '10-K' ? `Form 10-K for fiscal ${r.fiscal_year}` : `Form 10-Q for quarter ${r.fiscal_quarter} of fiscal ${r.fiscal_year}`,
+    label:
+      r.form === '10-K' ? `Form 10-K for fiscal ${r.fiscal_year}` : `Form 10-Q for quarter ${r.fiscal_quarter} of fiscal ${r.fiscal_year}`,
   }))
   return { people, reports }
 }
@@ -52,7 +53,8 @@ const description = z
   .regex(/\S/, { error: 'Describe the matter.' })
   .max(20_000, { error: 'Shorten the description: at most 20,000 characters.' })
   .refine((s) => !s.includes('\u0000'), {
-    error: 'Remove the invisible NUL character (U+0000) from the description: it cannot be kept as written. Retype the text if you pasted it.',
+    error:
+      'Remove the invisible NUL character (U+0000) from the description: it cannot be kept as written. Retype the text if you pasted it.',
   })
 
 export interface ParsedMatter {
