@@ -2,6 +2,7 @@
 // each body's acknowledgement, the decision, the thread, the files, the access log
 // and the steps the case's workflow allows now. Every read goes through db/queries/.
 import type { DB } from '../../../db/client'
+import { listCaseAdditions } from '../../../db/queries/reporting'
 import { listCaseAccess, listCaseAttachments, listCaseMessages, listCaseSteps, type FoundCase } from '../../../db/queries/cases'
 import { findUserRecord } from '../../../db/queries/people'
 import type { CaseCapacity } from '../../../db/schema'
@@ -131,6 +132,7 @@ export async function loadCasePage(db: DB, found: FoundCase, viewer: CaseViewer,
         ? { kind: 'recipient' as const, bodies: viewer.bodies.map((b) => ({ value: b, label: BODY_NAMES[b] })) }
         : { kind: 'reporter' as const },
     matter: c.summary,
+    additions: (await listCaseAdditions(db, found.caseId)).map((a) => ({ id: a.id, body: a.body, at: formatInstantUtc(a.written_at) })),
     duty: { number: c.duty, title: duty.title, kind: CASE_DUTY_WORDS[c.duty] },
     reporter: {
       ...(reporterUserId(c.reporter) === null
