@@ -7,7 +7,13 @@ import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
-import { CLIENT_IP_HEADER, CROSS_SITE_MESSAGE, checkSameOrigin, recordCrossSiteRefusal } from './app/utils/request-security.server'
+import {
+  CLIENT_IP_HEADER,
+  CROSS_SITE_MESSAGE,
+  checkSameOrigin,
+  isAnonymousRoute,
+  recordCrossSiteRefusal,
+} from './app/utils/request-security.server'
 import { databasePath, openDatabase } from './db/client'
 import { prepareDatabase } from './seeds/prepare'
 import { DEMO_PASSWORD, users } from './seeds/hecla'
@@ -58,8 +64,10 @@ app.use((req, res, next) => {
   const nonce = randomBytes(16).toString('base64')
   res.locals.cspNonce = nonce
   res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce))
-  // Whatever the client sent under this name is replaced by the socket's address.
-  req.headers[CLIENT_IP_HEADER] = req.ip ?? ''
+  // Whatever the client sent under this name is replaced by the socket's address;
+  // the anonymous channel's pages get none at all (docs/decisions/015).
+  if (isAnonymousRoute(req.path)) delete req.headers[CLIENT_IP_HEADER]
+  else req.headers[CLIENT_IP_HEADER] = req.ip ?? ''
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('X-Frame-Options', 'DENY')
   res.setHeader('Referrer-Policy', 'same-origin')
@@ -72,7 +80,14 @@ app.use((req, res, next) => {
   const secFetchSite = req.get('sec-fetch-site')
   const verdict = checkSameOrigin({ method: req.method, ownOrigin: `${req.protocol}://${req.get('host')}`, origin, secFetchSite })
   if (verdict.allowed) return next()
-  recordCrossSiteRefusal(db, { method: req.method, path: req.path, origin, secFetchSite, reason: verdict.reason, ip: req.ip ?? null })
+  recordCrossSiteRefusal(db, {
+    method: req.method,
+    path: req.path,
+    origin,
+    secFetchSite,
+    reason: verdict.reason,
+    ip: isAnonymousRoute(req.path) ? null : (req.ip ?? null),
+  })
     .then(() => {
       // A browser asks for HTML and is shown a page (a title and a language, as every page here); anything else, the sentence.
       const page = req.accepts(['text/plain', 'text/html']) === 'text/html'

@@ -69,6 +69,8 @@ function SessionNav({ user }: { user: { fullName: string; title: string } | null
             </strong>
             , <UserText>{user.title}</UserText>
           </span>
+          <a href="/cases/new">Report a matter</a>
+          <a href="/cases/mine">My reports</a>
           {/* A form, not a link: signing out changes state, so it is a POST. */}
           <Form method="post" action="/logout" className="inline-form">
             <button type="submit" className="link-button">
@@ -77,7 +79,10 @@ function SessionNav({ user }: { user: { fullName: string; title: string } | null
           </Form>
         </>
       ) : (
-        <a href="/login">Sign in</a>
+        <>
+          <a href="/login">Sign in</a>
+          <a href="/anonymous">Report anonymously</a>
+        </>
       )}
     </nav>
   )

@@ -287,6 +287,8 @@ export interface Database {
   case_message: CaseMessageTable
   case_attachment: CaseAttachmentTable
   case_access_log: CaseAccessLogTable
+  anonymous_receipt: AnonymousReceiptTable
+  case_addition: CaseAdditionTable
 }
 
 export type Company = Selectable<CompanyTable>
@@ -409,3 +411,24 @@ export interface CaseAccessLogTable {
 export type CaseMessage = Selectable<CaseMessageTable>
 export type CaseAttachment = Selectable<CaseAttachmentTable>
 export type CaseAccessLogRow = Selectable<CaseAccessLogTable>
+
+/** The user that stands for the anonymous channel: authors its reporters' answers, signs no one in (migration 012). */
+export const ANONYMOUS_CHANNEL_USER_ID = 'anonymous-channel'
+
+/** How an anonymous reporter comes back to their case: nothing else is kept (migration 012); append-only. */
+export interface AnonymousReceiptTable {
+  case_instance_id: Frozen<string>
+  /** SHA-256 (hex) of the 16-digit receipt key; the key itself is never kept. */
+  key_sha256: Frozen<string>
+  /** scrypt hash of the passphrase (db/password.ts). */
+  passphrase_hash: Frozen<string>
+}
+
+/** More information the reporter adds to their matter; author null for the anonymous channel; append-only. */
+export interface CaseAdditionTable {
+  id: Frozen<string>
+  case_instance_id: Frozen<string>
+  author_user_id: Frozen<string | null>
+  body: Frozen<string>
+  written_at: Frozen<string>
+}

@@ -3,6 +3,10 @@ import { AT, LATER, caseModelEvents, caseRandomEvents, checkEverySimplePath, lea
 import {
   CASE_MACHINE_VERSION,
   CASE_STATE_WORDS,
+  MATTER_KINDS,
+  type MatterKind,
+  caseInputSchema,
+  recipientBodiesOf,
   type CaseEvent,
   type CaseInput,
   caseMachine,
@@ -47,7 +51,44 @@ describe('every simple path of the case model replays to the same snapshot', () 
 
 test('the machine is named and versioned for the registry', () => {
   expect(caseMachine.id).toBe('case')
-  expect(CASE_MACHINE_VERSION).toBe(2)
+  expect(CASE_MACHINE_VERSION).toBe(3)
+})
+
+describe('version 3: anyone reports, and the kind of matter decides the duty', () => {
+  test.each([
+    ['an employee', { kind: 'employee' as const, userId: 'user-employee' }],
+    ['a director', { kind: 'director' as const, userId: 'user-director' }],
+    ['the anonymous channel', { kind: 'anonymous' as const }],
+  ])('a matter reported by %s is taken and routed', (_name, anyone) => {
+    const snapshot = at({ ...input(3, aboutTheCeo), reporter: anyone, matterKind: 'code_violation' }, [route])
+    expect(snapshot.value).toBe('routed')
+    expect(snapshot.context.reporter).toEqual(anyone)
+  })
+
+  test('an anonymous matter goes to the Audit Committee alone, whatever its duty', () => {
+    for (const duty of [1, 2, 3, 4] as const) {
+      const snapshot = at({ ...input(duty), reporter: { kind: 'anonymous' } }, [route])
+      expect(snapshot.context.routing?.recipients).toEqual(['audit_committee'])
+    }
+  })
+
+  test('an anonymous reporter is no one: it names no user, so no recipient is left out as its reporter', () => {
+    const snapshot = at({ ...input(2), reporter: { kind: 'anonymous' } }, [route])
+    expect(recipientBodiesOf(snapshot.context, { userId: 'user-audit-chair', bodies: ['audit_committee'] })).toEqual(['audit_committee'])
+    expect(recipientBodiesOf(snapshot.context, { userId: 'user-employee', bodies: ['audit_committee'] })).toEqual([])
+  })
+
+  test.each(Object.entries(MATTER_KINDS))('%s is a duty %s matter, and no other duty', (kind, { duty }) => {
+    const ok = { ...input(duty), matterKind: kind as MatterKind }
+    expect(caseInputSchema.safeParse(ok).success).toBe(true)
+    const other = (duty === 4 ? 1 : duty + 1) as CaseInput['duty']
+    expect(caseInputSchema.safeParse({ ...input(other), matterKind: kind }).success).toBe(false)
+  })
+
+  test('a reporter of no known kind is refused', () => {
+    expect(caseInputSchema.safeParse({ ...input(3), reporter: { kind: 'visitor', userId: 'x' } }).success).toBe(false)
+    expect(caseInputSchema.safeParse({ ...input(3), reporter: { kind: 'anonymous', userId: 'user-cfo' } }).success).toBe(false)
+  })
 })
 
 test('routing stores the routing rule’s recipients, without the subject', () => {

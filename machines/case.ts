@@ -2,26 +2,56 @@ import { and, assign, setup } from 'xstate'
 import { z } from 'zod'
 import { caseIdSchema, idSchema, statePath, utcInstantSchema, writtenTextSchema } from './primitives'
 import { type Body, BODY_NAMES, bodySchema } from './roles'
-import { type CaseSubject, type Reporter, type Routing, caseSubjectSchema, reporterSchema, routeCase } from './routing'
+import {
+  type AnyReporter,
+  type CaseSubject,
+  type Routing,
+  anyReporterSchema,
+  caseSubjectSchema,
+  reporterUserId,
+  routeCase,
+} from './routing'
 
 // A matter an officer "promptly" brings to attention under duties 1–4. Each one
 // is a case with its own life, at any time, not only at filing time.
 
 export const CASE_MACHINE_ID = 'case'
-// Version 2: written text and ids refuse NUL; a duty 1 case may name the
-// material-information item it was raised from; states carry tags. Version 1
-// stays in v1/case.ts for the histories it recorded.
-export const CASE_MACHINE_VERSION = 2
+// Version 3: anyone reports, not only an officer inside a duty — an officer, an
+// employee or a director by their user id, or no one through the anonymous
+// channel (which goes to the Audit Committee) — and a case may name the kind of
+// matter it is, which decides its duty. Version 2 (written text and ids refuse
+// NUL; a duty 1 case may name its material-information item; tags) stays in
+// v2/case.ts, version 1 in v1/case.ts, for the histories they recorded.
+export const CASE_MACHINE_VERSION = 3
 
 export const caseDutySchema = z.literal([1, 2, 3, 4])
 export type CaseDuty = z.infer<typeof caseDutySchema>
+
+/**
+ * The kinds of matter anyone may report, each under the duty that names where
+ * it goes: material information (duty 1); a significant deficiency in internal
+ * controls, or fraud by people with a significant role in financial reporting
+ * (duty 2); a violation of the code or a conflict of interest (duty 3); a
+ * material violation of securities laws, rules, regulations or the codes (duty 4).
+ */
+export const MATTER_KINDS = {
+  material_information: { duty: 1, words: 'Material information that affects the disclosures in the company’s reports' },
+  control_deficiency: { duty: 2, words: 'A significant deficiency in the internal controls' },
+  fraud: { duty: 2, words: 'Fraud by management or other employees with a significant role in financial reporting' },
+  code_violation: { duty: 3, words: 'A violation of the Code of Business Conduct and Ethics, including a conflict of interest' },
+  securities_violation: { duty: 4, words: 'A material violation of securities laws, rules, regulations or the codes' },
+} as const satisfies Record<string, { duty: CaseDuty; words: string }>
+export type MatterKind = keyof typeof MATTER_KINDS
+export const matterKindSchema = z.enum(Object.keys(MATTER_KINDS) as [MatterKind, ...MatterKind[]])
 
 export const caseInputSchema = z
   .strictObject({
     caseId: caseIdSchema,
     duty: caseDutySchema,
     subject: caseSubjectSchema,
-    reporter: reporterSchema,
+    reporter: anyReporterSchema,
+    /** What kind of matter it is, when reported as one (`/cases/new`, the anonymous channel): it decides the duty. */
+    matterKind: matterKindSchema.optional(),
     summary: writtenTextSchema,
     reportedAt: utcInstantSchema,
     /**
@@ -33,6 +63,10 @@ export const caseInputSchema = z
   .refine((c) => c.itemId === undefined || c.duty === 1, {
     message: 'only a duty 1 matter (material information) is raised from a material-information item',
     path: ['itemId'],
+  })
+  .refine((c) => c.matterKind === undefined || MATTER_KINDS[c.matterKind].duty === c.duty, {
+    message: 'the kind of matter decides its duty: they must agree',
+    path: ['matterKind'],
   })
 export type CaseInput = z.infer<typeof caseInputSchema>
 
@@ -62,7 +96,9 @@ export interface CaseContext {
   caseId: string
   duty: CaseDuty
   subject: CaseSubject
-  reporter: Reporter
+  reporter: AnyReporter
+  /** Absent when not reported as a kind of matter, and on every version 1–2 case. */
+  matterKind?: MatterKind
   summary: string
   reportedAt: string
   /** Absent when not raised from an item, and on every version 1 case. */
@@ -267,7 +303,7 @@ export function recipientBodiesOf(
   person: { userId: string; bodies: readonly Body[] },
 ): Body[] {
   if (context.routing?.excludedUserIds.includes(person.userId)) return []
-  if (context.reporter.userId === person.userId) return []
+  if (reporterUserId(context.reporter) === person.userId) return []
   return receivingBodies(context).filter((b) => person.bodies.includes(b))
 }
 

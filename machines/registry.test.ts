@@ -41,6 +41,7 @@ test('every machine has its current version and every retired one registered', (
     'board-determination@2',
     'case@1',
     'case@2',
+    'case@3',
     'duty-review@1',
     'duty-review@2',
     'duty-review@3',

@@ -15,6 +15,7 @@ import {
 } from './report-lifecycle'
 import { boardDeterminationMachine as boardDeterminationMachineV1 } from './v1/board-determination'
 import { caseMachine as caseMachineV1 } from './v1/case'
+import { caseMachine as caseMachineV2 } from './v2/case'
 import { dutyReviewMachine as dutyReviewMachineV1 } from './v1/duty-review'
 import { reportLifecycleMachine as reportLifecycleMachineV1 } from './v1/report-lifecycle'
 import { dutyReviewMachine as dutyReviewMachineV2 } from './v2/duty-review'
@@ -64,7 +65,8 @@ export const MACHINE_IDS = Object.keys(MACHINE_REGISTRY) as MachineId[]
  * draft. Version 3 of the duty review takes a committee's send back; version 2
  * of the report lifecycle takes the send back, the CEO's and CFO's separate
  * approvals for filing, the Form 12b-25 notification and the filed draft (v2/,
- * v1/). A workflow carries on under the version it started on.
+ * v1/). Version 3 of the case takes a reporter of any kind (an employee, a
+ * director, the anonymous channel) and the kind of matter (v2/). A workflow carries on under the version it started on.
  */
 export interface MachineVersion {
   id: MachineId
@@ -75,6 +77,7 @@ export interface MachineVersion {
 const RETIRED_MACHINES: readonly MachineVersion[] = [
   { id: DUTY_REVIEW_MACHINE_ID, version: 1, machine: dutyReviewMachineV1 },
   { id: CASE_MACHINE_ID, version: 1, machine: caseMachineV1 },
+  { id: CASE_MACHINE_ID, version: 2, machine: caseMachineV2 },
   { id: BOARD_DETERMINATION_MACHINE_ID, version: 1, machine: boardDeterminationMachineV1 },
   { id: DUTY_REVIEW_MACHINE_ID, version: 2, machine: dutyReviewMachineV2 },
   { id: REPORT_LIFECYCLE_MACHINE_ID, version: 1, machine: reportLifecycleMachineV1 },

@@ -21,8 +21,33 @@ export const caseSubjectSchema = z.discriminatedUnion('kind', [
 ])
 export type CaseSubject = z.infer<typeof caseSubjectSchema>
 
+/** An officer who reports a matter (versions 1–2 of the case, and the Board's determination). */
 export const reporterSchema = z.strictObject({ role: officerRoleSchema, userId: userIdSchema })
 export type Reporter = z.infer<typeof reporterSchema>
+
+/**
+ * Anyone who reports a matter (version 3 of the case): an officer as before (the
+ * same shape, so an officer's report reads the same), an employee or a director
+ * by their user id, or someone through the anonymous channel, who is no one.
+ */
+export const anyReporterSchema = z.union([
+  reporterSchema,
+  z.strictObject({ kind: z.enum(['employee', 'director']), userId: userIdSchema }),
+  z.strictObject({ kind: z.literal('anonymous') }),
+])
+export type AnyReporter = z.infer<typeof anyReporterSchema>
+
+/** The user who reported a matter, or null when it came through the anonymous channel. */
+export function reporterUserId(reporter: AnyReporter): string | null {
+  return 'userId' in reporter ? reporter.userId : null
+}
+
+/** Whether the matter came through the anonymous channel (Exchange Act Rule 10A-3(b)(4)). */
+export function isAnonymousReporter(reporter: AnyReporter): boolean {
+  return 'kind' in reporter && reporter.kind === 'anonymous'
+}
+
+const reporterIsCeo = (reporter: AnyReporter) => 'role' in reporter && reporter.role === 'ceo'
 
 export interface Routing {
   recipients: Body[]
@@ -32,8 +57,11 @@ export interface Routing {
 
 export type RoutedDuty = 1 | 2 | 3 | 4 | 5
 
-export function routeCase({ duty, subject, reporter }: { duty: number; subject: CaseSubject; reporter: Reporter }): Routing {
+export function routeCase({ duty, subject, reporter }: { duty: number; subject: CaseSubject; reporter: AnyReporter }): Routing {
   const excludedUserIds = subject.kind === 'none' ? [] : [subject.userId]
+  // The anonymous channel is the Audit Committee's own procedure (Rule 10A-3(b)(4)):
+  // whatever the matter's duty, it goes to the Audit Committee.
+  if (isAnonymousReporter(reporter) && duty >= 1 && duty <= 4) return { recipients: ['audit_committee'], excludedUserIds }
   switch (duty) {
     case 1:
       // Duty 1: "promptly to bring to the attention of the Disclosure Committee".
@@ -57,9 +85,9 @@ export function routeCase({ duty, subject, reporter }: { duty: number; subject: 
 }
 
 /** Which of "the Chairman of the Board or the CEO" receives a duty 3 or 4 matter, and why, in a person's words. */
-function chairmanOrCeoChoice(subject: CaseSubject, reporter: Reporter): { body: 'chairman' | 'ceo' | null; why: string } {
+function chairmanOrCeoChoice(subject: CaseSubject, reporter: AnyReporter): { body: 'chairman' | 'ceo' | null; why: string } {
   const ceoIsSubject = subject.kind === 'officer' && subject.role === 'ceo'
-  const ceoIsReporter = reporter.role === 'ceo'
+  const ceoIsReporter = reporterIsCeo(reporter)
   const chairmanIsSubject = subject.kind === 'director' && subject.isChairman === true
   if (chairmanIsSubject) {
     // The CEO reporting a matter about the Chairman already knows it: the
@@ -75,7 +103,7 @@ function chairmanOrCeoChoice(subject: CaseSubject, reporter: Reporter): { body: 
   return { body: 'ceo', why: 'the CEO receives it, as the first of the two the code names' }
 }
 
-function chooseChairmanOrCeo(subject: CaseSubject, reporter: Reporter): 'chairman' | 'ceo' | null {
+function chooseChairmanOrCeo(subject: CaseSubject, reporter: AnyReporter): 'chairman' | 'ceo' | null {
   return chairmanOrCeoChoice(subject, reporter).body
 }
 
@@ -92,7 +120,15 @@ const DUTY_ROUTE_WORDS: Record<RoutedDuty, string> = {
  * branches: the duty's own rule, which of "the Chairman or the CEO" receives it,
  * and that the person it is about is left out, whatever body they sit on.
  */
-export function routingReasons({ duty, subject, reporter }: { duty: RoutedDuty; subject: CaseSubject; reporter: Reporter }): string[] {
+export function routingReasons({ duty, subject, reporter }: { duty: RoutedDuty; subject: CaseSubject; reporter: AnyReporter }): string[] {
+  if (isAnonymousReporter(reporter) && duty !== 5) {
+    const reasons = [
+      'It came through the anonymous channel, the Audit Committee’s procedure for confidential, anonymous submissions (Exchange Act Rule 10A-3(b)(4)), so the Audit Committee receives it.',
+    ]
+    if (subject.kind !== 'none')
+      reasons.push('The person it is about never receives it nor sees it, even as a member of a body it goes to.')
+    return reasons
+  }
   const reasons = [DUTY_ROUTE_WORDS[duty]]
   if (duty === 3 || duty === 4) {
     const why = chairmanOrCeoChoice(subject, reporter).why

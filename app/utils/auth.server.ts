@@ -19,7 +19,7 @@ import type { Role } from '../../db/schema'
 import { immediateTransaction } from '../../db/transaction'
 import { getDb } from './db.server'
 import { formatInstantUtc } from './format'
-import { clientIp } from './request-security.server'
+import { clientIp, isAnonymousRoute } from './request-security.server'
 
 // Session rules from the OWASP Session Management Cheat Sheet: an idle timeout and
 // an absolute one, both enforced here on the server (a cookie's own expiry is the
@@ -250,6 +250,8 @@ export async function signOut(db: DB, request: Request, options: { now?: Date } 
 
 /** The signed-in user, or null. Ends a session found idle or past its absolute limit. */
 export async function getCurrentUser(request: Request, options: AuthOptions = {}): Promise<CurrentUser | null> {
+  // The anonymous channel's pages know no one: no session is read, touched or ended there.
+  if (isAnonymousRoute(new URL(request.url).pathname)) return null
   const token = readSessionToken(request)
   if (!token) return null
   const db = options.db ?? (await getDb())

@@ -3,6 +3,7 @@ import { appendSecurityEvent } from '../../db/queries/auth'
 import type { CaseCapacity, Role } from '../../db/schema'
 import type { CaseInstanceRow } from '../../db/queries/workflows'
 import { type CaseContext, recipientBodiesOf } from '../../machines/case'
+import { reporterUserId } from '../../machines/routing'
 import { type Body, OFFICER_ROLES, OFFICER_TITLES, type OfficerRole } from '../../machines/roles'
 import { type AuthOptions, type CurrentUser, requireUser } from './auth.server'
 import { getDb } from './db.server'
@@ -184,7 +185,7 @@ export function caseViewerOf(
   context: Pick<CaseContext, 'reporter' | 'routing' | 'referral'>,
 ): CaseViewer | null {
   if (context.routing?.excludedUserIds.includes(user.id)) return null
-  if (context.reporter.userId === user.id) return { kind: 'reporter' }
+  if (reporterUserId(context.reporter) === user.id) return { kind: 'reporter' }
   const bodies = recipientBodiesOf(context, { userId: user.id, bodies: receivingBodiesOf(user.roles) }).filter(isReceivingBody)
   if (bodies.length === 0) return null
   // The Audit Committee's chair keeps watch over who opened a matter.

@@ -11,7 +11,22 @@ import { getDb } from './db.server'
 export const CLIENT_IP_HEADER = 'x-attest-client-ip'
 
 export function clientIp(request: Request): string | null {
+  if (isAnonymousRoute(new URL(request.url).pathname)) return null
   return request.headers.get(CLIENT_IP_HEADER) || null
+}
+
+/**
+ * The pages of the anonymous channel (Exchange Act Rule 10A-3(b)(4);
+ * docs/decisions/015): whoever uses them is no one to this system. Decided here,
+ * once: on these paths server.ts passes no client address on, `clientIp` gives
+ * none to any log, and `getCurrentUser` neither reads nor touches a session, so
+ * no address, browser or session is ever stored for them.
+ */
+export const ANONYMOUS_ROUTE_PREFIXES = ['/anonymous'] as const
+
+export function isAnonymousRoute(pathname: string): boolean {
+  // `/anonymous.data` is the same page's data request (Remix single fetch).
+  return ANONYMOUS_ROUTE_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`) || pathname.startsWith(`${p}.`))
 }
 
 // Methods that must not change state; everything else needs a same-origin caller.

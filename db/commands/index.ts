@@ -2,6 +2,7 @@
 // write path; routes and seeds call these, and nothing else writes workflow state.
 export { acknowledgeCase, decideCase, logCaseOpening, reportCase, writeCaseMessage, type NewCaseMessage, type NewCaseRequest } from './case'
 export { sendDeterminationEvent } from './determination'
+export { ANONYMOUS_ACTOR, addCaseInformation, reportAnonymously, reportMatter, type StoredCaseFile } from './reporting'
 export { sendDutyEvent, sendDutyEvents, signDuty, type DutyEventRequest } from './duty'
 export {
   approveForFiling,

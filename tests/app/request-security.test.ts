@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import type { DB } from '../../db/client'
-import { checkSameOrigin, requireSameOrigin } from '../../app/utils/request-security.server'
+import { CLIENT_IP_HEADER, checkSameOrigin, clientIp, isAnonymousRoute, requireSameOrigin } from '../../app/utils/request-security.server'
+import { getCurrentUser } from '../../app/utils/auth.server'
 import { createTestDb } from '../utils/test-db'
 
 let db: DB
@@ -46,4 +47,30 @@ test('an action refuses a cross-site request with 403 and logs it', async () => 
   await expect(
     requireSameOrigin(new Request(`${own}/logout`, { method: 'POST', headers: { Origin: own } }), { db }),
   ).resolves.toBeUndefined()
+})
+
+test('the anonymous channel’s pages are decided in one place, and no address is read on them', () => {
+  for (const p of ['/anonymous', '/anonymous/follow-up', '/anonymous.data', '/anonymous/follow-up.data'])
+    expect(isAnonymousRoute(p), p).toBe(true)
+  for (const p of ['/', '/anonymousness', '/cases/new', '/login', '/x/anonymous']) expect(isAnonymousRoute(p), p).toBe(false)
+  const headers = { [CLIENT_IP_HEADER]: '198.51.100.7' }
+  expect(clientIp(new Request(`${own}/anonymous/follow-up`, { headers }))).toBeNull()
+  expect(clientIp(new Request(`${own}/cases/new`, { headers }))).toBe('198.51.100.7')
+})
+
+test('no session is read on the anonymous channel’s pages, even with a session cookie', async () => {
+  // A database that would throw if touched: the check must come before any read.
+  const untouchable = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('the session store was read')
+      },
+    },
+  ) as unknown as DB
+  const request = new Request(`${own}/anonymous`, { headers: { Cookie: 'attest_session=' + 'a'.repeat(64) } })
+  expect(await getCurrentUser(request, { db: untouchable })).toBeNull()
+  await expect(getCurrentUser(new Request(`${own}/cases/new`, { headers: request.headers }), { db: untouchable })).rejects.toThrow(
+    'the session store was read',
+  )
 })

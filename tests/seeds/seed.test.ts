@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { DB } from '../../db/client'
 import { verifyPassword } from '../../db/password'
 import { listMaterialInformation, listPeriodicReports } from '../../db/queries/reports'
+import { ANONYMOUS_CHANNEL_USER_ID } from '../../db/schema'
 import { DEMO_PASSWORD, company, reports, users } from '../../seeds/hecla'
 import { LIVE_REPORT_ID, liveDraft } from '../../seeds/live-report'
 import { seedDemoCompany, sha256Hex } from '../../seeds/load'
@@ -48,7 +49,16 @@ test('the demo company is Hecla Mining Company with both periodic reports of the
 })
 
 test('every demo login is stored with its roles, and the CEO is the one the seeds name', async () => {
-  const stored = await seeded.selectFrom('user').select(['id', 'email', 'full_name']).orderBy('email').execute()
+  // Besides the logins, migration 012's user that stands for the anonymous channel: no password, deactivated, no role.
+  const stored = await seeded
+    .selectFrom('user')
+    .select(['id', 'email', 'full_name'])
+    .where('id', '!=', ANONYMOUS_CHANNEL_USER_ID)
+    .orderBy('email')
+    .execute()
+  expect(
+    await seeded.selectFrom('user').select(['password_hash', 'deactivated_at']).where('id', '=', ANONYMOUS_CHANNEL_USER_ID).execute(),
+  ).toEqual([{ password_hash: null, deactivated_at: '2000-01-01T00:00:00.000Z' }])
   expect(stored).toEqual(
     [...users].sort((a, b) => a.email.localeCompare(b.email)).map((u) => ({ id: u.id, email: u.email, full_name: u.full_name })),
   )
@@ -69,7 +79,7 @@ test('every demo login is stored with its roles, and the CEO is the one the seed
 })
 
 test('the demo password opens every login, hashed with the production scrypt parameters (the one production-cost check)', async () => {
-  const hashes = await seeded.selectFrom('user').select('password_hash').execute()
+  const hashes = await seeded.selectFrom('user').select('password_hash').where('id', '!=', ANONYMOUS_CHANNEL_USER_ID).execute()
   expect(hashes).toHaveLength(users.length)
   // One hash for every demo login (seeds/load.ts), with db/password.ts's parameters: N = 2^17, r = 8, p = 1.
   const distinct = [...new Set(hashes.map((h) => h.password_hash))]

@@ -2,12 +2,13 @@
 // each body's acknowledgement, the decision, the thread, the files, the access log
 // and the steps the case's workflow allows now. Every read goes through db/queries/.
 import type { DB } from '../../../db/client'
+import { listCaseAdditions } from '../../../db/queries/reporting'
 import { listCaseAccess, listCaseAttachments, listCaseMessages, listCaseSteps, type FoundCase } from '../../../db/queries/cases'
 import { findUserRecord } from '../../../db/queries/people'
 import type { CaseCapacity } from '../../../db/schema'
 import { CASE_OUTCOMES, type CaseEvent, caseStateWords, caseWaitsFor, describeCaseState, receivingBodies } from '../../../machines/case'
 import { dutyByNumber } from '../../../machines/duties'
-import { routingReasons } from '../../../machines/routing'
+import { reporterUserId, routingReasons } from '../../../machines/routing'
 import { BODY_NAMES } from '../../../machines/roles'
 import { CASE_DUTY_WORDS } from '../../utils/duty-forms'
 import { formatInstantUtc } from '../../utils/format'
@@ -131,8 +132,14 @@ export async function loadCasePage(db: DB, found: FoundCase, viewer: CaseViewer,
         ? { kind: 'recipient' as const, bodies: viewer.bodies.map((b) => ({ value: b, label: BODY_NAMES[b] })) }
         : { kind: 'reporter' as const },
     matter: c.summary,
+    additions: (await listCaseAdditions(db, found.caseId)).map((a) => ({ id: a.id, body: a.body, at: formatInstantUtc(a.written_at) })),
     duty: { number: c.duty, title: duty.title, kind: CASE_DUTY_WORDS[c.duty] },
-    reporter: { ...(await person(c.reporter.userId)), at: formatInstantUtc(c.reportedAt) },
+    reporter: {
+      ...(reporterUserId(c.reporter) === null
+        ? { name: 'Anonymous', title: 'through the anonymous channel' }
+        : await person(reporterUserId(c.reporter) ?? '')),
+      at: formatInstantUtc(c.reportedAt),
+    },
     subject: c.subject.kind === 'none' ? null : await person(c.subject.userId),
     report: found.report
       ? {

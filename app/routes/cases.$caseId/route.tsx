@@ -151,6 +151,17 @@ function MatterPanel({ page }: { page: CasePageData }) {
       <blockquote className="ow-duty-text">
         <UserText>{page.matter}</UserText>
       </blockquote>
+      {page.additions.length > 0 ? (
+        <>
+          <h3>Added by the reporter since</h3>
+          {page.additions.map((a) => (
+            <blockquote key={a.id} className="ow-duty-text">
+              <p className="ow-muted">{a.at}</p>
+              <UserText>{a.body}</UserText>
+            </blockquote>
+          ))}
+        </>
+      ) : null}
       <dl className="ow-facts">
         <div>
           <dt>Reported by</dt>

@@ -1,0 +1,54 @@
+// Reads for the reporter's side: "My reports" (the cases a person reported), the
+// information they added, and the anonymous channel's receipts. What the reporter
+// sees of a case is its state, what it waits for, the recipients' questions and
+// their own answers and additions — never the recipients' notes.
+import { caseStateWords, caseWaitsFor } from '../../machines/case'
+import { reporterUserId } from '../../machines/routing'
+import { instanceId } from '../ids'
+import type { Executor } from './executor'
+import { type CaseRow, listAllCases } from './cases'
+import type { RecordReader } from './workflows'
+
+export interface ReporterCaseRow extends CaseRow {
+  stateWords: string
+  waitsFor: string
+  since: string
+}
+
+function asReporterRow(row: CaseRow): ReporterCaseRow {
+  const waits = caseWaitsFor({ value: row.path, context: row.context })
+  return { ...row, stateWords: caseStateWords(row.path), ...waits }
+}
+
+/** The cases this person reported themselves, newest first (never an anonymous one: it names no one). */
+export async function listMyReports(db: Executor, reader: RecordReader, userId: string): Promise<ReporterCaseRow[]> {
+  return (await listAllCases(db, reader))
+    .filter((r) => reporterUserId(r.context.reporter) === userId)
+    .map(asReporterRow)
+    .sort((a, b) => b.context.reportedAt.localeCompare(a.context.reportedAt) || b.caseId.localeCompare(a.caseId))
+}
+
+/** One case as its reporter follows it. */
+export function reporterView(row: CaseRow): ReporterCaseRow {
+  return asReporterRow(row)
+}
+
+/** The information the reporter added to a case, oldest first. */
+export async function listCaseAdditions(db: Executor, caseId: string) {
+  return db
+    .selectFrom('case_addition')
+    .select(['id', 'body', 'written_at', 'author_user_id'])
+    .where('case_instance_id', '=', instanceId.case(caseId))
+    .orderBy('written_at')
+    .orderBy('id')
+    .execute()
+}
+
+/** The receipt whose key has this SHA-256, if any. */
+export async function findAnonymousReceipt(db: Executor, keySha256: string) {
+  return db
+    .selectFrom('anonymous_receipt')
+    .select(['case_instance_id', 'passphrase_hash'])
+    .where('key_sha256', '=', keySha256)
+    .executeTakeFirst()
+}
