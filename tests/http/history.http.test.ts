@@ -206,3 +206,21 @@ describe('the verification page', () => {
     for (const who of OUTSIDERS) expect(await status(who, '/history/verify'), who).toBe(403)
   })
 })
+
+describe('comparing two periods', () => {
+  const compare = (officer: string) => `/history/compare?officer=${officer}&from=${Q2}&to=report-2012-fy`
+  test('the readers compare any officer duty by duty; an officer only themselves; bad choices are 400', async () => {
+    for (const who of READERS) expect(await status(who, compare('user-cfo')), who).toBe(200)
+    const page = await (await get('auditMember', compare('user-cfo'))).text()
+    expect(page).toContain('Form 10-Q, Q2 2008<!-- --> → <!-- -->Form 10-K, fiscal 2012')
+    // The CFO signed duty 1 in 2008 and not (yet) in the FY2012 10-K; duties 5 and 7 in both.
+    expect(page).toMatch(/data-duty="1"><h3>.*?<\/h3><p>Not signed in Form 10-K, fiscal 2012\./)
+    expect(page).toMatch(/data-duty="5"><h3>.*?<\/h3>(<p>The same answers in both\.<\/p>|<ul>)/)
+    expect(await status('cfo', compare('user-cfo'))).toBe(200)
+    expect(await status('cfo', compare('user-cao'))).toBe(403)
+    for (const who of OUTSIDERS) expect(await status(who, compare('user-cfo')), who).toBe(403)
+    expect(await status('auditMember', `/history/compare?officer=user-cfo&from=nope&to=${Q2}`)).toBe(400)
+    expect(await status('auditMember', '/history/compare?colour=red')).toBe(400)
+    expect(await status('auditMember', `/history/compare?officer=user-admin&from=${Q2}&to=${Q2}`)).toBe(400)
+  })
+})
