@@ -177,6 +177,8 @@ export default function ReportPage() {
             <span id="report-state">{lifecycle.description}</span>
             <br />
             <Link to={`/reports/${report.id}/filing`}>Review and filing: the committees, approval for filing, the SEC</Link>
+            <br />
+            <Link to={`/reports/${report.id}/history`}>Sign-off history: who signed what, when, on which draft</Link>
           </dd>
         </div>
       </dl>

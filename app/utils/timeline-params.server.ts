@@ -76,7 +76,7 @@ export function readTimelineQuery(url: URL, reader: HistoryReader): TimelineQuer
       headers: { 'Content-Type': 'text/plain; charset=utf-8' },
     })
   }
-  const { after: _after, limit: _limit, ...rest } = raw
+  const { after: _after, ...rest } = raw
   return {
     filters: {
       reportId: p.report,

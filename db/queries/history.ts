@@ -233,3 +233,17 @@ export async function listReopenings(db: Executor, workflowInstanceId: string) {
     reason: (JSON.parse(r.event) as { reason?: string }).reason ?? 'unknown',
   }))
 }
+
+/** An officer's latest sign-off of each duty of a report, with what it manifests (for comparing periods). */
+export async function listLatestSignOffsOf(db: Executor, reportId: string, officerUserId: string) {
+  const rows = await db
+    .selectFrom('sign_off')
+    .select(['id', 'duty_number', 'signed_at', 'meaning_text', 'manifestation', 'workflow_sequence'])
+    .where('report_id', '=', reportId)
+    .where('officer_user_id', '=', officerUserId)
+    .orderBy('workflow_sequence', 'desc')
+    .execute()
+  const latest = new Map<number, (typeof rows)[number]>()
+  for (const r of rows) if (!latest.has(r.duty_number)) latest.set(r.duty_number, r)
+  return latest
+}

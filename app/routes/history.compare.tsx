@@ -1,0 +1,171 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { listLatestSignOffsOf } from '../../db/queries/history'
+import { listPeople } from '../../db/queries/people'
+import { DUTIES } from '../../machines/duties'
+import { OFFICER_ROLES } from '../../machines/roles'
+import { compareAnswers } from '../utils/compare-answers'
+import { getDb } from '../utils/db.server'
+import { formatInstantUtc } from '../utils/format'
+import { requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
+
+// Across periods (issue 10): one officer's signed answers, duty by duty, between
+// two reports — what changed, what was added, what disappeared. An officer
+// compares only their own.
+
+export const meta: MetaFunction = () => [{ title: 'Compare two periods — Code of Ethics attestations' }]
+
+const id = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9._:/-]+$/, 'not an id')
+const CompareSchema = z.strictObject({ officer: id.optional(), from: id.optional(), to: id.optional() })
+const bad = (message: string) => new Response(message, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const reader = await requireHistoryReader(request)
+  const raw = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ''))
+  const parsed = CompareSchema.safeParse(raw)
+  if (!parsed.success) throw bad(`The comparison is not valid: ${parsed.error.issues[0]!.message}.`)
+  const officer = parsed.data.officer ?? reader.ownOnly ?? undefined
+  if (officer) await requireOwnHistory(request, reader, officer)
+  const db = await getDb()
+  const reports = await db
+    .selectFrom('periodic_report')
+    .select(['id', 'form', 'fiscal_year', 'fiscal_quarter', 'company_id'])
+    .orderBy('period_end')
+    .execute()
+  const label = (r: (typeof reports)[number]) =>
+    r.form === '10-K' ? `Form 10-K, fiscal ${r.fiscal_year}` : `Form 10-Q, Q${r.fiscal_quarter} ${r.fiscal_year}`
+  const officers = reports[0]
+    ? (await listPeople(db, reports[0].company_id))
+        .filter((p) => OFFICER_ROLES.some((r) => p.roles.includes(r)))
+        .filter((p) => reader.ownOnly === null || p.id === reader.ownOnly)
+    : []
+  const from = reports.find((r) => r.id === parsed.data.from)
+  const to = reports.find((r) => r.id === parsed.data.to)
+  if ((parsed.data.from && !from) || (parsed.data.to && !to)) throw bad('There is no such report to compare.')
+  if (officer && !officers.some((o) => o.id === officer)) throw bad('There is no such certifying officer.')
+  let duties: Array<{
+    number: number
+    title: string
+    before: { id: string; at: string } | null
+    after: { id: string; at: string } | null
+    changes: ReturnType<typeof compareAnswers>
+  }> | null = null
+  if (officer && from && to) {
+    const [a, b] = await Promise.all([listLatestSignOffsOf(db, from.id, officer), listLatestSignOffsOf(db, to.id, officer)])
+    duties = DUTIES.map((duty) => {
+      const x = a.get(duty.number)
+      const y = b.get(duty.number)
+      const answers = (row: typeof x) => (row ? (JSON.parse(row.manifestation) as { answers: unknown }).answers : undefined)
+      return {
+        number: duty.number,
+        title: duty.title,
+        before: x ? { id: x.id, at: formatInstantUtc(x.signed_at) } : null,
+        after: y ? { id: y.id, at: formatInstantUtc(y.signed_at) } : null,
+        changes: x && y ? compareAnswers(answers(x), answers(y)) : [],
+      }
+    })
+  }
+  return {
+    params: { officer: officer ?? '', from: from?.id ?? '', to: to?.id ?? '' },
+    reports: reports.map((r) => ({ id: r.id, label: label(r) })),
+    officers: officers.map((o) => ({ id: o.id, name: o.name })),
+    fromLabel: from ? label(from) : '',
+    toLabel: to ? label(to) : '',
+    duties,
+  }
+}
+
+const KIND_WORDS = { changed: 'Changed', added: 'Added', removed: 'No longer there' } as const
+
+export default function ComparePage() {
+  const d = useLoaderData<typeof loader>()
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="ow-breadcrumb ow-no-print">
+        <ol>
+          <li>
+            <Link to="/">Periodic reports</Link>
+          </li>
+          <li>
+            <Link to="/history">History</Link>
+          </li>
+          <li aria-current="page">Compare two periods</li>
+        </ol>
+      </nav>
+      <header className="ow-page-head">
+        <h1>Compare an officer’s answers between two periods</h1>
+      </header>
+      <Form method="get" className="ow-panel ow-filters" aria-label="Choose what to compare">
+        <label>
+          Officer{' '}
+          <select name="officer" defaultValue={d.params.officer}>
+            {d.officers.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Earlier report{' '}
+          <select name="from" defaultValue={d.params.from}>
+            {d.reports.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Later report{' '}
+          <select name="to" defaultValue={d.params.to}>
+            {d.reports.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Compare</button>
+      </Form>
+      {d.duties ? (
+        <section aria-labelledby="changes-title" className="ow-panel">
+          <h2 id="changes-title">
+            {d.fromLabel} → {d.toLabel}
+          </h2>
+          <ol className="ow-compare">
+            {d.duties.map((duty) => (
+              <li key={duty.number} data-duty={duty.number}>
+                <h3>
+                  Duty {duty.number}. {duty.title}
+                </h3>
+                {!duty.before || !duty.after ? (
+                  <p>
+                    {duty.before ? '' : `Not signed in ${d.fromLabel}. `}
+                    {duty.after ? '' : `Not signed in ${d.toLabel}.`}
+                  </p>
+                ) : duty.changes.length === 0 ? (
+                  <p>The same answers in both.</p>
+                ) : (
+                  <ul>
+                    {duty.changes.map((c, i) => (
+                      <li key={i}>
+                        <strong>{KIND_WORDS[c.kind]}</strong> <code>{c.path}</code>: {c.before !== null ? <del>{c.before}</del> : null}
+                        {c.before !== null && c.after !== null ? ' → ' : null}
+                        {c.after !== null ? <ins>{c.after}</ins> : null}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+    </>
+  )
+}

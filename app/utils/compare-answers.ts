@@ -1,0 +1,59 @@
+import { canonicalJson } from '../../db/canonical-json'
+
+// Quarter over quarter (issue 10): what changed in an officer's signed answers to
+// one duty between two reports. Plain fields compare by value; a list (e.g. the
+// material items of duty 1) compares by its entries, so an item raised last
+// quarter and absent now shows as removed.
+
+export interface AnswerChange {
+  kind: 'changed' | 'added' | 'removed'
+  /** Where in the answers, e.g. "items" or "confirmation.noMdaConcerns". */
+  path: string
+  before: string | null
+  after: string | null
+}
+
+const words = (value: unknown): string => (typeof value === 'string' ? value : canonicalJson(value))
+
+/** A list entry in a few words: its summary or title when it has one. */
+function entryWords(value: unknown): string {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>
+    for (const key of ['summary', 'title', 'name', 'description']) if (typeof v[key] === 'string') return v[key]
+  }
+  return words(value)
+}
+
+export function compareAnswers(before: unknown, after: unknown, path = ''): AnswerChange[] {
+  const at = (key: string) => (path ? `${path}.${key}` : key)
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const keysBefore = new Map(before.map((v) => [canonicalJson(v), v]))
+    const keysAfter = new Map(after.map((v) => [canonicalJson(v), v]))
+    return [
+      ...[...keysBefore]
+        .filter(([k]) => !keysAfter.has(k))
+        .map(([, v]): AnswerChange => ({ kind: 'removed', path, before: entryWords(v), after: null })),
+      ...[...keysAfter]
+        .filter(([k]) => !keysBefore.has(k))
+        .map(([, v]): AnswerChange => ({ kind: 'added', path, before: null, after: entryWords(v) })),
+    ]
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()
+    return keys.flatMap((key) => {
+      if (!(key in after)) return [{ kind: 'removed' as const, path: at(key), before: words(before[key]), after: null }]
+      if (!(key in before)) return [{ kind: 'added' as const, path: at(key), before: null, after: words(after[key]) }]
+      return compareAnswers(before[key], after[key], at(key))
+    })
+  }
+  if (canonicalJson(before ?? null) === canonicalJson(after ?? null)) return []
+  return [
+    {
+      kind: 'changed',
+      path: path || 'answers',
+      before: before === undefined ? null : words(before),
+      after: after === undefined ? null : words(after),
+    },
+  ]
+}

@@ -1,0 +1,73 @@
+import fs from 'node:fs'
+import { afterAll, beforeAll, expect, inject, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { checkReceiptAgainstDatabase, parseReceipt } from '../../db/receipt'
+import { loadVerificationKey, signingKeyPath } from '../../db/signing-key'
+import { seriousViolations } from './axe'
+import { launchBrowser } from './chromium'
+import { recordCspViolations, signInThroughForm } from './sign-in'
+
+// An Audit Committee member opens the Q2 2008 10-Q's matrix, filters the timeline,
+// opens a sign-off and downloads its receipt and the CSV of the filtered events.
+
+let page: Page
+let close: () => Promise<void>
+let cspViolations: string[]
+const baseURL = inject('baseURL')
+
+beforeAll(async () => {
+  const browser = await launchBrowser()
+  close = browser.close
+  page = await browser.context.newPage()
+  cspViolations = recordCspViolations(page)
+  await page.goto(`${baseURL}/login`)
+  await signInThroughForm(page, 'audit.member@hecla.example')
+  await page.waitForURL(`${baseURL}/`)
+})
+afterAll(() => close())
+
+test('the Q2 2008 matrix, the filtered timeline, a sign-off, its receipt and the CSV', async () => {
+  await page.goto(`${baseURL}/reports/report-2008-q2`)
+  await page.getByRole('link', { name: /Sign-off history/ }).click()
+  await page.waitForURL(`${baseURL}/reports/report-2008-q2/history`)
+  const matrix = page.getByRole('table')
+  expect(await matrix.getByRole('columnheader').allTextContents()).toEqual(
+    expect.arrayContaining([expect.stringContaining('Avery Ledger'), expect.stringContaining('Jordan Tally')]),
+  )
+  expect(await matrix.getByRole('link', { name: /^Signed \d+ Jul 2008/ }).count()).toBe(36)
+  expect(await seriousViolations(page)).toEqual([])
+
+  // The timeline of this report, filtered to the signatures of duty 1.
+  await page.getByRole('link', { name: 'Every event of this report, in order' }).click()
+  await page.getByLabel('Duty').selectOption('1')
+  await page.getByLabel('Kind of event').fill('duty.sign')
+  await page.getByRole('button', { name: 'Show' }).click()
+  await page.waitForURL(/\/history\?report=report-2008-q2&.*duty=1.*kind=duty\.sign/)
+  const rows = page.getByRole('table').getByRole('row')
+  const shown = (await rows.count()) - 1
+  expect(shown).toBeGreaterThanOrEqual(3)
+  expect(await page.getByRole('table').getByRole('cell', { name: 'duty.sign', exact: true }).count()).toBe(shown)
+  const csvDownload = page.waitForEvent('download')
+  await page.getByRole('link', { name: 'Download these events as CSV' }).click()
+  const csv = fs
+    .readFileSync((await (await csvDownload).path())!, 'utf8')
+    .trimEnd()
+    .split('\n')
+  expect(csv.length - 1).toBe(shown)
+  expect(csv.slice(1).every((line) => line.includes(',duty.sign,'))).toBe(true)
+
+  // Back to the matrix, one sign-off, its receipt.
+  await page.goto(`${baseURL}/reports/report-2008-q2/history`)
+  await page.locator('td[data-duty="1"][data-officer="user-cfo"] a').click()
+  await page.waitForURL(/\/history\/sign-offs\/[0-9a-f]{64}$/)
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Avery Ledger, duty 1')
+  expect(await page.locator('#sign-off-check').textContent()).toMatch(/^Yes: it is what the record holds/)
+  const receiptDownload = page.waitForEvent('download')
+  await page.getByRole('link', { name: /Download the signature receipt/ }).click()
+  const { receipt } = parseReceipt(fs.readFileSync((await (await receiptDownload).path())!, 'utf8'))
+  expect(page.url()).toContain(receipt!.id)
+  const file = inject('databasePath')
+  expect(checkReceiptAgainstDatabase(receipt!, loadVerificationKey(signingKeyPath(file)), file)).toEqual({ ok: true, problems: [] })
+  expect(await seriousViolations(page)).toEqual([])
+  expect(cspViolations).toEqual([])
+})
