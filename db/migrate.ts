@@ -10,6 +10,7 @@ import * as m007 from './migrations/007-signatures'
 import * as m008 from './migrations/008-review-body-settings'
 import * as m009 from './migrations/009-case-threads'
 import * as m010 from './migrations/010-timeline-indexes'
+import * as m011 from './migrations/011-waiver-register'
 
 // Static imports, not FileMigrationProvider: that one loads files at run time and
 // cannot import .ts under Vitest or from the bundled server (docs/decisions/002).
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '008-review-body-settings': m008,
   '009-case-threads': m009,
   '010-timeline-indexes': m010,
+  '011-waiver-register': m011,
 }
 
 export const migrationProvider: MigrationProvider = {
