@@ -289,3 +289,48 @@ export async function requireCaseViewer<C extends { context: Pick<CaseContext, '
     headers: { 'Content-Type': 'text/plain; charset=utf-8' },
   })
 }
+
+// The waiver register (/waivers): the administrator records waivers and their
+// disclosures; the Board and the Audit Committee read the whole register; a
+// certifying officer reads the waivers granted to them.
+export const WAIVER_RECORDER_ROLES: readonly Role[] = ['administrator']
+const WAIVER_WHOLE_REGISTER_ROLES: readonly Role[] = [
+  'director',
+  'chairman',
+  'audit_committee_member',
+  'audit_committee_chair',
+  'administrator',
+]
+
+export interface WaiverReader {
+  user: CurrentUser
+  /** Null: the whole register. Otherwise the officer whose own waivers are shown. */
+  onlyOfficerUserId: string | null
+  mayRecord: boolean
+}
+
+export async function requireWaiverReader(request: Request, options: AuthOptions = {}): Promise<WaiverReader> {
+  const user = await requireUser(request, options)
+  const mayRecord = user.roles.some((r) => WAIVER_RECORDER_ROLES.includes(r))
+  if (user.roles.some((r) => WAIVER_WHOLE_REGISTER_ROLES.includes(r))) return { user, onlyOfficerUserId: null, mayRecord }
+  if (officerRolesOf(user.roles).length > 0) return { user, onlyOfficerUserId: user.id, mayRecord }
+  return refuse(
+    request,
+    user,
+    'The waiver register is for the Board of Directors, the Audit Committee, the administrator who keeps it, and the certifying officers (their own waivers).',
+    { required: [...WAIVER_WHOLE_REGISTER_ROLES, ...OFFICER_ROLES] },
+    options,
+  )
+}
+
+export async function requireWaiverRecorder(request: Request, options: AuthOptions = {}): Promise<CurrentUser> {
+  const reader = await requireWaiverReader(request, options)
+  if (reader.mayRecord) return reader.user
+  return refuse(
+    request,
+    reader.user,
+    'Only the administrator records waivers and their disclosure in the register; you may read it. Nothing was recorded.',
+    { required: WAIVER_RECORDER_ROLES },
+    options,
+  )
+}

@@ -13,3 +13,4 @@ export {
   signCommitteeStep,
 } from './report'
 export { SYSTEM } from './shared'
+export { recordWaiver, recordWaiverDisclosure } from './waiver'
