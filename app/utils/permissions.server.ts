@@ -309,6 +309,11 @@ export interface WaiverReader {
   mayRecord: boolean
 }
 
+/** Whether a person may open the waiver register at all (its whole, or their own waivers). */
+export function readsWaiverRegister(roles: readonly Role[]): boolean {
+  return roles.some((r) => WAIVER_WHOLE_REGISTER_ROLES.includes(r)) || officerRolesOf(roles).length > 0
+}
+
 export async function requireWaiverReader(request: Request, options: AuthOptions = {}): Promise<WaiverReader> {
   const user = await requireUser(request, options)
   const mayRecord = user.roles.some((r) => WAIVER_RECORDER_ROLES.includes(r))

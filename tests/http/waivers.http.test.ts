@@ -80,6 +80,9 @@ describe('who opens the waiver register', () => {
     if (!reads) expect(html).toContain('The waiver register is for the Board of Directors')
     // Only the administrator is offered the form.
     if (reads) expect(html.includes('Record a waiver'), who).toBe(who === 'admin')
+    // The dashboard links the register only where it opens.
+    const dashboard = await (await fetch(`${baseURL}/`, { headers: { Cookie: cookies.get(who)! } })).text()
+    expect(dashboard.includes('href="/waivers"'), who).toBe(reads)
   })
 })
 
