@@ -19,7 +19,7 @@ export abstract class DomainError extends Error {
 }
 
 /** Things a command or query can look for by id. */
-export type Entity = 'periodic_report' | 'workflow' | 'case' | 'draft' | 'person' | 'duty_workflow'
+export type Entity = 'periodic_report' | 'workflow' | 'case' | 'draft' | 'person' | 'duty_workflow' | 'waiver'
 
 export class NotFoundError extends DomainError {
   readonly code = 'not_found'
@@ -85,6 +85,10 @@ export type RefusalReason =
   | 'not_filing_approver'
   | 'report_not_filed'
   | 'no_such_question'
+  | 'not_a_certifying_officer'
+  | 'waiver_date_in_future'
+  | 'waiver_already_disclosed'
+  | 'waiver_disclosure_date'
 
 export class CommandRefusedError extends DomainError {
   readonly code = 'command_refused'

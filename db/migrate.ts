@@ -10,6 +10,7 @@ import * as m007 from './migrations/007-signatures'
 import * as m008 from './migrations/008-review-body-settings'
 import * as m009 from './migrations/009-case-threads'
 import * as m010 from './migrations/010-timeline-indexes'
+import * as m011 from './migrations/011-waiver-register'
 import * as m012 from './migrations/012-reporting-and-anonymous-channel'
 import * as m014 from './migrations/014-amendments'
 
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '008-review-body-settings': m008,
   '009-case-threads': m009,
   '010-timeline-indexes': m010,
+  '011-waiver-register': m011,
   '012-reporting-and-anonymous-channel': m012,
   '014-amendments': m014,
 }

@@ -289,6 +289,8 @@ export interface Database {
   case_access_log: CaseAccessLogTable
   anonymous_receipt: AnonymousReceiptTable
   case_addition: CaseAdditionTable
+  waiver: WaiverTable
+  waiver_disclosure: WaiverDisclosureTable
 }
 
 export type Company = Selectable<CompanyTable>
@@ -432,3 +434,36 @@ export interface CaseAdditionTable {
   body: Frozen<string>
   written_at: Frozen<string>
 }
+
+/** A waiver of a provision of the code for a certifying officer (migration 011); append-only. */
+export interface WaiverTable {
+  id: Frozen<string>
+  company_id: Frozen<string>
+  /** The duty waived (1–12), or null for the code as a whole. */
+  duty_number: Frozen<number | null>
+  officer_user_id: Frozen<string>
+  officer_role: Frozen<'ceo' | 'cfo' | 'cao'>
+  reason: Frozen<string>
+  /** The Board itself, or a committee the Board named (`committee_name`). */
+  approver: Frozen<'board' | 'committee'>
+  committee_name: Frozen<string | null>
+  /** Calendar date, 'YYYY-MM-DD': the Form 8-K count starts here. */
+  approved_on: Frozen<string>
+  recorded_by: Frozen<string>
+  recorded_at: Frozen<string>
+}
+
+/** How a waiver was disclosed: Form 8-K Item 5.05 (accession number) or the website (address); one per waiver, append-only. */
+export interface WaiverDisclosureTable {
+  id: Frozen<string>
+  waiver_id: Frozen<string>
+  kind: Frozen<'form_8k' | 'website'>
+  accession_number: Frozen<string | null>
+  website_url: Frozen<string | null>
+  disclosed_on: Frozen<string>
+  recorded_by: Frozen<string>
+  recorded_at: Frozen<string>
+}
+
+export type Waiver = Selectable<WaiverTable>
+export type WaiverDisclosure = Selectable<WaiverDisclosureTable>

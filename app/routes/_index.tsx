@@ -12,7 +12,13 @@ import { RouteErrorBoundary, errorMeta } from '../components/error-page'
 import { requireUser } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
 import { getRecord } from '../utils/workflow.server'
-import { REPORT_ADMIN_ROLES, REPORT_READER_ROLES, officerRolesOf, receivingBodiesOf } from '../utils/permissions.server'
+import {
+  REPORT_ADMIN_ROLES,
+  REPORT_READER_ROLES,
+  officerRolesOf,
+  readsWaiverRegister,
+  receivingBodiesOf,
+} from '../utils/permissions.server'
 import { countCasesAwaiting } from '../../db/queries/cases'
 import { formatCalendarDate, formName } from '../utils/format'
 
@@ -45,6 +51,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     canOpenReports: isOfficer || user.roles.some((role) => REPORT_READER_ROLES.includes(role)),
     canAdminister: user.roles.some((role) => REPORT_ADMIN_ROLES.includes(role)),
     isAdministrator: user.roles.includes('administrator'),
+    // The waiver register (/waivers): linked only for those who may open it.
+    readsWaivers: readsWaiverRegister(user.roles),
     reports,
     // Reported matters waiting for one of the viewer's receiving bodies (the inbox, /cases).
     mattersAwaiting: await countCasesAwaiting(db, await getRecord(), { userId: user.id, bodies: receivingBodiesOf(user.roles) }),
@@ -100,7 +108,7 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
 type Card = Awaited<ReturnType<typeof loader>>['reports'][number]
 
 export default function Dashboard() {
-  const { company, today, isOfficer, canOpenReports, canAdminister, isAdministrator, reports, mattersAwaiting } =
+  const { company, today, isOfficer, canOpenReports, canAdminister, isAdministrator, readsWaivers, reports, mattersAwaiting } =
     useLoaderData<typeof loader>()
   const overdue = reports.filter((r) => r.overdue).length
   const filed = reports.filter((r) => r.filing).length
@@ -131,6 +139,11 @@ export default function Dashboard() {
         <p className="ow-notice" role="note">
           <Link to="/cases">{mattersAwaiting === 1 ? '1 matter awaits you' : `${mattersAwaiting} matters await you`}</Link>: reported under
           the Code of Ethics to a body you belong to.
+        </p>
+      ) : null}
+      {readsWaivers ? (
+        <p className="hint">
+          <Link to="/waivers">Waivers of the code</Link>: each waiver granted to a certifying officer and its Form 8-K disclosure.
         </p>
       ) : null}
       <section aria-labelledby="reports-title">

@@ -21,6 +21,7 @@ const ENTITY_WORDS: Record<Entity, string> = {
   case: 'reported matter',
   draft: 'draft',
   person: 'person',
+  waiver: 'waiver',
 }
 
 const REASONS: Record<RefusalReason, { status: number; message: string }> = {
@@ -53,6 +54,23 @@ const REASONS: Record<RefusalReason, { status: number; message: string }> = {
   no_such_question: {
     status: 422,
     message: 'That answer does not answer a question of this matter: answer one of the questions shown. Nothing was saved.',
+  },
+  not_a_certifying_officer: {
+    status: 422,
+    message:
+      'A waiver of the code is granted to a certifying officer (the CEO, the CFO or the Chief Accounting Officer or Controller): that person held no such role on the day of approval. Nothing was recorded.',
+  },
+  waiver_date_in_future: {
+    status: 422,
+    message: 'The date of approval is after today: record a waiver once it is approved. Nothing was recorded.',
+  },
+  waiver_already_disclosed: {
+    status: 409,
+    message: 'This waiver’s disclosure is recorded already: a disclosure is recorded once. Nothing was recorded.',
+  },
+  waiver_disclosure_date: {
+    status: 422,
+    message: 'The date of disclosure must lie between the waiver’s approval and today. Nothing was recorded.',
   },
   no_draft: { status: 422, message: 'No draft of this report is registered yet: there is nothing to attest to. Nothing was saved.' },
 }

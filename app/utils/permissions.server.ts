@@ -320,6 +320,44 @@ export async function requireHistoryReader(request: Request, options: AuthOption
   )
 }
 
+// The waiver register (/waivers): the administrator records waivers and their
+// disclosures; the Board and the Audit Committee read the whole register; a
+// certifying officer reads the waivers granted to them.
+export const WAIVER_RECORDER_ROLES: readonly Role[] = ['administrator']
+const WAIVER_WHOLE_REGISTER_ROLES: readonly Role[] = [
+  'director',
+  'chairman',
+  'audit_committee_member',
+  'audit_committee_chair',
+  'administrator',
+]
+
+export interface WaiverReader {
+  user: CurrentUser
+  /** Null: the whole register. Otherwise the officer whose own waivers are shown. */
+  onlyOfficerUserId: string | null
+  mayRecord: boolean
+}
+
+/** Whether a person may open the waiver register at all (its whole, or their own waivers). */
+export function readsWaiverRegister(roles: readonly Role[]): boolean {
+  return roles.some((r) => WAIVER_WHOLE_REGISTER_ROLES.includes(r)) || officerRolesOf(roles).length > 0
+}
+
+export async function requireWaiverReader(request: Request, options: AuthOptions = {}): Promise<WaiverReader> {
+  const user = await requireUser(request, options)
+  const mayRecord = user.roles.some((r) => WAIVER_RECORDER_ROLES.includes(r))
+  if (user.roles.some((r) => WAIVER_WHOLE_REGISTER_ROLES.includes(r))) return { user, onlyOfficerUserId: null, mayRecord }
+  if (officerRolesOf(user.roles).length > 0) return { user, onlyOfficerUserId: user.id, mayRecord }
+  return refuse(
+    request,
+    user,
+    'The waiver register is for the Board of Directors, the Audit Committee, the administrator who keeps it, and the certifying officers (their own waivers).',
+    { required: [...WAIVER_WHOLE_REGISTER_ROLES, ...OFFICER_ROLES] },
+    options,
+  )
+}
+
 /** An officer reaching for another person's sign-off, receipt or history is refused (403, logged). */
 export async function requireOwnHistory(
   request: Request,
@@ -344,4 +382,16 @@ export async function requireOwnHistory(
  */
 export function seesCaseIds(reader: HistoryReader): boolean {
   return reader.ownOnly === null && reader.user.roles.some((r) => r === 'audit_committee_member' || r === 'audit_committee_chair')
+}
+
+export async function requireWaiverRecorder(request: Request, options: AuthOptions = {}): Promise<CurrentUser> {
+  const reader = await requireWaiverReader(request, options)
+  if (reader.mayRecord) return reader.user
+  return refuse(
+    request,
+    reader.user,
+    'Only the administrator records waivers and their disclosure in the register; you may read it. Nothing was recorded.',
+    { required: WAIVER_RECORDER_ROLES },
+    options,
+  )
 }

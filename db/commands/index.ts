@@ -15,3 +15,4 @@ export {
   startAmendment,
 } from './report'
 export { SYSTEM } from './shared'
+export { recordWaiver, recordWaiverDisclosure } from './waiver'
