@@ -213,8 +213,12 @@ describe('comparing two periods', () => {
     for (const who of READERS) expect(await status(who, compare('user-cfo')), who).toBe(200)
     const page = await (await get('auditMember', compare('user-cfo'))).text()
     expect(page).toContain('Form 10-Q, Q2 2008<!-- --> → <!-- -->Form 10-K, fiscal 2012')
-    // The CFO signed duty 1 in 2008 and not (yet) in the FY2012 10-K; duties 5 and 7 in both.
-    expect(page).toMatch(/data-duty="1"><h3>.*?<\/h3><p>Not signed in Form 10-K, fiscal 2012\./)
+    // The CFO signed duty 1 in 2008; in the FY2012 10-K it is signed once the browser walk (which shares this
+    // server, in whatever order the files run) has passed, and not before: the page says which.
+    const fy1 = sqlite.prepare('SELECT state FROM workflow_snapshot WHERE instance_id = ?').get('duty/report-2012-fy/user-cfo/1') as
+      { state: string } | undefined
+    if (fy1?.state === 'signed') expect(page).toMatch(/data-duty="1"><h3>.*?<\/h3>(<ul>|<p>The same answers in both\.<\/p>)/)
+    else expect(page).toMatch(/data-duty="1"><h3>.*?<\/h3><p>Not signed in Form 10-K, fiscal 2012\./)
     expect(page).toMatch(/data-duty="5"><h3>.*?<\/h3>(<p>The same answers in both\.<\/p>|<ul>)/)
     expect(await status('cfo', compare('user-cfo'))).toBe(200)
     expect(await status('cfo', compare('user-cao'))).toBe(403)
