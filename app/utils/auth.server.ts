@@ -359,6 +359,12 @@ export async function reauthenticate(
   })
 }
 
+/** The seconds until a signing lock ends, for the Retry-After header of a 429 (RFC 9110 §10.2.3); null when not locked. */
+export function retryAfterSeconds(result: Exclude<ReauthResult, { ok: true }>, now = new Date()): number | null {
+  if (result.reason !== 'locked') return null
+  return Math.max(1, Math.ceil((new Date(result.lockedUntil).getTime() - now.getTime()) / 1000))
+}
+
 /** What the duty page tells an officer whose signature `reauthenticate` refused, in words and as the HTTP status. */
 export function signingRefusal(result: Exclude<ReauthResult, { ok: true }>): {
   status: 401 | 429

@@ -68,6 +68,9 @@ test('after five wrong passwords at signing, the right one neither signs nor sig
   }
   const fifth = await post(duty5, { intent: 'sign', expectedVersion: String(version()), password: 'guess-5' })
   expect(fifth.status).toBe(429)
+  // It says when to try again: the lock's 15 minutes.
+  expect(Number(fifth.headers.get('retry-after'))).toBeGreaterThan(14 * 60)
+  expect(Number(fifth.headers.get('retry-after'))).toBeLessThanOrEqual(15 * 60)
   const lockedText =
     /Nothing was signed: too many wrong passwords have been entered for your account\. Signing, and signing in, are refused until [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M UTC\./
   expect(await fifth.text()).toMatch(lockedText)

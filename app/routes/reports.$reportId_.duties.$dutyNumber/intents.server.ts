@@ -9,7 +9,7 @@ import type { DutyWorkflow } from '../../../db/queries/workflows'
 import type { WorkflowRecord } from '../../../db/workflow-record'
 import type { DutyNumber } from '../../../machines/duties'
 import { type DutyReviewEvent, answerEvents, describeDutyState } from '../../../machines/duty-review'
-import { reauthenticate, signingRefusal } from '../../utils/auth.server'
+import { reauthenticate, retryAfterSeconds, signingRefusal } from '../../utils/auth.server'
 import type { RefusalCode } from '../../utils/domain-errors.server'
 import { type NewCase, SignSchema, WithdrawSchema, parseAnswerForm, parseExceptionForm } from '../../utils/duty-forms.server'
 import type { FieldErrors, FieldValues, Intent } from '../../utils/duty-forms'
@@ -24,8 +24,8 @@ export type ActionResult = {
   values: FieldValues
 }
 
-export function refused(status: number, result: Partial<ActionResult> & { message: string }) {
-  return data<ActionResult>({ intent: null, code: null, fieldErrors: {}, values: {}, ...result }, { status })
+export function refused(status: number, result: Partial<ActionResult> & { message: string }, headers?: HeadersInit) {
+  return data<ActionResult>({ intent: null, code: null, fieldErrors: {}, values: {}, ...result }, { status, headers })
 }
 
 /** A form whose fields were not valid: a 400 naming each field, the values kept for the form, nothing written. */
@@ -141,12 +141,12 @@ export async function signIntent(c: IntentContext): Promise<IntentOutcome> {
   const reauth = await reauthenticate(c.db, c.officer.user, parsed.data.password, c.request)
   if (!reauth.ok) {
     const { status, ...refusal } = signingRefusal(reauth)
-    return refused(status, {
-      intent: 'sign',
-      code: reauth.reason === 'locked' ? 'signing_locked' : 'wrong_password',
-      ...refusal,
-      values: c.values,
-    })
+    const wait = retryAfterSeconds(reauth, c.now)
+    return refused(
+      status,
+      { intent: 'sign', code: reauth.reason === 'locked' ? 'signing_locked' : 'wrong_password', ...refusal, values: c.values },
+      wait === null ? undefined : { 'Retry-After': String(wait) },
+    )
   }
   const draftSha = c.report.draft?.sha256 ?? null
   const sign = {

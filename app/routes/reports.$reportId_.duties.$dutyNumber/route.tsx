@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useParams, useRouteError, useSearchParams } from '@remix-run/react'
 import { DutyAnswerFields } from '../../components/duty-answer-fields'
@@ -275,4 +275,10 @@ export function ErrorBoundary() {
       </p>
     </section>
   )
+}
+
+// A 429 from a locked signature says when to try again (the action sets it).
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After')
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
 }

@@ -20,7 +20,7 @@ import { filingDeadline, notificationAllowed, notificationDeadline } from '../..
 import { formatCalendarDate } from '../../utils/format'
 import { calendarDateSchema, writtenTextSchema } from '../../../machines/primitives'
 import { REVIEW_BODIES, accessionNumberSchema, type ReviewBody } from '../../../machines/report-lifecycle'
-import { type CurrentUser, reauthenticate, signingRefusal } from '../../utils/auth.server'
+import { type CurrentUser, reauthenticate, retryAfterSeconds, signingRefusal } from '../../utils/auth.server'
 import { FILING_CLERK_ROLES } from './filing-page.server'
 
 export const FILING_INTENTS = ['committeeStep', 'sendBack', 'approveForFiling', 'file', 'notifyLateFiling', 'startAmendment'] as const
@@ -34,8 +34,8 @@ export interface FilingActionResult {
   values: Record<string, string>
 }
 
-export function refusedWith(status: number, result: Partial<FilingActionResult> & { message: string }) {
-  return data<FilingActionResult>({ intent: null, fieldErrors: {}, values: {}, ...result }, { status })
+export function refusedWith(status: number, result: Partial<FilingActionResult> & { message: string }, headers?: HeadersInit) {
+  return data<FilingActionResult>({ intent: null, fieldErrors: {}, values: {}, ...result }, { status, headers })
 }
 
 export interface FilingIntentContext {
@@ -111,7 +111,8 @@ async function passwordOk(c: FilingIntentContext, intent: FilingIntent, password
   const reauth = await reauthenticate(c.db, c.user, password, c.request)
   if (reauth.ok) return null
   const { status, message, fieldErrors } = signingRefusal(reauth)
-  return refusedWith(status, { intent, message, fieldErrors, values: kept })
+  const wait = retryAfterSeconds(reauth, c.now)
+  return refusedWith(status, { intent, message, fieldErrors, values: kept }, wait === null ? undefined : { 'Retry-After': String(wait) })
 }
 
 export async function committeeStepIntent(c: FilingIntentContext): Promise<FilingOutcome> {
