@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { DUTIES, type DutyNumber } from './duties'
 import { extendedDueDate, notificationAllowed } from './filing-deadline'
 import { calendarDateSchema, sha256Schema, statePath, utcInstantSchema, writtenTextSchema } from './primitives'
-import { OFFICER_ROLES, type OfficerRole, officerRoleSchema } from './roles'
+import { OFFICER_ROLES, type OfficerRole, bodyTitle, officerRoleSchema } from './roles'
 
 // A periodic report (Form 10-Q or 10-K) from its first draft to the SEC. It is
 // gated by the officers' duty workflows: the machine is pure, so the application
@@ -179,6 +179,17 @@ export type ReportLifecycleTag = (typeof REPORT_LIFECYCLE_TAGS)[number]
 
 const isValid = (event: unknown) => reportLifecycleEventSchema.safeParse(event).success
 
+/**
+ * Why a Form 12b-25 of `notifiedOn` cannot be recorded on `today`, or null when it
+ * can: Rule 12b-25(b) wants it no later than one business day after the due date,
+ * and a notification is of a day already come. The guard and the form ask this.
+ */
+export function lateFilingNoticeProblem(n: { dueDate: string; notifiedOn: string; today: string }): 'inTheFuture' | 'tooLate' | null {
+  if (n.notifiedOn > n.today) return 'inTheFuture'
+  if (!notificationAllowed({ dueDate: n.dueDate, on: n.notifiedOn })) return 'tooLate'
+  return null
+}
+
 const clearedReview = {
   submittedForReviewAt: null,
   disclosureCommitteeApproval: null,
@@ -216,8 +227,7 @@ export const reportLifecycleMachine = setup({
       isValid(event) &&
       context.lateFilingNotice === null &&
       context.filing === null &&
-      event.notifiedOn <= event.at.slice(0, 10) &&
-      notificationAllowed({ dueDate: event.dueDate, on: event.notifiedOn }),
+      lateFilingNoticeProblem({ dueDate: event.dueDate, notifiedOn: event.notifiedOn, today: event.at.slice(0, 10) }) === null,
     // The report filed is the draft the officers signed and the committees saw.
     filesCurrentDraft: ({ context, event }) => event.type === 'report.file' && event.draftSha256 === context.currentDraft?.sha256,
   },
@@ -453,7 +463,6 @@ export function reportProgress(context: StoredReportContext): ReportProgress {
   }
 }
 
-const BODY_WORDS: Record<ReviewBody, string> = { disclosure_committee: 'The Disclosure Committee', audit_committee: 'The Audit Committee' }
 export const APPROVER_WORDS: Record<FilingApprover, string> = { ceo: 'the CEO', cfo: 'the CFO' }
 
 /** What the report waits for, in one plain-English line, from a live or a persisted snapshot of either version. */
@@ -468,7 +477,7 @@ export function describeReportState(snapshot: { value: unknown; context: StoredR
         : `Drafting the ${form}: waiting for its first draft.`
     case 'certification': {
       const sentBack = c.lastSendBack
-        ? `${BODY_WORDS[c.lastSendBack.body]} sent it back (duties ${c.lastSendBack.dutyNumbers.join(', ')}): “${c.lastSendBack.reason}”. `
+        ? `The ${bodyTitle(c.lastSendBack.body)} sent it back (duties ${c.lastSendBack.dutyNumbers.join(', ')}): “${c.lastSendBack.reason}”. `
         : ''
       return `${sentBack}Waiting for the CEO, CFO and CAO/Controller to sign all twelve duties, and for every blocking case to close, before the ${form} goes to the committees.`
     }

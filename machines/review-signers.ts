@@ -4,6 +4,7 @@
 // report's matters are about, and asks.
 
 import type { ReviewBody } from './report-lifecycle'
+import { bodyTitle } from './roles'
 
 export type SignerRule = 'chair' | 'any_member'
 
@@ -23,11 +24,6 @@ export type ReviewSigners =
   | { who: 'any_member'; userIds: string[]; why: string }
   | { who: 'nobody'; userIds: []; why: string }
 
-const BODY_NAMES: Record<ReviewBody, string> = {
-  disclosure_committee: 'Disclosure Committee',
-  audit_committee: 'Audit Committee',
-}
-
 /**
  * The people who may sign for the body on this report, and why, in words for the
  * page. The chair signs when the setting says so; any member signs when the
@@ -35,7 +31,7 @@ const BODY_NAMES: Record<ReviewBody, string> = {
  * or is the subject of a matter on the report. A subject never signs.
  */
 export function reviewSigners(facts: ReviewSignerFacts): ReviewSigners {
-  const name = BODY_NAMES[facts.body]
+  const name = bodyTitle(facts.body)
   const eligible = facts.memberUserIds.filter((id) => !facts.subjectUserIds.includes(id))
   const chairIsMember = facts.chairUserId !== null && facts.memberUserIds.includes(facts.chairUserId)
   if (facts.rule === 'chair' && chairIsMember) {

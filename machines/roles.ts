@@ -26,6 +26,9 @@ export const BODIES = [
 export type Body = (typeof BODIES)[number]
 export const bodySchema = z.enum(BODIES)
 
+/** A body's name without the article, as a heading names it: "Disclosure Committee". */
+export const bodyTitle = (body: Body): string => BODY_NAMES[body].replace(/^the /, '')
+
 export const BODY_NAMES: Record<Body, string> = {
   disclosure_committee: 'the Disclosure Committee',
   audit_committee: 'the Audit Committee',

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { getInstalledCompany } from '../../db/queries/company'
 import { findReviewBodySetting, listBodyMembers, saveReviewBodySetting } from '../../db/queries/review'
 import { REVIEW_BODIES } from '../../machines/report-lifecycle'
+import { bodyTitle } from '../../machines/roles'
 import { RouteErrorBoundary, errorMeta } from '../components/error-page'
 import { ErrorSummary, StatusMessage } from '../components/form-fields'
 import { requireRole } from '../utils/auth.server'
@@ -15,8 +16,6 @@ import { requireSameOrigin } from '../utils/request-security.server'
 // Who signs a committee's step on a periodic report: a setting of the company
 // (issue 8). By default the chair; any member when the chair is the subject of
 // a matter on the report or absent (machines/review-signers.ts decides).
-
-const BODY_TITLES = { disclosure_committee: 'Disclosure Committee', audit_committee: 'Audit Committee' } as const
 
 async function companyOrThrow() {
   const db = await getDb()
@@ -32,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const bodies = await Promise.all(
     REVIEW_BODIES.map(async (body) => ({
       body,
-      title: BODY_TITLES[body],
+      title: bodyTitle(body),
       ...(await findReviewBodySetting(db, company.id, body)),
       members: (await listBodyMembers(db, body, today)).map((m) => ({ id: m.id, name: m.full_name, title: m.title })),
     })),
@@ -62,7 +61,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const members = await listBodyMembers(db, body, new Date().toISOString().slice(0, 10))
   if (chairUserId !== '' && !members.some((m) => m.id === chairUserId)) {
     return data(
-      { message: 'Nothing was changed.', fieldErrors: { chairUserId: `The chair must be a current member of the ${BODY_TITLES[body]}.` } },
+      { message: 'Nothing was changed.', fieldErrors: { chairUserId: `The chair must be a current member of the ${bodyTitle(body)}.` } },
       { status: 400 },
     )
   }
@@ -98,7 +97,9 @@ export default function CommitteeSigners() {
         other member signs when the chair is the subject of a matter on the report, or when there is no chair), or any member.
       </p>
       {saved && !result ? (
-        <StatusMessage message={`Saved: who signs for the ${BODY_TITLES[saved as 'audit_committee'] ?? 'committee'}.`} />
+        <StatusMessage
+          message={`Saved: who signs for the ${saved === 'disclosure_committee' || saved === 'audit_committee' ? bodyTitle(saved) : 'committee'}.`}
+        />
       ) : null}
       {result ? <ErrorSummary message={result.message} fieldErrors={result.fieldErrors} /> : null}
       {bodies.map((b) => (

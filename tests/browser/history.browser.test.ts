@@ -60,6 +60,8 @@ test('the Q2 2008 matrix, the filtered timeline, a sign-off, its receipt and the
   await page.goto(`${baseURL}/reports/report-2008-q2/history`)
   await page.locator('td[data-duty="1"][data-officer="user-cfo"] a').click()
   await page.waitForURL(/\/history\/sign-offs\/[0-9a-f]{64}$/)
+  // A client-side navigation changes the address before the new page renders: wait for its heading.
+  await page.locator('#sign-off-check').waitFor()
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Avery Ledger, duty 1')
   expect(await page.locator('#sign-off-check').textContent()).toMatch(/^Yes: it is what the record holds/)
   const receiptDownload = page.waitForEvent('download')

@@ -7,7 +7,6 @@ import { listPeople } from '../../../db/queries/people'
 import { findReportWithDraft, listAmendments, type ReportWithDraft } from '../../../db/queries/reports'
 import { findReviewSignerFacts, listReportSignatures } from '../../../db/queries/review'
 import { certificationFacts, findReportLifecycle } from '../../../db/queries/workflows'
-import type { Role } from '../../../db/schema'
 import { ACT_MEANINGS, CAPACITY_WORDS } from '../../../db/sign-off'
 import type { WorkflowRecord } from '../../../db/workflow-record'
 import { DUTIES } from '../../../machines/duties'
@@ -29,23 +28,17 @@ import {
   type ReviewBody,
 } from '../../../machines/report-lifecycle'
 import { reviewSigners } from '../../../machines/review-signers'
+import { bodyTitle } from '../../../machines/roles'
 import type { CurrentUser } from '../../utils/auth.server'
-import { REPORT_READER_ROLES, officerRolesOf } from '../../utils/permissions.server'
+import { REPORT_ADMIN_ROLES, REPORT_READER_ROLES, officerRolesOf } from '../../utils/permissions.server'
 import { formatCalendarDate, formatInstantUtc, reportTitle } from '../../utils/format'
 
 const SOME_SHA = '0'.repeat(64)
 
-export const BODY_TITLES: Record<ReviewBody, string> = {
-  disclosure_committee: 'Disclosure Committee',
-  audit_committee: 'Audit Committee',
-}
 const BODY_STEP: Record<ReviewBody, string> = {
   disclosure_committee: 'approval',
   audit_committee: 'review',
 }
-
-/** Who records the filing and the Form 12b-25: the administrator and the CAO/Controller, who prepare the report. */
-export const FILING_CLERK_ROLES: readonly Role[] = ['administrator', 'cao']
 
 const TIMELINESS_WORDS: Record<FilingTimeliness, string> = {
   beforeDueDate: 'Filed before its due date',
@@ -105,7 +98,7 @@ export async function loadFilingPage(db: DB, record: WorkflowRecord, user: Curre
       const sendBack: ReportLifecycleEvent = { type: 'report.sendBack', body, reason: 'a reason', dutyNumbers: [1], at }
       return {
         body,
-        title: BODY_TITLES[body],
+        title: bodyTitle(body),
         stepWord: BODY_STEP[body],
         done: step
           ? (signatureOf(step.signatureId) ?? {
@@ -146,7 +139,7 @@ export async function loadFilingPage(db: DB, record: WorkflowRecord, user: Curre
     }
   })
 
-  const isClerk = user.roles.some((r) => FILING_CLERK_ROLES.includes(r))
+  const isClerk = user.roles.some((r) => REPORT_ADMIN_ROLES.includes(r))
   const canFile = isClerk && snap.hasTag('approvedForFiling')
   const canNotify =
     isClerk &&
@@ -183,7 +176,7 @@ export async function loadFilingPage(db: DB, record: WorkflowRecord, user: Curre
     sentBack:
       progress.lastSendBack && top === 'certification'
         ? {
-            body: BODY_TITLES[progress.lastSendBack.body],
+            body: bodyTitle(progress.lastSendBack.body),
             reason: progress.lastSendBack.reason,
             duties: progress.lastSendBack.dutyNumbers,
             at: formatInstantUtc(progress.lastSendBack.at),

@@ -16,12 +16,12 @@ import { filerCategoryOn } from '../../../db/queries/company'
 import type { ReportWithDraft } from '../../../db/queries/reports'
 import type { WorkflowRecord } from '../../../db/workflow-record'
 import type { DutyNumber } from '../../../machines/duties'
-import { filingDeadline, notificationAllowed, notificationDeadline } from '../../../machines/filing-deadline'
+import { filingDeadline, notificationDeadline } from '../../../machines/filing-deadline'
 import { formatCalendarDate } from '../../utils/format'
 import { calendarDateSchema, writtenTextSchema } from '../../../machines/primitives'
-import { REVIEW_BODIES, accessionNumberSchema, type ReviewBody } from '../../../machines/report-lifecycle'
+import { REVIEW_BODIES, accessionNumberSchema, lateFilingNoticeProblem, type ReviewBody } from '../../../machines/report-lifecycle'
 import { type CurrentUser, reauthenticate, retryAfterSeconds, signingRefusal } from '../../utils/auth.server'
-import { FILING_CLERK_ROLES } from './filing-page.server'
+import { REPORT_ADMIN_ROLES } from '../../utils/permissions.server'
 
 export const FILING_INTENTS = ['committeeStep', 'sendBack', 'approveForFiling', 'file', 'notifyLateFiling', 'startAmendment'] as const
 export type FilingIntent = (typeof FILING_INTENTS)[number]
@@ -189,7 +189,7 @@ export async function approveForFilingIntent(c: FilingIntentContext): Promise<Fi
 }
 
 function requireClerk(c: FilingIntentContext, intent: FilingIntent) {
-  if (c.user.roles.some((r) => FILING_CLERK_ROLES.includes(r))) return null
+  if (c.user.roles.some((r) => REPORT_ADMIN_ROLES.includes(r))) return null
   return refusedWith(403, {
     intent,
     message: 'The administrator or the Chief Accounting Officer/Controller records the filing and the Form 12b-25. Nothing was recorded.',
@@ -248,11 +248,11 @@ export async function notifyLateFilingIntent(c: FilingIntentContext): Promise<Fi
       message: 'No filer category is recorded for this period, so the due date is unknown. Nothing was recorded.',
     })
   const { dueDate } = filingDeadline({ form: c.report.form, periodEnd: c.report.period_end, category })
-  // Rule 12b-25(b): no later than one business day after the due date, and not a day still to come.
+  const problem = lateFilingNoticeProblem({ dueDate, notifiedOn: parsed.data.notifiedOn, today: c.now.toISOString().slice(0, 10) })
   const reason =
-    parsed.data.notifiedOn > c.now.toISOString().slice(0, 10)
+    problem === 'inTheFuture'
       ? 'The day of the Form 12b-25 cannot be in the future.'
-      : !notificationAllowed({ dueDate, on: parsed.data.notifiedOn })
+      : problem === 'tooLate'
         ? `Too late: a Form 12b-25 is filed no later than one business day after the due date (${formatCalendarDate(dueDate)}), that is by ${formatCalendarDate(notificationDeadline({ dueDate }))}.`
         : null
   if (reason) {
