@@ -1,6 +1,7 @@
 // The production server: prepares the SQLite file, then serves the Remix build.
 // Run by `npm start` after `npm run build`.
 import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
@@ -14,6 +15,7 @@ import {
   isAnonymousRoute,
   recordCrossSiteRefusal,
 } from './app/utils/request-security.server'
+import { serverPidFile } from './db/backup'
 import { databasePath, openDatabase } from './db/client'
 import { prepareDatabase } from './seeds/prepare'
 import { DEMO_PASSWORD, users } from './seeds/hecla'
@@ -122,6 +124,17 @@ const server = app.listen(port, host, () => {
   console.log(`Serving on http://${shown}:${port}`)
   console.log(`Demo logins (password for all: ${DEMO_PASSWORD}):`)
   for (const u of users) console.log(`  ${u.email.padEnd(30)} ${u.full_name} — ${u.title}`)
+})
+
+// `npm run restore` refuses to swap the file under a running server (docs/decisions/021).
+const pidFile = serverPidFile(file)
+fs.writeFileSync(pidFile, String(process.pid))
+process.on('exit', () => {
+  try {
+    if (fs.readFileSync(pidFile, 'utf8') === String(process.pid)) fs.rmSync(pidFile)
+  } catch {
+    // Already gone.
+  }
 })
 
 function stop() {
