@@ -89,6 +89,10 @@ export type RefusalReason =
   | 'waiver_date_in_future'
   | 'waiver_already_disclosed'
   | 'waiver_disclosure_date'
+  | 'not_a_director'
+  | 'subject_takes_no_part'
+  | 'already_signed'
+  | 'not_notice_addressee'
 
 export class CommandRefusedError extends DomainError {
   readonly code = 'command_refused'

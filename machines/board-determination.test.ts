@@ -13,7 +13,10 @@ import {
   REVISED_FACTORS,
   SAMPLE_DECISIONS,
   SAMPLE_FACTORS,
+  DIRECTOR_A,
+  DIRECTOR_B,
   checkEverySimplePath,
+  signatureIdOf,
   determinationModelEvents,
   determinationRandomEvents,
   leafStateIds,
@@ -29,7 +32,20 @@ const input: BoardDeterminationInput = {
 const at = (events: BoardDeterminationEvent[], i = input) => replay(boardDeterminationMachine, i, events)
 
 const factors: BoardDeterminationEvent = { type: 'determination.recordFactors', factors: SAMPLE_FACTORS, at: AT }
-const decide = (i: number): BoardDeterminationEvent => ({ type: 'determination.decide', decision: SAMPLE_DECISIONS[i]!, at: LATER })
+const decide = (i: number, signerUserId = DIRECTOR_A): BoardDeterminationEvent => ({
+  type: 'determination.decide',
+  decision: SAMPLE_DECISIONS[i]!,
+  at: LATER,
+  signatureId: signatureIdOf(`decide-${signerUserId}`),
+  signerUserId,
+})
+const sign = (signerUserId: string): BoardDeterminationEvent => ({
+  type: 'determination.sign',
+  at: LATER,
+  signatureId: signatureIdOf(`sign-${signerUserId}`),
+  signerUserId,
+})
+const acknowledge = (byUserId: string): BoardDeterminationEvent => ({ type: 'determination.acknowledgeNotice', byUserId, at: LATER })
 const notice: BoardDeterminationEvent = {
   type: 'determination.giveNotice',
   text: 'The Board has determined that there has been a violation.',
@@ -45,7 +61,7 @@ test('every simple path of the board-determination model replays to the same sna
 
 test('the machine is named and versioned for the registry', () => {
   expect(boardDeterminationMachine.id).toBe('board-determination')
-  expect(BOARD_DETERMINATION_MACHINE_VERSION).toBe(2)
+  expect(BOARD_DETERMINATION_MACHINE_VERSION).toBe(3)
 })
 
 test('the Board receives the matter without its subject', () => {
@@ -72,6 +88,8 @@ test('a violation needs one or more of the five actions; a suspension says with 
     type: 'determination.decide',
     decision: { violation: true, decidedBy: 'board', rationale: 'Repeated.', ...extra } as never,
     at: LATER,
+    signatureId: signatureIdOf('violation'),
+    signerUserId: DIRECTOR_A,
   })
   expect(weighed.can(violation({ actions: [] }))).toBe(false)
   expect(weighed.can(violation({ actions: ['censure', 'censure'] }))).toBe(false)
@@ -102,4 +120,59 @@ test('written text holding the NUL character is refused; every state has a label
   expect(at([factors, decide(1)]).can({ ...notice, text: 'Notice\u0000' })).toBe(false)
   for (const key of Object.keys(boardDeterminationMachine.root.states))
     expect(DETERMINATION_STATE_LABELS[key], key).toMatch(/^[A-Z][a-z ]+$/)
+})
+
+test('each director who takes the decision signs it once; the subject never takes part', () => {
+  const weighed = at([factors])
+  // The subject (here the CFO) may not decide about themselves, nor sign.
+  expect(weighed.can(decide(1, 'user-cfo'))).toBe(false)
+  const decided = at([factors, decide(1)])
+  expect(decided.context.signatures).toEqual([{ signatureId: signatureIdOf(`decide-${DIRECTOR_A}`), signerUserId: DIRECTOR_A, at: LATER }])
+  expect(decided.can(sign('user-cfo'))).toBe(false)
+  expect(decided.can(sign(DIRECTOR_A))).toBe(false)
+  expect(decided.can({ type: 'determination.sign', at: LATER, signatureId: 'not-a-hash', signerUserId: DIRECTOR_B })).toBe(false)
+  const cosigned = at([factors, decide(1), sign(DIRECTOR_B)])
+  expect(cosigned.context.signatures.map((s) => s.signerUserId)).toEqual([DIRECTOR_A, DIRECTOR_B])
+  expect(cosigned.can(sign(DIRECTOR_B))).toBe(false)
+  // No signature once the notice has gone out.
+  expect(at([factors, decide(1), notice]).can(sign(DIRECTOR_B))).toBe(false)
+  // A director who is the subject is left out of the Board and may not sign either.
+  const aboutChairman = { ...input, subject: { kind: 'director' as const, userId: DIRECTOR_A, isChairman: true } }
+  expect(at([factors], aboutChairman).can(decide(1, DIRECTOR_A))).toBe(false)
+  expect(at([factors], aboutChairman).can(decide(1, DIRECTOR_B))).toBe(true)
+  expect(at([factors, decide(1, DIRECTOR_B)], aboutChairman).can(sign(DIRECTOR_A))).toBe(false)
+})
+
+test('only the individual acknowledges receipt of the notice, once it is given', () => {
+  const given = at([factors, decide(1), notice])
+  expect(at([factors, decide(1)]).can(acknowledge('user-cfo'))).toBe(false)
+  for (const other of [DIRECTOR_A, DIRECTOR_B, 'user-cao', 'user-admin']) expect(given.can(acknowledge(other)), other).toBe(false)
+  const acknowledged = at([factors, decide(1), notice, acknowledge('user-cfo')])
+  expect(acknowledged.value).toBe('noticeAcknowledged')
+  expect(acknowledged.context.noticeAcknowledgedAt).toBe(LATER)
+  expect(acknowledged.can(acknowledge('user-cfo'))).toBe(false)
+  expect(at([factors, decide(1), notice, acknowledge('user-cfo'), close]).status).toBe('done')
+})
+
+test('prior violations follow what was found: yes exactly when earlier cases are named', () => {
+  const typed = { ...SAMPLE_FACTORS, priorViolations: true }
+  expect(at([]).can({ type: 'determination.recordFactors', factors: typed, at: AT })).toBe(false)
+  const named = { ...SAMPLE_FACTORS, priorViolations: false, priorViolationCaseIds: ['case-2009'] }
+  expect(at([]).can({ type: 'determination.recordFactors', factors: named, at: AT })).toBe(false)
+  expect(at([]).can({ type: 'determination.recordFactors', factors: { ...named, priorViolations: true }, at: AT })).toBe(true)
+})
+
+test('a matter reported by an employee, a director or through the anonymous channel starts the Board’s workflow', () => {
+  for (const reporter of [
+    { kind: 'employee' as const, userId: 'user-employee' },
+    { kind: 'director' as const, userId: 'user-audit-member' },
+    { kind: 'anonymous' as const },
+    { role: 'cao' as const, userId: 'user-cao' },
+  ]) {
+    const opened = at([], { ...input, reporter })
+    expect(opened.value).toBe('opened')
+    expect(opened.context.reporter).toEqual(reporter)
+    expect(opened.context.routing).toEqual({ recipients: ['board'], excludedUserIds: ['user-cfo'] })
+  }
+  expect(() => at([], { ...input, reporter: { kind: 'stranger' } as never })).toThrow()
 })

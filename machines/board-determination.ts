@@ -1,16 +1,22 @@
-import { and, assign, setup } from 'xstate'
+import { and, assign, not, setup } from 'xstate'
 import { z } from 'zod'
-import { caseIdSchema, optionalTextSchema, statePath, utcInstantSchema, writtenTextSchema } from './primitives'
-import { type CaseSubject, type Routing, caseSubjectSchema, reporterSchema, routeCase } from './routing'
+import { caseIdSchema, optionalTextSchema, sha256Schema, statePath, userIdSchema, utcInstantSchema, writtenTextSchema } from './primitives'
+import { type AnyReporter, type CaseSubject, type Routing, anyReporterSchema, caseSubjectSchema, routeCase } from './routing'
 
 // Duty 5: "The Board of Directors shall determine, or designate appropriate
 // persons to determine, appropriate actions to be taken in the event of
 // violations". Every referred case ends here.
 
 export const BOARD_DETERMINATION_MACHINE_ID = 'board-determination'
-// Version 2: written text and ids refuse NUL. Version 1 stays in
-// v1/board-determination.ts for the histories it recorded.
-export const BOARD_DETERMINATION_MACHINE_VERSION = 2
+// Version 3: the reporter is of any kind (an officer, an employee or a director,
+// the anonymous channel), as in version 3 of the case; the decision is signed by
+// each director who takes it (`determination.decide` carries the first director's
+// signature, `determination.sign` each further one), never by the subject; the
+// prior violations weighed are named by case; the individual acknowledges the
+// written notice (`determination.acknowledgeNotice`, by the subject only).
+// Version 2 stays in v2/board-determination.ts, version 1 in v1/, for the
+// histories they recorded.
+export const BOARD_DETERMINATION_MACHINE_VERSION = 3
 
 /** A determination is about "the individual involved": a matter about no one cannot be one. */
 export type DeterminationSubject = Exclude<CaseSubject, { kind: 'none' }>
@@ -22,7 +28,7 @@ const determinationSubjectSchema = caseSubjectSchema.refine(
 export const boardDeterminationInputSchema = z.strictObject({
   caseId: caseIdSchema,
   subject: determinationSubjectSchema,
-  reporter: reporterSchema,
+  reporter: anyReporterSchema,
 })
 export type BoardDeterminationInput = z.infer<typeof boardDeterminationInputSchema>
 
@@ -33,14 +39,22 @@ export type BoardDeterminationInput = z.infer<typeof boardDeterminationInputSche
 // action and whether or not the individual in question had committed other
 // violations in the past" — and "all relevant information".
 export const SEVERITY_LEVELS = ['minor', 'moderate', 'serious', 'severe'] as const
-export const determinationFactorsSchema = z.strictObject({
-  natureAndSeverity: z.strictObject({ description: writtenTextSchema, severity: z.enum(SEVERITY_LEVELS) }),
-  occurrence: z.enum(['single', 'repeated']),
-  intent: z.enum(['intentional', 'inadvertent']),
-  advisedBeforehand: z.boolean(),
-  priorViolations: z.boolean(),
-  otherRelevantInformation: optionalTextSchema.optional(),
-})
+export const determinationFactorsSchema = z
+  .strictObject({
+    natureAndSeverity: z.strictObject({ description: writtenTextSchema, severity: z.enum(SEVERITY_LEVELS) }),
+    occurrence: z.enum(['single', 'repeated']),
+    intent: z.enum(['intentional', 'inadvertent']),
+    advisedBeforehand: z.boolean(),
+    /** Found from the record (prior-violations.ts), never typed: yes exactly when a case is named. */
+    priorViolations: z.boolean(),
+    /** The cases of the earlier violations found, oldest first. */
+    priorViolationCaseIds: z.array(caseIdSchema).max(1000),
+    otherRelevantInformation: optionalTextSchema.optional(),
+  })
+  .refine((f) => f.priorViolations === f.priorViolationCaseIds.length > 0, {
+    message: 'prior violations is yes exactly when earlier violations are named',
+    path: ['priorViolations'],
+  })
 export type DeterminationFactors = z.infer<typeof determinationFactorsSchema>
 
 // The seed's actions: "written notices to the individual involved that the Board
@@ -71,31 +85,62 @@ export const determinationDecisionSchema = z.discriminatedUnion('violation', [
 ])
 export type DeterminationDecision = z.infer<typeof determinationDecisionSchema>
 
+/** A director's signature of the decision: the hash of what they signed (db/sign-off.ts) and who they are. */
+const signedBySchema = { signatureId: sha256Schema, signerUserId: userIdSchema }
+
 export const boardDeterminationEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('determination.recordFactors'), factors: determinationFactorsSchema, at: utcInstantSchema }),
-  z.strictObject({ type: z.literal('determination.decide'), decision: determinationDecisionSchema, at: utcInstantSchema }),
+  z.strictObject({
+    type: z.literal('determination.decide'),
+    decision: determinationDecisionSchema,
+    at: utcInstantSchema,
+    ...signedBySchema,
+  }),
+  z.strictObject({ type: z.literal('determination.sign'), at: utcInstantSchema, ...signedBySchema }),
   z.strictObject({ type: z.literal('determination.giveNotice'), text: writtenTextSchema, at: utcInstantSchema }),
+  z.strictObject({ type: z.literal('determination.acknowledgeNotice'), byUserId: userIdSchema, at: utcInstantSchema }),
   z.strictObject({ type: z.literal('determination.close'), at: utcInstantSchema }),
 ])
 
 export type BoardDeterminationEvent =
   | { type: 'determination.recordFactors'; factors: DeterminationFactors; at: string }
-  | { type: 'determination.decide'; decision: DeterminationDecision; at: string }
+  | { type: 'determination.decide'; decision: DeterminationDecision; at: string; signatureId: string; signerUserId: string }
+  | { type: 'determination.sign'; at: string; signatureId: string; signerUserId: string }
   | { type: 'determination.giveNotice'; text: string; at: string }
+  | { type: 'determination.acknowledgeNotice'; byUserId: string; at: string }
   | { type: 'determination.close'; at: string }
+
+export interface DirectorSignature {
+  signatureId: string
+  signerUserId: string
+  at: string
+}
 
 export interface BoardDeterminationContext {
   caseId: string
   subject: DeterminationSubject
+  reporter: AnyReporter
   /** The Board, without the subject when the subject is a director. */
   routing: Routing
   factors: (DeterminationFactors & { recordedAt: string }) | null
   decision: (DeterminationDecision & { decidedAt: string }) | null
+  /** The directors who took the decision, in the order they signed it. */
+  signatures: DirectorSignature[]
   notice: { text: string; at: string } | null
+  /** When the individual acknowledged receipt of the notice. */
+  noticeAcknowledgedAt: string | null
   closedAt: string | null
 }
 
 const isValid = (event: unknown) => boardDeterminationEventSchema.safeParse(event).success
+
+/** Whether this person may take part in the Board's decision: never the individual it is about. */
+export function mayTakePart(context: Pick<BoardDeterminationContext, 'routing' | 'subject'>, userId: string): boolean {
+  return userId !== context.subject.userId && !context.routing.excludedUserIds.includes(userId)
+}
+
+const signerOf = (event: BoardDeterminationEvent) =>
+  event.type === 'determination.decide' || event.type === 'determination.sign' ? event.signerUserId : null
 
 export const boardDeterminationMachine = setup({
   types: {
@@ -107,6 +152,14 @@ export const boardDeterminationMachine = setup({
     eventIsValid: ({ event }) => isValid(event),
     // The Board decides only after weighing the factors the seed names.
     factorsAreRecorded: ({ context }) => context.factors !== null,
+    // A director who is the subject never takes part in the decision about them.
+    signerMayTakePart: ({ context, event }) => {
+      const signer = signerOf(event)
+      return signer !== null && mayTakePart(context, signer)
+    },
+    signerHasSigned: ({ context, event }) => context.signatures.some((s) => s.signerUserId === signerOf(event)),
+    // Receipt of the notice is acknowledged by the individual it is addressed to, and no one else.
+    byTheSubject: ({ context, event }) => event.type === 'determination.acknowledgeNotice' && event.byUserId === context.subject.userId,
   },
   actions: {
     recordFactors: assign({
@@ -121,8 +174,18 @@ export const boardDeterminationMachine = setup({
           ? { ...determinationDecisionSchema.parse(event.decision), decidedAt: event.at }
           : context.decision,
     }),
+    recordSignature: assign({
+      signatures: ({ context, event }) =>
+        event.type === 'determination.decide' || event.type === 'determination.sign'
+          ? [...context.signatures, { signatureId: event.signatureId, signerUserId: event.signerUserId, at: event.at }]
+          : context.signatures,
+    }),
     recordNotice: assign({
       notice: ({ context, event }) => (event.type === 'determination.giveNotice' ? { text: event.text, at: event.at } : context.notice),
+    }),
+    recordAcknowledgement: assign({
+      noticeAcknowledgedAt: ({ context, event }) =>
+        event.type === 'determination.acknowledgeNotice' ? event.at : context.noticeAcknowledgedAt,
     }),
     recordClosed: assign({
       closedAt: ({ context, event }) => (event.type === 'determination.close' ? event.at : context.closedAt),
@@ -135,10 +198,13 @@ export const boardDeterminationMachine = setup({
     return {
       caseId,
       subject,
+      reporter,
       routing: routeCase({ duty: 5, subject, reporter }),
       factors: null,
       decision: null,
+      signatures: [],
       notice: null,
+      noticeAcknowledgedAt: null,
       closedAt: null,
     }
   },
@@ -154,16 +220,34 @@ export const boardDeterminationMachine = setup({
         // Further information may come in before the Board decides.
         'determination.recordFactors': { guard: 'eventIsValid', actions: 'recordFactors' },
         'determination.decide': {
-          guard: and(['eventIsValid', 'factorsAreRecorded']),
+          guard: and(['eventIsValid', 'factorsAreRecorded', 'signerMayTakePart']),
           target: 'decided',
-          actions: 'recordDecision',
+          actions: ['recordDecision', 'recordSignature'],
         },
       },
     },
     decided: {
-      on: { 'determination.giveNotice': { guard: 'eventIsValid', target: 'noticeGiven', actions: 'recordNotice' } },
+      on: {
+        // Each further director who took the decision signs it, once, until the notice goes out.
+        'determination.sign': {
+          guard: and(['eventIsValid', 'signerMayTakePart', not('signerHasSigned')]),
+          actions: 'recordSignature',
+        },
+        'determination.giveNotice': { guard: 'eventIsValid', target: 'noticeGiven', actions: 'recordNotice' },
+      },
     },
     noticeGiven: {
+      on: {
+        'determination.acknowledgeNotice': {
+          guard: and(['eventIsValid', 'byTheSubject']),
+          target: 'noticeAcknowledged',
+          actions: 'recordAcknowledgement',
+        },
+        // The Board may close without the acknowledgement (the individual may never give it).
+        'determination.close': { guard: 'eventIsValid', target: 'closed', actions: 'recordClosed' },
+      },
+    },
+    noticeAcknowledged: {
       on: { 'determination.close': { guard: 'eventIsValid', target: 'closed', actions: 'recordClosed' } },
     },
     closed: { type: 'final' },
@@ -178,6 +262,7 @@ export const DETERMINATION_STATE_LABELS: Readonly<Record<string, string>> = {
   factorsRecorded: 'Factors recorded',
   decided: 'Decided',
   noticeGiven: 'Notice given',
+  noticeAcknowledged: 'Notice acknowledged',
   closed: 'Closed',
 }
 
@@ -189,13 +274,15 @@ export function describeDeterminationState(snapshot: { value: unknown; context: 
     case 'opened':
       return `${name}: waiting for the factors to be recorded (nature and severity, single or repeated, intentional or inadvertent, advised beforehand, prior violations).`
     case 'factorsRecorded':
-      return `${name}: factors recorded, waiting for the Board (or its designee) to decide.`
+      return `${name}: factors recorded, waiting for the Board (or its designee) to decide and sign.`
     case 'decided':
       return c.decision?.violation
         ? `${name}: a violation was determined; waiting for written notice to the individual.`
         : `${name}: no violation was determined; waiting for written notice to the individual.`
     case 'noticeGiven':
-      return `${name}: notice given on ${c.notice?.at ?? '?'}; waiting to be closed.`
+      return `${name}: notice given on ${c.notice?.at ?? '?'}; waiting for the individual to acknowledge receipt.`
+    case 'noticeAcknowledged':
+      return `${name}: the individual acknowledged the notice on ${c.noticeAcknowledgedAt ?? '?'}; waiting to be closed.`
     case 'closed':
       return `${name} is closed.`
     default:

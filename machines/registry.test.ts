@@ -4,6 +4,7 @@
 // current version now accepts.
 import { describe, expect, test } from 'vitest'
 import histories from '../tests/support/v1-histories.json'
+import v2Determinations from '../tests/support/v2-determination-histories.json'
 import { MACHINE_IDS, currentMachine, knownMachineVersions, machineAtVersion } from './registry'
 import { initialSnapshot, persistSnapshot, replay } from './replay'
 
@@ -39,6 +40,7 @@ test('every machine has its current version and every retired one registered', (
   expect(known.sort()).toEqual([
     'board-determination@1',
     'board-determination@2',
+    'board-determination@3',
     'case@1',
     'case@2',
     'case@3',
@@ -57,4 +59,16 @@ test('every machine has its current version and every retired one registered', (
   const v1 = machineAtVersion('duty-review', 1)
   expect(v1).not.toBe(currentMachine('duty-review').machine)
   expect(initialSnapshot(v1, { dutyNumber: 7, officerRole: 'cfo', currentDraftSha256: null } as never).value).toBe('notStarted')
+})
+
+// Board determinations recorded under version 2 (tests/support/v2-determination-histories.json,
+// written once by the v2 code): they replay under version 2 to the snapshot v2
+// computed, and version 3 refuses them (an unsigned decision), which is why v2 stays.
+describe('a determination written under version 2 still replays, under version 2, to the snapshot it had', () => {
+  test.each(v2Determinations.map((h) => [h.name, h] as const))('%s', (_name, h) => {
+    const machine = machineAtVersion('board-determination', 2)
+    const snapshot = replay(machine, h.input as never, h.events as never)
+    expect(JSON.parse(JSON.stringify(persistSnapshot(machine, snapshot)))).toEqual(h.persisted)
+    expect(() => replay(currentMachine('board-determination').machine, h.input as never, h.events as never)).toThrow()
+  })
 })

@@ -14,6 +14,7 @@ import {
   reportLifecycleMachine,
 } from './report-lifecycle'
 import { boardDeterminationMachine as boardDeterminationMachineV1 } from './v1/board-determination'
+import { boardDeterminationMachine as boardDeterminationMachineV2 } from './v2/board-determination'
 import { caseMachine as caseMachineV1 } from './v1/case'
 import { caseMachine as caseMachineV2 } from './v2/case'
 import { dutyReviewMachine as dutyReviewMachineV1 } from './v1/duty-review'
@@ -66,7 +67,10 @@ export const MACHINE_IDS = Object.keys(MACHINE_REGISTRY) as MachineId[]
  * of the report lifecycle takes the send back, the CEO's and CFO's separate
  * approvals for filing, the Form 12b-25 notification and the filed draft (v2/,
  * v1/). Version 3 of the case takes a reporter of any kind (an employee, a
- * director, the anonymous channel) and the kind of matter (v2/). A workflow carries on under the version it started on.
+ * director, the anonymous channel) and the kind of matter (v2/). Version 3 of the
+ * Board's determination takes a reporter of any kind, the directors' signatures
+ * and the individual's acknowledgement of the notice (v2/). A workflow carries on
+ * under the version it started on.
  */
 export interface MachineVersion {
   id: MachineId
@@ -79,6 +83,7 @@ const RETIRED_MACHINES: readonly MachineVersion[] = [
   { id: CASE_MACHINE_ID, version: 1, machine: caseMachineV1 },
   { id: CASE_MACHINE_ID, version: 2, machine: caseMachineV2 },
   { id: BOARD_DETERMINATION_MACHINE_ID, version: 1, machine: boardDeterminationMachineV1 },
+  { id: BOARD_DETERMINATION_MACHINE_ID, version: 2, machine: boardDeterminationMachineV2 },
   { id: DUTY_REVIEW_MACHINE_ID, version: 2, machine: dutyReviewMachineV2 },
   { id: REPORT_LIFECYCLE_MACHINE_ID, version: 1, machine: reportLifecycleMachineV1 },
 ]

@@ -4,10 +4,15 @@
 // on every machine.
 import {
   acknowledgeCase,
+  acknowledgeDeterminationNotice,
   approveForFiling,
   beginCertification,
+  closeDetermination,
   decideCase,
   fileReport,
+  giveDeterminationNotice,
+  recordDetermination,
+  signDetermination,
   signCommitteeStep,
   registerDraft,
   reportCase,
@@ -215,6 +220,7 @@ export async function seedDemoHistory(record: WorkflowRecord, options: { today: 
   const any = await record.db.selectFrom('workflow_event').select('sequence').limit(1).executeTakeFirst()
   if (any) return false
   await seedQuarter2008(record)
+  await seedEarlierViolation2009(record)
   await seedFiscal2012(record)
   await seedLiveReport(record, options.today)
   return true
@@ -400,6 +406,116 @@ async function seedControlMatter2008(record: WorkflowRecord) {
     expectedVersion: await version(record, instanceId.case(FX_CASE)),
     actor: AUDIT_CHAIR,
     at: new Date('2008-07-18T18:00:00Z'),
+  })
+}
+
+// An earlier violation, closed, so that the Board weighing a later matter about
+// the same person finds "prior violations" in the record (duty 5's fifth factor):
+// in 2009 the CFO reports that the CAO/Controller (a fictional person) approved
+// invoices of a supplier run by a relative without telling anyone; the CEO and the
+// Audit Committee acknowledge it and refer it to the Board; the Chairman and the
+// Audit Committee's chair decide and sign (a written notice that the Board has
+// determined a violation, and censure); the notice goes out, the CAO/Controller
+// acknowledges it, and the Board closes the matter. Tied to no periodic report.
+export const EARLIER_VIOLATION_CASE = 'case-2009-supplier-relative'
+async function seedEarlierViolation2009(record: WorkflowRecord) {
+  const caseId = EARLIER_VIOLATION_CASE
+  const id = instanceId.case(caseId)
+  await reportCase(record, {
+    reportId: null,
+    input: {
+      caseId,
+      duty: 3,
+      matterKind: 'code_violation',
+      subject: { kind: 'officer', role: CAO.role, userId: CAO.userId },
+      reporter: { role: CFO.role, userId: CFO.userId },
+      summary:
+        'The Controller approved three invoices of Silver Valley Drafting, a supplier run by the Controller’s brother-in-law, ' +
+        'without disclosing the relationship or asking anyone to approve them instead (about $48,000 in 2009).',
+    },
+    actor: CFO,
+    at: new Date('2009-03-02T17:00:00Z'),
+  })
+  await acknowledgeCase(record, {
+    caseId,
+    body: 'ceo',
+    expectedVersion: await version(record, id),
+    actor: CEO,
+    at: new Date('2009-03-03T16:00:00Z'),
+  })
+  await acknowledgeCase(record, {
+    caseId,
+    body: 'audit_committee',
+    expectedVersion: await version(record, id),
+    actor: AUDIT_CHAIR,
+    at: new Date('2009-03-03T18:00:00Z'),
+  })
+  await decideCase(record, {
+    caseId,
+    event: {
+      type: 'case.refer',
+      violationOfCodes: true,
+      note: 'An undisclosed conflict of interest in approving a related supplier: for the Board’s determination.',
+      at: '2009-03-05T17:00:00.000Z',
+    },
+    expectedVersion: await version(record, id),
+    actor: AUDIT_CHAIR,
+    at: new Date('2009-03-05T17:00:00Z'),
+  })
+  const determination = instanceId.determination(caseId)
+  await recordDetermination(record, {
+    caseId,
+    factors: {
+      natureAndSeverity: {
+        description:
+          'An undisclosed conflict of interest: invoices of a relative’s firm approved by the Controller, about $48,000, at market rates.',
+        severity: 'moderate',
+      },
+      occurrence: 'single',
+      intent: 'inadvertent',
+      advisedBeforehand: false,
+      otherRelevantInformation: 'The work was delivered and priced at market rates; the Controller disclosed the relationship when asked.',
+    },
+    decision: {
+      violation: true,
+      decidedBy: 'board',
+      rationale:
+        'A single, inadvertent conflict of interest, at market rates, disclosed when asked: a written notice and the Board’s censure.',
+      actions: ['written_notice_of_violation', 'censure'],
+    },
+    signerUserId: 'user-chairman',
+    note: 'Decided at the Board meeting of 12 March 2009.',
+    expectedVersion: 0,
+    at: new Date('2009-03-12T19:00:00Z'),
+  })
+  await signDetermination(record, {
+    caseId,
+    signerUserId: AUDIT_CHAIR.userId,
+    note: null,
+    expectedVersion: await version(record, determination),
+    at: new Date('2009-03-12T19:10:00Z'),
+  })
+  await giveDeterminationNotice(record, {
+    caseId,
+    directorUserId: 'user-chairman',
+    text:
+      'The Board of Directors has determined that there has been a violation of the Code of Business Conduct and Ethics: ' +
+      'you approved invoices of a supplier run by a relative without disclosing the relationship. The Board censures you for it. ' +
+      'In future, disclose any such relationship to the Audit Committee and have another officer approve the invoices.',
+    expectedVersion: await version(record, determination),
+    at: new Date('2009-03-13T15:00:00Z'),
+  })
+  await acknowledgeDeterminationNotice(record, {
+    caseId,
+    userId: CAO.userId,
+    expectedVersion: await version(record, determination),
+    at: new Date('2009-03-16T14:00:00Z'),
+  })
+  await closeDetermination(record, {
+    caseId,
+    directorUserId: 'user-chairman',
+    expectedVersion: await version(record, determination),
+    at: new Date('2009-03-20T15:00:00Z'),
   })
 }
 

@@ -72,6 +72,19 @@ const REASONS: Record<RefusalReason, { status: number; message: string }> = {
     status: 422,
     message: 'The date of disclosure must lie between the waiver’s approval and today. Nothing was recorded.',
   },
+  not_a_director: {
+    status: 403,
+    message: 'Only a director sitting on the Board that day takes part in the Board’s determination. Nothing was signed.',
+  },
+  subject_takes_no_part: {
+    status: 403,
+    message: 'The individual a matter is about never takes part in the Board’s determination about them. Nothing was signed.',
+  },
+  already_signed: { status: 409, message: 'You have signed this determination already: each director signs it once. Nothing was signed.' },
+  not_notice_addressee: {
+    status: 403,
+    message: 'Only the individual the notice is addressed to acknowledges its receipt. Nothing was recorded.',
+  },
   no_draft: { status: 422, message: 'No draft of this report is registered yet: there is nothing to attest to. Nothing was saved.' },
 }
 

@@ -16,6 +16,7 @@ const FROZEN: Readonly<Record<string, string>> = {
   'v1/primitives.ts': '1fc3fdaf15e59c42c7ce9d19d34329626ab843bd154b51746871f5a5f64c34f7',
   'v1/report-lifecycle.ts': '28248999f7d8b54571cb2b4e6a776cc4414d78391d359fe427653400bb03f385',
   'v1/routing.ts': 'a269f82f837357e491319b790f0e3132d2eff93331349d36b918b0af8b59eab4',
+  'v2/board-determination.ts': '01478bfbb18423feb83cecc2b8ce21f7605caf9b603c9981b433994ee222d356',
   'v2/case.ts': 'cd2977242d57d0761b1aa8d6a7faebfcdf3e3454dc3f0e58aefbd8ff383ca836',
   'v2/duty-answers.ts': 'b9c0e9714a7bb76052d7d3128ed4133eda3667c2dd52a52207832e2510a8ce43',
   'v2/duty-review.ts': '05ff512bb3b4a3e780eb75367c58e45d746e70551ff94a7d80bc29c2d477ca22',

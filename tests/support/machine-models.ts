@@ -1,5 +1,6 @@
 // Sample events, models and checks shared by machines/*.test.ts and
 // tests/workflows/. Test code only: the application never imports this file.
+import { createHash } from 'node:crypto'
 import { type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic, type InputFrom, transition } from 'xstate'
 import { type StatePath, getSimplePaths } from 'xstate/graph'
 import type { BoardDeterminationEvent, DeterminationDecision, DeterminationFactors } from '../../machines/board-determination'
@@ -250,10 +251,13 @@ export const SAMPLE_FACTORS: DeterminationFactors = {
   intent: 'inadvertent',
   advisedBeforehand: false,
   priorViolations: false,
+  priorViolationCaseIds: [],
 }
 export const REVISED_FACTORS: DeterminationFactors = {
   ...SAMPLE_FACTORS,
   occurrence: 'repeated',
+  priorViolations: true,
+  priorViolationCaseIds: ['case-2009-earlier'],
   otherRelevantInformation: 'A second contract found.',
 }
 
@@ -269,26 +273,62 @@ export const SAMPLE_DECISIONS: DeterminationDecision[] = [
   },
 ]
 
-export function determinationModelEvents(snapshot: { context: { factors: unknown } }): BoardDeterminationEvent[] {
+/** The directors of the models: the first decides and signs, the second signs too. */
+export const DIRECTOR_A = 'user-chairman'
+export const DIRECTOR_B = 'user-audit-chair'
+export const signatureIdOf = (label: string) => createHash('sha256').update(label).digest('hex')
+
+interface DeterminationModelContext {
+  factors: unknown
+  subject: { userId: string }
+}
+
+/**
+ * Concrete events for the determination model: the factors (then revised once),
+ * each sample decision signed by one director, a second director's signature, the
+ * notice, the individual's acknowledgement and the close; and the steps the
+ * machine must refuse in every state, which add no path while it is right: the
+ * subject deciding or signing about themselves, a director signing twice, someone
+ * other than the subject acknowledging the notice.
+ */
+export function determinationModelEvents(snapshot: { context: DeterminationModelContext }): BoardDeterminationEvent[] {
   const factors = snapshot.context.factors === null ? SAMPLE_FACTORS : REVISED_FACTORS
+  const subject = snapshot.context.subject.userId
   return [
     { type: 'determination.recordFactors', factors, at: AT },
-    ...SAMPLE_DECISIONS.map((decision): BoardDeterminationEvent => ({ type: 'determination.decide', decision, at: LATER })),
+    ...SAMPLE_DECISIONS.map((decision, i): BoardDeterminationEvent => ({
+      type: 'determination.decide',
+      decision,
+      at: LATER,
+      signatureId: signatureIdOf(`decide-${i}`),
+      signerUserId: DIRECTOR_A,
+    })),
+    { type: 'determination.sign', at: LATER, signatureId: signatureIdOf('sign-b'), signerUserId: DIRECTOR_B },
     { type: 'determination.giveNotice', text: 'The Board has determined that there has been a violation.', at: LATER },
+    { type: 'determination.acknowledgeNotice', byUserId: subject, at: LATER },
     { type: 'determination.close', at: LATER },
+    // Refused by every rule:
+    { type: 'determination.decide', decision: SAMPLE_DECISIONS[1]!, at: LATER, signatureId: signatureIdOf('self'), signerUserId: subject },
+    { type: 'determination.sign', at: LATER, signatureId: signatureIdOf('self-sign'), signerUserId: subject },
+    { type: 'determination.sign', at: LATER, signatureId: signatureIdOf('sign-a-again'), signerUserId: DIRECTOR_A },
+    { type: 'determination.acknowledgeNotice', byUserId: DIRECTOR_A, at: LATER },
   ]
 }
 
-export function determinationRandomEvents(snapshot: { context: { factors: unknown } }): BoardDeterminationEvent[] {
+export function determinationRandomEvents(snapshot: { context: DeterminationModelContext }): BoardDeterminationEvent[] {
+  const signed = { at: AT, signatureId: signatureIdOf('random'), signerUserId: DIRECTOR_B }
   return [
     ...determinationModelEvents(snapshot),
     { type: 'determination.recordFactors', factors: SAMPLE_FACTORS, at: LATER },
-    { type: 'determination.decide', decision: { violation: true, decidedBy: 'board', rationale: 'x', actions: [] }, at: AT },
+    // Prior violations typed "yes" with none found: refused.
+    { type: 'determination.recordFactors', factors: { ...SAMPLE_FACTORS, priorViolations: true }, at: LATER },
+    { type: 'determination.decide', decision: { violation: true, decidedBy: 'board', rationale: 'x', actions: [] }, ...signed },
     {
       type: 'determination.decide',
       decision: { violation: true, decidedBy: 'board', rationale: 'x', actions: ['suspension'] },
-      at: AT,
+      ...signed,
     },
+    { type: 'determination.decide', decision: SAMPLE_DECISIONS[0]!, ...signed, signatureId: 'not-a-hash' },
     { type: 'determination.giveNotice', text: ' ', at: AT },
   ]
 }

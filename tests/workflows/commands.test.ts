@@ -1,7 +1,19 @@
 // The attestation commands (db/commands/) on the seeded Hecla record: what
 // the rules refuse writes nothing; what they allow reaches every workflow concerned.
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { acknowledgeCase, decideCase, registerDraft, reportCase, sendDeterminationEvent, sendDutyEvent, signDuty } from '../../db/commands'
+import {
+  acknowledgeCase,
+  acknowledgeDeterminationNotice,
+  closeDetermination,
+  decideCase,
+  giveDeterminationNotice,
+  recordDetermination,
+  registerDraft,
+  reportCase,
+  sendDutyEvent,
+  signDetermination,
+  signDuty,
+} from '../../db/commands'
 import { CommandRefusedError } from '../../db/errors'
 import { instanceId } from '../../db/ids'
 import type { DB } from '../../db/client'
@@ -261,39 +273,85 @@ test('a code violation goes to the CEO and the Audit Committee, is referred, and
     actor: { userId: 'user-audit-chair', role: 'audit_committee_chair' },
     event: { type: 'case.refer', violationOfCodes: true, note: 'A conflict of interest: for the Board.', at: '2013-02-15T10:00:00Z' },
   })
-  const board = { userId: 'user-chairman', role: 'chairman' }
-  const steps = [
-    {
-      type: 'determination.recordFactors',
-      factors: {
-        natureAndSeverity: { description: 'Undisclosed interest in a supplier.', severity: 'serious' },
-        occurrence: 'single',
-        intent: 'inadvertent',
-        advisedBeforehand: false,
-        priorViolations: false,
-      },
-      at: '2013-02-18T10:00:00Z',
-    },
-    {
-      type: 'determination.decide',
-      decision: {
-        violation: true,
-        decidedBy: 'board',
-        rationale: 'A single, inadvertent conflict.',
-        actions: ['written_notice_of_violation', 'censure'],
-      },
-      at: '2013-02-18T11:00:00Z',
-    },
-    {
-      type: 'determination.giveNotice',
-      text: 'The Board has determined that there has been a violation of the Code of Business Conduct and Ethics.',
-      at: '2013-02-18T12:00:00Z',
-    },
-    { type: 'determination.close', at: '2013-02-18T13:00:00Z' },
-  ] as const
-  for (const [i, event] of steps.entries()) {
-    await sendDeterminationEvent(record, { caseId: 'case-2012-supplier', event: event as never, expectedVersion: i, actor: board })
+  const caseIdOf = 'case-2012-supplier'
+  const factors = {
+    natureAndSeverity: { description: 'Undisclosed interest in a supplier.', severity: 'serious' as const },
+    occurrence: 'single' as const,
+    intent: 'inadvertent' as const,
+    advisedBeforehand: false,
   }
+  const decision = {
+    violation: true as const,
+    decidedBy: 'board' as const,
+    rationale: 'A single, inadvertent conflict.',
+    actions: ['written_notice_of_violation' as const, 'censure' as const],
+  }
+  // The subject (an employee here) is no director; an officer who is no director may not sign.
+  await expect(
+    recordDetermination(record, {
+      caseId: caseIdOf,
+      factors,
+      decision,
+      signerUserId: 'user-cfo',
+      expectedVersion: 0,
+      at: at('2013-02-18T11:00:00Z'),
+    }),
+  ).rejects.toMatchObject({ reason: 'not_a_director' })
+  const first = await recordDetermination(record, {
+    caseId: caseIdOf,
+    factors,
+    decision,
+    signerUserId: 'user-chairman',
+    expectedVersion: 0,
+    at: at('2013-02-18T11:00:00Z'),
+  })
+  expect(first.priorViolations).toEqual([])
+  await signDetermination(record, {
+    caseId: caseIdOf,
+    signerUserId: 'user-audit-chair',
+    expectedVersion: 2,
+    at: at('2013-02-18T11:30:00Z'),
+  })
+  await expect(
+    signDetermination(record, { caseId: caseIdOf, signerUserId: 'user-audit-chair', expectedVersion: 3, at: at('2013-02-18T11:40:00Z') }),
+  ).rejects.toMatchObject({ reason: 'already_signed' })
+  await giveDeterminationNotice(record, {
+    caseId: caseIdOf,
+    directorUserId: 'user-chairman',
+    text: 'The Board has determined that there has been a violation of the Code of Business Conduct and Ethics.',
+    expectedVersion: 3,
+    at: at('2013-02-18T12:00:00Z'),
+  })
+  await expect(
+    acknowledgeDeterminationNotice(record, {
+      caseId: caseIdOf,
+      userId: 'user-chairman',
+      expectedVersion: 4,
+      at: at('2013-02-18T12:30:00Z'),
+    }),
+  ).rejects.toMatchObject({ reason: 'not_notice_addressee' })
+  await acknowledgeDeterminationNotice(record, {
+    caseId: caseIdOf,
+    userId: 'user-internal-auditor',
+    expectedVersion: 4,
+    at: at('2013-02-18T12:30:00Z'),
+  })
+  await closeDetermination(record, {
+    caseId: caseIdOf,
+    directorUserId: 'user-chairman',
+    expectedVersion: 5,
+    at: at('2013-02-18T13:00:00Z'),
+  })
+  const signatures = await db
+    .selectFrom('signature')
+    .select(['signer_user_id', 'act', 'capacity', 'report_id'])
+    .where('workflow_instance_id', '=', instanceId.determination(caseIdOf))
+    .orderBy('workflow_sequence')
+    .execute()
+  expect(signatures).toEqual([
+    { signer_user_id: 'user-chairman', act: 'board_determination', capacity: 'board', report_id: FY },
+    { signer_user_id: 'user-audit-chair', act: 'board_determination', capacity: 'board', report_id: FY },
+  ])
   expect((await stateOf(instanceId.determination('case-2012-supplier'))).state).toBe('closed')
 })
 
