@@ -32,7 +32,12 @@ beforeAll(async () => {
     const facts = await findPacketFacts(copy.db, reader, reportId, { namesCases: true, now: new Date('2026-12-03T09:00:00Z') })
     const file = path.join(path.dirname(copy.file), `${reportId}.pdf`)
     const doc = renderPacketPdf(facts!)
-    await new Promise((resolve, reject) => doc.pipe(fs.createWriteStream(file)).on('finish', resolve).on('error', reject))
+    await new Promise<void>((resolve, reject) =>
+      doc
+        .pipe(fs.createWriteStream(file))
+        .on('finish', () => resolve())
+        .on('error', reject),
+    )
     const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', file, '-'])
     texts.set(reportId, { text: words(stdout), pages: stdout.split('\f').filter((p) => p.trim()).length })
   }
