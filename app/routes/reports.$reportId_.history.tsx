@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { DownloadLink } from '../components/download-link'
 import { listReportActSignatures, listReportSignOffRows } from '../../db/queries/history'
 import { listPeople } from '../../db/queries/people'
 import { listDutyInstances, storedStateValue } from '../../db/queries/workflows'
@@ -116,6 +117,32 @@ export default function ReportHistoryPage() {
         {' · '}
         <Link to="/history/verify">Check the record now</Link>
       </p>
+      <section aria-labelledby="exports-title" className="ow-panel ow-no-print">
+        <h2 id="exports-title">Downloads</h2>
+        <ul>
+          {ownOnly ? null : (
+            <>
+              <li>
+                <DownloadLink href={`/reports/${report.id}/packet.pdf`} fileName={`certification-packet-${report.id}.pdf`}>
+                  Download the certification packet (PDF)
+                </DownloadLink>
+              </li>
+              <li>
+                <DownloadLink href={`/reports/${report.id}/bundle.json`} fileName={`evidence-bundle-${report.id}.json`}>
+                  Download the evidence bundle (JSON)
+                </DownloadLink>{' '}
+                <span className="ow-muted">— an outside auditor checks it with no database: npm run verify -- &lt;file&gt;</span>
+              </li>
+            </>
+          )}
+          <li>
+            <DownloadLink href={`/history/csv?report=${encodeURIComponent(report.id)}`} fileName={`history-events-${report.id}.csv`}>
+              Download the events as CSV
+            </DownloadLink>
+            {ownOnly ? <span className="ow-muted"> (the events you took)</span> : null}
+          </li>
+        </ul>
+      </section>
       <section aria-labelledby="matrix-title" className="ow-panel ow-print-page">
         <h2 id="matrix-title">Who signed what</h2>
         <div className="ow-table-scroll">

@@ -376,6 +376,25 @@ export async function requireOwnHistory(
 }
 
 /**
+ * Who may download a report's certification packet or an evidence bundle: the
+ * history readers who read every officer's (the Audit Committee, the Chairman, the
+ * Disclosure Committee). Both hold every officer's sign-offs, so a certifying
+ * officer is refused (403, logged) and keeps the receipts of their own
+ * (docs/decisions/018).
+ */
+export async function requireExportReader(request: Request, options: AuthOptions = {}): Promise<HistoryReader> {
+  const reader = await requireHistoryReader(request, options)
+  if (reader.ownOnly === null) return reader
+  return refuse(
+    request,
+    reader.user,
+    'The certification packet and the evidence bundle hold every officer’s sign-offs, and a certifying officer sees only their own: download the receipts of your sign-offs from their pages instead.',
+    { reason: 'export_of_every_officer' },
+    options,
+  )
+}
+
+/**
  * Whether a history page names the cases behind its events: for the Audit
  * Committee only; the Chairman and the Disclosure Committee see "a reported
  * matter" (each case page decides who sees that case).

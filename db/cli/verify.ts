@@ -10,10 +10,12 @@
 // With --receipt: the receipt's own signature with the public key (the key named,
 // beside the receipt, or the installation's); with a database file as well, that
 // the record still holds exactly that sign-off.
+// `npm run verify -- <bundle.json> [--key <key file>]`: an evidence bundle, offline (db/exports/bundle-cli.ts).
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { databasePath } from '../client'
+import { isJsonFile, runBundleVerify } from '../exports/bundle-cli'
 import { machineLookup } from '../machine-lookup'
 import { findVerificationKey, NoVerificationKeyError, signingKeyPath, type SigningKey } from '../signing-key'
 import { checkReceiptAgainstDatabase, checkReceiptOffline, parseReceipt } from '../receipt'
@@ -36,6 +38,7 @@ if (args.positionals.length > 1) {
 const live = databasePath()
 if (args.values.receipt !== undefined) verifyReceipt(path.resolve(args.values.receipt), args.positionals[0])
 const file = args.positionals[0] ? path.resolve(args.positionals[0]) : live
+if (isJsonFile(file)) runBundleVerify(file, args.values.key)
 if (!fs.existsSync(file)) {
   console.error(`Cannot verify ${file}: there is no such file.`)
   process.exit(1)

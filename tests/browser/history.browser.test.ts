@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, expect, inject, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { checkReceiptAgainstDatabase, parseReceipt } from '../../db/receipt'
@@ -8,7 +10,9 @@ import { launchBrowser } from './chromium'
 import { recordCspViolations, signInThroughForm } from './sign-in'
 
 // An Audit Committee member opens the Q2 2008 10-Q's matrix, filters the timeline,
-// opens a sign-off and downloads its receipt and the CSV of the filtered events.
+// opens a sign-off and downloads its receipt and the CSV of the filtered events;
+// then, from the report's history page, the PDF certification packet (its text read
+// back with pdftotext) and the CSV of the report's events.
 
 let page: Page
 let close: () => Promise<void>
@@ -70,6 +74,38 @@ test('the Q2 2008 matrix, the filtered timeline, a sign-off, its receipt and the
   expect(page.url()).toContain(receipt!.id)
   const file = inject('databasePath')
   expect(checkReceiptAgainstDatabase(receipt!, loadVerificationKey(signingKeyPath(file)), file)).toEqual({ ok: true, problems: [] })
+  expect(await seriousViolations(page)).toEqual([])
+
+  // The report's history page: the certification packet and the CSV of its events, downloaded from it.
+  await page.goto(`${baseURL}/reports/report-2008-q2/history`)
+  const packetDownload = page.waitForEvent('download')
+  await page.getByRole('link', { name: 'Download the certification packet (PDF)' }).click()
+  const packet = await packetDownload
+  expect(packet.suggestedFilename()).toBe('certification-packet-report-2008-q2.pdf')
+  const packetText = execFileSync('pdftotext', ['-enc', 'UTF-8', (await packet.path())!, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')
+  expect(packetText).toMatch(/Page 1 of \d+/)
+  expect(packetText).toContain('Accession number: 0000719413-08-000045')
+  expect(packetText).toContain(`Sign-off id (SHA-256 of the manifestation): ${receipt!.id}`)
+  await page
+    .getByRole('status')
+    .filter({ hasText: /^Downloaded \(\d+ kB\)\.$/ })
+    .waitFor()
+  const eventsDownload = page.waitForEvent('download')
+  await page.getByRole('link', { name: 'Download the events as CSV' }).click()
+  const events = fs
+    .readFileSync((await (await eventsDownload).path())!, 'utf8')
+    .trimEnd()
+    .split('\n')
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true })
+  const reportEvents = (
+    sqlite
+      .prepare(
+        "SELECT count(*) AS n FROM workflow_event e JOIN workflow_instance i ON i.id = e.instance_id WHERE i.report_id = 'report-2008-q2'",
+      )
+      .get() as { n: number }
+  ).n
+  sqlite.close()
+  expect(events.length - 1).toBe(reportEvents)
   expect(await seriousViolations(page)).toEqual([])
   expect(cspViolations).toEqual([])
 })

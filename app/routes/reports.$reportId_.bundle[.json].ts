@@ -1,0 +1,16 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { bundleResponse } from '../utils/bundle-response.server'
+import { getDb } from '../utils/db.server'
+import { requireExportReader } from '../utils/permissions.server'
+import { requireReport } from '../utils/report-params.server'
+
+// The JSON evidence bundle of one report: `npm run verify -- <file>` checks it offline.
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireExportReader(request)
+  const report = await requireReport(await getDb(), params.reportId)
+  const response = await bundleResponse(report.id, `evidence-bundle-${report.id}.json`)
+  if (!response)
+    throw new Response('The record holds no event yet.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+  return response
+}

@@ -1,0 +1,27 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { createReadableStreamFromReadable } from '@remix-run/node'
+import { renderPacketPdf } from '../../db/exports/packet-pdf.server'
+import { findPacketFacts } from '../../db/queries/packet'
+import { getDb } from '../utils/db.server'
+import { requireExportReader, seesCaseIds } from '../utils/permissions.server'
+import { requireReport } from '../utils/report-params.server'
+import { getRecord } from '../utils/workflow.server'
+
+// The report's PDF certification packet (docs/decisions/018), piped to the response.
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const reader = await requireExportReader(request)
+  const db = await getDb()
+  const report = await requireReport(db, params.reportId)
+  const facts = await findPacketFacts(db, await getRecord(), report.id, { namesCases: seesCaseIds(reader), now: new Date() })
+  if (!facts)
+    throw new Response('There is no such periodic report.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+  return new Response(createReadableStreamFromReadable(renderPacketPdf(facts)), {
+    headers: {
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': `attachment; filename="certification-packet-${report.id}.pdf"`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-cache',
+    },
+  })
+}
