@@ -5,6 +5,7 @@ import { getDb } from '../utils/db.server'
 import { requireHistoryReader, seesCaseIds } from '../utils/permissions.server'
 import { timelineCsv } from '../utils/timeline-csv.server'
 import { readTimelineQuery } from '../utils/timeline-params.server'
+import { generatedDownload } from '../utils/draft-download.server'
 
 // The CSV of the events behind a filtered timeline (the same GET filters as /history).
 
@@ -14,12 +15,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb()
   const company = await getInstalledCompany(db)
   const stream = timelineCsv(db, query.filters, company?.time_zone ?? 'UTC', seesCaseIds(reader))
-  return new Response(createReadableStreamFromReadable(stream), {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': 'attachment; filename="history-events.csv"',
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-cache',
-    },
-  })
+  return generatedDownload(createReadableStreamFromReadable(stream), 'text/csv; charset=utf-8', 'history-events.csv')
 }

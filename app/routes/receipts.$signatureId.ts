@@ -3,6 +3,7 @@ import { findActSignatureRow, findSignOffRow } from '../../db/queries/history'
 import { buildReceipt } from '../../db/receipt'
 import { getDb } from '../utils/db.server'
 import { requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
+import { generatedDownload } from '../utils/draft-download.server'
 
 // A signature receipt (db/receipt.ts) as a JSON download. An officer may download
 // only the receipts of their own sign-offs and signatures.
@@ -20,12 +21,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOwnHistory(request, reader, owner)
   const receipt = await buildReceipt(db, id)
   if (!receipt) throw notFound()
-  return new Response(`${JSON.stringify(receipt, null, 2)}\n`, {
-    headers: {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Content-Disposition': `attachment; filename="receipt-${id.slice(0, 12)}.json"`,
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-cache',
-    },
-  })
+  return generatedDownload(`${JSON.stringify(receipt, null, 2)}\n`, 'application/json; charset=utf-8', `receipt-${id.slice(0, 12)}.json`)
 }

@@ -6,6 +6,7 @@ import { getDb } from '../utils/db.server'
 import { requireExportReader, seesCaseIds } from '../utils/permissions.server'
 import { requireReport } from '../utils/report-params.server'
 import { getRecord } from '../utils/workflow.server'
+import { generatedDownload } from '../utils/draft-download.server'
 
 // The report's PDF certification packet (docs/decisions/018), piped to the response.
 
@@ -16,12 +17,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const facts = await findPacketFacts(db, await getRecord(), report.id, { namesCases: seesCaseIds(reader), now: new Date() })
   if (!facts)
     throw new Response('There is no such periodic report.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
-  return new Response(createReadableStreamFromReadable(renderPacketPdf(facts)), {
-    headers: {
-      'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename="certification-packet-${report.id}.pdf"`,
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-cache',
-    },
-  })
+  return generatedDownload(
+    createReadableStreamFromReadable(renderPacketPdf(facts)),
+    'application/pdf',
+    `certification-packet-${report.id}.pdf`,
+  )
 }

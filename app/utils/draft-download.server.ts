@@ -24,3 +24,19 @@ export function attachmentDisposition(fileName: string): string {
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`
 }
+
+/**
+ * A file the app makes (a packet, a bundle, a receipt, a CSV) sent as a download:
+ * never sniffed as another type; no-store is added for every answer by server.ts.
+ * `fileName` is the app's own ASCII name.
+ */
+export function generatedDownload(body: BodyInit, contentType: string, fileName: string): Response {
+  return new Response(body, {
+    headers: {
+      'Content-Type': contentType,
+      'Content-Disposition': `attachment; filename="${fileName}"`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-cache',
+    },
+  })
+}

@@ -32,13 +32,15 @@ async function requireReferredCase(unit: WriteUnit, caseId: string) {
   }
   return { referred, context: (referred.snapshot as unknown as { context: CaseContext }).context }
 }
+/** The referred case, loaded once per command and handed to each check and step. */
+type ReferredCase = Awaited<ReturnType<typeof requireReferredCase>>
 
 /** Appends one step of the determination; its first step starts the workflow from the referred case. */
 async function appendStep(
   unit: WriteUnit,
+  { referred, context: c }: ReferredCase,
   request: { caseId: string; event: BoardDeterminationEvent; expectedVersion: number; actor: Actor; at: Date },
 ): Promise<AppendResult> {
-  const { referred, context: c } = await requireReferredCase(unit, request.caseId)
   return unit.append({
     instance: {
       id: instanceId.determination(request.caseId),
@@ -58,8 +60,7 @@ async function appendStep(
  * A director takes part: they sit on the Board on the day, and they are not the
  * individual the matter is about (the machine refuses that too; here it is said first).
  */
-async function requireDirector(unit: WriteUnit, caseId: string, userId: string, at: Date) {
-  const { context: c } = await requireReferredCase(unit, caseId)
+async function requireDirector(unit: WriteUnit, { context: c }: ReferredCase, caseId: string, userId: string, at: Date) {
   if (c.subject.kind !== 'none' && c.subject.userId === userId) {
     throw new CommandRefusedError('subject_takes_no_part', `${userId} is the subject of ${caseId}`, { caseId })
   }
@@ -82,7 +83,11 @@ export async function findPriorViolations(unit: Pick<WriteUnit, 'trx' | 'lookup'
     .where('instance_id', '=', instanceId.case(caseId))
     .executeTakeFirst()
   const c = referred ? (JSON.parse(referred.snapshot) as { context: CaseContext }).context : undefined
-  if (!c || c.subject.kind === 'none' || !c.referral) return []
+  return c ? priorViolationsAbout(unit, caseId, c) : []
+}
+
+async function priorViolationsAbout(unit: Pick<WriteUnit, 'trx' | 'lookup' | 'key'>, caseId: string, c: CaseContext) {
+  if (c.subject.kind === 'none' || !c.referral) return []
   const about = await listDeterminationsAbout(unit.trx, unit, c.subject.userId)
   return priorViolationsOf(
     c.subject.userId,
@@ -146,17 +151,18 @@ export async function recordDetermination(
 ) {
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
-    const signer = await requireDirector(unit, request.caseId, request.signerUserId, at)
-    const { referred, context: c } = await requireReferredCase(unit, request.caseId)
+    const referredCase = await requireReferredCase(unit, request.caseId)
+    const { referred, context: c } = referredCase
+    const signer = await requireDirector(unit, referredCase, request.caseId, request.signerUserId, at)
     if (c.subject.kind === 'none') throw new CommandRefusedError('case_not_referred', `case ${request.caseId} is about no one`)
-    const priors = await findPriorViolations(unit, request.caseId)
+    const priors = await priorViolationsAbout(unit, request.caseId, c)
     const factors: DeterminationFactors = {
       ...request.factors,
       priorViolations: priors.length > 0,
       priorViolationCaseIds: priors.map((p) => p.caseId),
     }
     const actor = { userId: signer.userId, role: DIRECTOR_ROLE }
-    const weighed = await appendStep(unit, {
+    const weighed = await appendStep(unit, referredCase, {
       caseId: request.caseId,
       event: { type: 'determination.recordFactors', factors, at: iso(at) },
       expectedVersion: request.expectedVersion,
@@ -172,7 +178,7 @@ export async function recordDetermination(
       at,
     )
     const signatureId = actManifestationHash(manifestation)
-    const decided = await appendStep(unit, {
+    const decided = await appendStep(unit, referredCase, {
       caseId: request.caseId,
       event: { type: 'determination.decide', decision: request.decision, at: iso(at), signatureId, signerUserId: signer.userId },
       expectedVersion: weighed.version,
@@ -194,7 +200,8 @@ export async function signDetermination(
 ) {
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
-    const signer = await requireDirector(unit, request.caseId, request.signerUserId, at)
+    const referredCase = await requireReferredCase(unit, request.caseId)
+    const signer = await requireDirector(unit, referredCase, request.caseId, request.signerUserId, at)
     const determination = await unit.load(instanceId.determination(request.caseId))
     if (!determination) throw new NotFoundError('workflow', instanceId.determination(request.caseId))
     const context = (determination.snapshot as unknown as { context: BoardDeterminationContext }).context
@@ -213,7 +220,7 @@ export async function signDetermination(
       at,
     )
     const signatureId = actManifestationHash(manifestation)
-    const signed = await appendStep(unit, {
+    const signed = await appendStep(unit, referredCase, {
       caseId: request.caseId,
       event: { type: 'determination.sign', at: iso(at), signatureId, signerUserId: signer.userId },
       expectedVersion: request.expectedVersion,
@@ -235,8 +242,9 @@ export async function giveDeterminationNotice(
 ) {
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
-    const director = await requireDirector(unit, request.caseId, request.directorUserId, at)
-    return appendStep(unit, {
+    const referredCase = await requireReferredCase(unit, request.caseId)
+    const director = await requireDirector(unit, referredCase, request.caseId, request.directorUserId, at)
+    return appendStep(unit, referredCase, {
       caseId: request.caseId,
       event: { type: 'determination.giveNotice', text: request.text, at: iso(at) },
       expectedVersion: request.expectedVersion,
@@ -253,13 +261,14 @@ export async function acknowledgeDeterminationNotice(
 ) {
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
-    const { context: c } = await requireReferredCase(unit, request.caseId)
+    const referredCase = await requireReferredCase(unit, request.caseId)
+    const c = referredCase.context
     if (c.subject.kind === 'none' || c.subject.userId !== request.userId) {
       throw new CommandRefusedError('not_notice_addressee', `${request.userId} is not the individual of ${request.caseId}`, {
         caseId: request.caseId,
       })
     }
-    return appendStep(unit, {
+    return appendStep(unit, referredCase, {
       caseId: request.caseId,
       event: { type: 'determination.acknowledgeNotice', byUserId: request.userId, at: iso(at) },
       expectedVersion: request.expectedVersion,
@@ -276,8 +285,9 @@ export async function closeDetermination(
 ) {
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
-    const director = await requireDirector(unit, request.caseId, request.directorUserId, at)
-    return appendStep(unit, {
+    const referredCase = await requireReferredCase(unit, request.caseId)
+    const director = await requireDirector(unit, referredCase, request.caseId, request.directorUserId, at)
+    return appendStep(unit, referredCase, {
       caseId: request.caseId,
       event: { type: 'determination.close', at: iso(at) },
       expectedVersion: request.expectedVersion,

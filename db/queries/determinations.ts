@@ -57,7 +57,8 @@ export async function listDeterminationsAbout(db: Executor, reader: RecordReader
     .innerJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
     .select(['i.id as instance_id', 's.version', 's.state', 's.status', 's.snapshot', 's.seal'])
     .where('i.machine_id', '=', BOARD_DETERMINATION_MACHINE_ID)
-    .where((eb) => eb.fn('json_extract', ['i.subject', eb.val('$.subjectUserId')]), '=', subjectUserId)
+    // The generated, indexed column of migration 005 (what the chain hashed as the subject's subjectUserId).
+    .where('i.subject_user_id', '=', subjectUserId)
     .execute()
   const rows = await trustedSnapshots(db, reader.lookup, reader.key, cached)
   return rows.map((r) => {

@@ -2,6 +2,7 @@ import SQLite from 'better-sqlite3'
 import { beforeAll, describe, expect, inject, test } from 'vitest'
 import { DEMO_PASSWORD } from '../../seeds/hecla'
 import { builtRoutes, sampleAddress, type BuiltRoute } from './route-manifest'
+import { signInCookie } from './sessions'
 
 // Issue 12, "Cross-site requests": a POST to every route with a foreign Origin, or
 // Sec-Fetch-Site: cross-site, or neither header, is refused and writes nothing; no
@@ -49,14 +50,7 @@ function counts(): Record<string, number> {
 
 beforeAll(async () => {
   routes = await builtRoutes()
-  const response = await fetch(`${baseURL}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { Origin: baseURL },
-    body: new URLSearchParams({ email: 'cfo@hecla.example', password: DEMO_PASSWORD, redirectTo: '/' }),
-  })
-  expect(response.status).toBe(302)
-  cookie = response.headers.get('set-cookie')!.split(';')[0]!
+  cookie = await signInCookie('cfo@hecla.example')
 })
 
 test('the manifest is read: every route of the app is walked', () => {

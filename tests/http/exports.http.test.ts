@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { verifyBundle } from '../../db/exports/bundle-verify'
 import { machineLookup } from '../../db/machine-lookup'
-import { DEMO_PASSWORD } from '../../seeds/hecla'
+import { sessionsOf } from './sessions'
 
 // The packet and the bundles over HTTP, per route × role × own/other record: the
 // history readers of every officer (the Audit Committee, the Chairman, the
@@ -43,21 +43,7 @@ beforeAll(() => {
 })
 afterAll(() => sqlite?.close())
 
-const cookies = new Map<Who, string>()
-async function as(who: Who): Promise<string> {
-  const known = cookies.get(who)
-  if (known) return known
-  const response = await fetch(`${baseURL}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { Origin: baseURL },
-    body: new URLSearchParams({ email: USERS[who], password: DEMO_PASSWORD, redirectTo: '/' }),
-  })
-  expect(response.status, who).toBe(302)
-  const cookie = response.headers.get('set-cookie')!.split(';')[0]!
-  cookies.set(who, cookie)
-  return cookie
-}
+const as = sessionsOf(USERS)
 const get = async (who: Who, url: string) => fetch(`${baseURL}${url}`, { redirect: 'manual', headers: { Cookie: await as(who) } })
 /** The record's own rows: what a download must never add to. */
 const recordCounts = () =>

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { checkReceiptAgainstDatabase, parseReceipt } from '../../db/receipt'
 import { loadVerificationKey, signingKeyPath } from '../../db/signing-key'
-import { DEMO_PASSWORD } from '../../seeds/hecla'
+import { sessionsOf } from './sessions'
 
 // The history pages over HTTP, per route × role × own/other record: the Audit
 // Committee, the Chairman and the Disclosure Committee read everyone's; each
@@ -52,21 +52,7 @@ beforeAll(() => {
 })
 afterAll(() => sqlite?.close())
 
-const cookies = new Map<Who, string>()
-async function as(who: Who): Promise<string> {
-  const known = cookies.get(who)
-  if (known) return known
-  const response = await fetch(`${baseURL}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { Origin: baseURL },
-    body: new URLSearchParams({ email: USERS[who], password: DEMO_PASSWORD, redirectTo: '/' }),
-  })
-  expect(response.status, who).toBe(302)
-  const cookie = response.headers.get('set-cookie')!.split(';')[0]!
-  cookies.set(who, cookie)
-  return cookie
-}
+const as = sessionsOf(USERS)
 const get = async (who: Who, path: string) => fetch(`${baseURL}${path}`, { redirect: 'manual', headers: { Cookie: await as(who) } })
 const status = async (who: Who, path: string) => (await get(who, path)).status
 const count = (where: string, ...args: unknown[]) =>
