@@ -109,3 +109,29 @@ test('a draft still uploads as multipart, and a begin-certification form still p
   expect(begin.status).toBe(200)
   expect(await begin.text()).toContain('Certification has begun.')
 })
+
+test('a body refused before it is read closes its connection, so the sender’s next request on a kept-alive socket still gets through', async () => {
+  // Found by tests/http/bad-input.http.test.ts: after a refused 2 MiB form, the next
+  // request on the same socket failed with ECONNRESET.
+  const big = await fetch(`${baseURL}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { Origin: baseURL },
+    body: new URLSearchParams({ email: 'x'.repeat(2 * 1024 * 1024) }),
+  })
+  expect(big.status).toBe(413)
+  expect(big.headers.get('connection')).toBe('close')
+  await big.arrayBuffer()
+  for (let i = 0; i < 3; i++) {
+    const next = await fetch(`${baseURL}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Origin: baseURL },
+      body: new URLSearchParams({ email: 'a' }),
+    })
+    expect(next.status).toBe(400)
+    await next.arrayBuffer()
+  }
+  const page = await fetch(`${baseURL}/login`)
+  expect(page.headers.get('connection')).toBe('keep-alive')
+})
