@@ -1,0 +1,223 @@
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import SQLite from 'better-sqlite3'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { SignOff, WorkflowEvent, WorkflowInstance } from '../../db/schema'
+import { loadOrCreateSigningKey, signCheckpoint } from '../../db/signing-key'
+import { eventHash } from '../../db/workflow-record'
+import { copySeededDatabase } from '../utils/test-db'
+
+// Issue 12, "Tamper evidence": each kind of tampering, done to a copy of the seeded
+// demo record as someone holding the file would do it (triggers dropped, foreign keys
+// off), is caught by `npm run verify` itself — exit code 1 — which names the place.
+// The kinds and the figure ("kinds detected of kinds tried") go to the README.
+
+const run = promisify(execFile)
+let seeded: { file: string; keyPath: string }
+const dirs: string[] = []
+const detected: string[] = []
+const tried: string[] = []
+
+beforeAll(async () => {
+  const base = copySeededDatabase('tamper-kinds')
+  await base.db.destroy()
+  seeded = { file: base.file, keyPath: base.keyPath }
+  dirs.push(path.dirname(base.file))
+})
+afterAll(() => {
+  console.log(`Tamper evidence: ${detected.length} kinds detected of ${tried.length} tried (${tried.join('; ')})`)
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+/** A copy with the public key and the signed head beside it, never the private key. */
+async function copy(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-kind-'))
+  dirs.push(dir)
+  const file = path.join(dir, 'copy.sqlite')
+  const source = new SQLite(seeded.file, { readonly: true })
+  await source.backup(file)
+  source.close()
+  const from = path.dirname(seeded.keyPath)
+  fs.copyFileSync(path.join(from, 'signing-key.pub.pem'), path.join(dir, 'signing-key.pub.pem'))
+  fs.cpSync(path.join(from, 'chain-heads'), path.join(dir, 'chain-heads'), { recursive: true })
+  return file
+}
+
+function tamper(file: string, statements: (s: SQLite.Database) => void) {
+  const s = new SQLite(file)
+  for (const t of s.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[])
+    s.exec(`DROP TRIGGER "${t.name}"`)
+  s.pragma('foreign_keys = OFF')
+  s.transaction(() => statements(s))()
+  s.close()
+}
+
+async function verifyCli(file: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: path.join(os.tmpdir(), 'attest-nowhere', 'app.sqlite') }
+  delete env.SIGNING_KEY_PATH
+  return run(process.execPath, ['--import', 'tsx', 'db/cli/verify.ts', file], { env }).then(
+    ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
+  )
+}
+
+const events = (s: SQLite.Database) => s.prepare('SELECT * FROM workflow_event ORDER BY sequence').all() as WorkflowEvent[]
+
+function rehash(s: SQLite.Database, e: WorkflowEvent): string {
+  const i = s.prepare('SELECT * FROM workflow_instance WHERE id = ?').get(e.instance_id) as WorkflowInstance
+  return eventHash({
+    sequence: e.sequence,
+    instance: {
+      id: i.id,
+      machineId: i.machine_id,
+      machineVersion: i.machine_version,
+      reportId: i.report_id,
+      subject: JSON.parse(i.subject),
+      input: JSON.parse(i.input),
+    },
+    instanceVersion: e.instance_version,
+    event: JSON.parse(e.event),
+    actor: { userId: e.actor_user_id, role: e.actor_role },
+    recordedAt: e.recorded_at,
+    prevHash: e.prev_hash,
+  })
+}
+
+const cfoSignOff = (s: SQLite.Database) =>
+  s.prepare("SELECT * FROM sign_off WHERE officer_user_id = 'user-cfo' ORDER BY workflow_sequence LIMIT 1").get() as SignOff
+
+interface Kind {
+  kind: string
+  /** Does the damage; returns what the report must name. */
+  damage: (s: SQLite.Database) => RegExp
+}
+
+const KINDS: Kind[] = [
+  {
+    kind: 'edit a field of an event',
+    damage: (s) => {
+      s.prepare("UPDATE workflow_event SET recorded_at = '2013-01-01T00:00:00.000Z' WHERE sequence = 100").run()
+      return /workflow_event 100: its content does not match its hash/
+    },
+  },
+  {
+    kind: 'delete a row',
+    damage: (s) => {
+      s.prepare('DELETE FROM workflow_event WHERE sequence = 120').run()
+      return /workflow_event 120 is missing/
+    },
+  },
+  {
+    kind: 'swap two rows',
+    damage: (s) => {
+      const [a, b] = s.prepare('SELECT sequence, event FROM workflow_event WHERE sequence IN (140, 141) ORDER BY sequence').all() as {
+        sequence: number
+        event: string
+      }[]
+      const set = s.prepare('UPDATE workflow_event SET event = ? WHERE sequence = ?')
+      set.run(b!.event, a!.sequence)
+      set.run(a!.event, b!.sequence)
+      return /workflow_event 140: its content does not match its hash/
+    },
+  },
+  {
+    kind: 'cut the tail',
+    damage: (s) => {
+      const last = (s.prepare('SELECT MAX(sequence) AS n FROM workflow_event').get() as { n: number }).n
+      s.prepare('DELETE FROM workflow_event WHERE sequence > ?').run(last - 5)
+      s.prepare('DELETE FROM chain_checkpoint WHERE sequence > ?').run(last - 5)
+      return new RegExp(`the file ends at event ${last - 5}, but a head at event ${last} was signed`)
+    },
+  },
+  {
+    kind: 'copy a sign-off onto another record',
+    damage: (s) => {
+      const row = cfoSignOff(s)
+      const other = s
+        .prepare("SELECT id FROM workflow_instance WHERE officer_user_id = 'user-ceo' AND duty_number = ? AND report_id = ?")
+        .get(row.duty_number, row.report_id) as { id: string }
+      const copyId = 'f'.repeat(64)
+      s.prepare('DELETE FROM sign_off WHERE id = ?').run(row.id)
+      const moved = { ...row, id: copyId, workflow_instance_id: other.id, officer_user_id: 'user-ceo', officer_role: 'ceo' }
+      const columns = Object.keys(moved)
+      s.prepare(`INSERT INTO sign_off (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run(moved)
+      return /sign_off f{64}: officer_user_id "user-ceo" is not what its manifestation says/
+    },
+  },
+  {
+    kind: 'edit a sign-off’s manifestation',
+    damage: (s) => {
+      const row = cfoSignOff(s)
+      s.prepare('UPDATE sign_off SET manifestation = replace(manifestation, ?, ?) WHERE id = ?').run(
+        row.printed_name,
+        'Someone Else',
+        row.id,
+      )
+      return new RegExp(`sign_off ${row.id}: its id is not the sha-256 of its manifestation`)
+    },
+  },
+  {
+    kind: 'edit the snapshot cache',
+    damage: (s) => {
+      const row = s
+        .prepare("SELECT instance_id FROM workflow_snapshot WHERE state <> '\"signed\"' AND instance_id LIKE 'duty/%' LIMIT 1")
+        .get() as { instance_id: string }
+      s.prepare('UPDATE workflow_snapshot SET state = \'"signed"\' WHERE instance_id = ?').run(row.instance_id)
+      return new RegExp(`workflow_snapshot ${row.instance_id}: the cached state differs from the replay`)
+    },
+  },
+  {
+    kind: 'rewrite the whole chain consistently without the key',
+    damage: (s) => {
+      // A forger without the installation's key: an event changed, every hash from
+      // there recomputed, every checkpoint signed again with a key of their own.
+      const forgerKey = loadOrCreateSigningKey(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'attest-forger-')), 'forger.pem'))
+      dirs.push(path.dirname(forgerKey.keyPath))
+      const install = (s.prepare('SELECT installation_id FROM record_meta').get() as { installation_id: string }).installation_id
+      const all = events(s)
+      const from = all.findIndex((e) => e.sequence === 60)
+      s.prepare("UPDATE workflow_event SET recorded_at = '2008-01-01T00:00:00.000Z' WHERE sequence = 60").run()
+      let prev = all[from]!.prev_hash
+      const setHash = s.prepare('UPDATE workflow_event SET prev_hash = ?, hash = ? WHERE sequence = ?')
+      const setCheckpoint = s.prepare('UPDATE chain_checkpoint SET head_hash = ?, key_fingerprint = ?, signature = ? WHERE sequence = ?')
+      for (const e of events(s).slice(from)) {
+        const hash = rehash(s, { ...e, prev_hash: prev })
+        setHash.run(prev, hash, e.sequence)
+        setCheckpoint.run(
+          hash,
+          forgerKey.fingerprint,
+          signCheckpoint(forgerKey, { installationId: install, sequence: e.sequence, headHash: hash }),
+          e.sequence,
+        )
+        prev = hash
+      }
+      return /workflow_event 60: the signed checkpoint does not verify/
+    },
+  },
+]
+
+test.each(KINDS)(
+  '$kind: `npm run verify` fails and names the place',
+  async ({ kind, damage }) => {
+    tried.push(kind)
+    const file = await copy()
+    let named: RegExp = /./
+    tamper(file, (s) => {
+      named = damage(s)
+    })
+    const { code, output } = await verifyCli(file)
+    expect(code, output).toBe(1)
+    expect(output).toMatch(named)
+    detected.push(kind)
+  },
+  60_000,
+)
+
+test('the untouched copy verifies (exit 0), so each failure above is the tampering’s', async () => {
+  const { code, output } = await verifyCli(await copy())
+  expect(code, output).toBe(0)
+  expect(detected).toEqual(KINDS.map((k) => k.kind))
+}, 60_000)
