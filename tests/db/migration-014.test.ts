@@ -22,7 +22,8 @@ test('migration 014 rebuilds periodic_report for amendments: every row and refer
   await sql`UPDATE periodic_report SET current_draft_id = 'd' WHERE id = 'fy'`.execute(db)
   const before = (await sql`SELECT * FROM periodic_report ORDER BY id`.execute(db)).rows
 
-  expect((await migrator.migrateToLatest()).error).toBeUndefined()
+  // Up to 014 only: what 014 did, not the protections later migrations add (018 refuses the delete below first).
+  expect((await migrator.migrateTo('014-amendments')).error).toBeUndefined()
   const after = (await sql<Record<string, unknown>>`SELECT * FROM periodic_report ORDER BY id`.execute(db)).rows
   const added = new Set(['amends_report_id', 'amendment_number', 'amendment_reason'])
   expect(after.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !added.has(k))))).toEqual(before)
