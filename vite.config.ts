@@ -16,8 +16,9 @@ export default defineConfig({
   build: { target: 'es2022' },
   test: {
     include: ['**/*.test.{ts,tsx}'],
-    // tests/http/ talks to the running production build: it runs with the browser tests.
-    exclude: ['node_modules/**', 'build/**', 'tests/browser/**', 'tests/http/**'],
+    // tests/http/ talks to the running production build: it runs with the browser tests;
+    // tests/soak/ runs from `npm run test:soak`.
+    exclude: ['node_modules/**', 'build/**', 'tests/browser/**', 'tests/http/**', 'tests/soak/**'],
     // One migrated, seeded demo database per run; test files copy it (tests/utils/test-db.ts).
     globalSetup: ['tests/setup/global-setup.ts'],
     pool: 'forks',
