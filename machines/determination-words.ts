@@ -1,5 +1,5 @@
 import type { BoardAction, DeterminationDecision, DeterminationFactors } from './board-determination'
-import { SEVERITY_LEVELS } from './board-determination'
+import type { SEVERITY_LEVELS } from './board-determination'
 
 // The words of duty 5 of the Code of Ethics, for the Board's page, the written
 // notice and its PDF: each action and each factor as the code names them

@@ -14,7 +14,8 @@ import { readFormData } from '../../utils/form-data.server'
 import { refuseIdentityFields, requireBoardCase, requireDirector } from '../../utils/permissions.server'
 import { requireSameOrigin } from '../../utils/request-security.server'
 import { getRecord } from '../../utils/workflow.server'
-import { type DeterminationPageData, loadDeterminationPage } from './determination-page.server'
+import { describeDeterminationState } from '../../../machines/board-determination'
+import { type DeterminationPageData, allowedDeterminationSteps, loadDeterminationPage } from './determination-page.server'
 import { DETERMINATION_INTENT_HANDLERS, DeterminationIntentSchema, type DeterminationIntent, refusedWith } from './intents.server'
 
 // The Board's determination of a matter referred to it (duty 5 of the Code of
@@ -54,9 +55,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!intent.success) return refusedWith(400, { message: intent.error.issues[0]!.message, values })
   const version = ExpectedVersionSchema.safeParse(form.get('expectedVersion') ?? undefined)
   if (!version.success) return refusedWith(400, { intent: intent.data, message: version.error.issues[0]!.message, values })
-  const current = (await findDetermination(db, record, found.caseId))?.version ?? 0
-  if (version.data !== current)
+  const determination = await findDetermination(db, record, found.caseId)
+  if (version.data !== (determination?.version ?? 0)) {
     return refusedWith(conflictRefusal().status, { intent: intent.data, message: conflictRefusal().message, values })
+  }
+  const now = new Date()
+  // Asked of the machine before any password is checked: a step that is not open is refused as such.
+  if (!allowedDeterminationSteps(found, determination, user, now)[intent.data]) {
+    const signed = determination?.context.signatures.some((s) => s.signerUserId === user.id)
+    if (intent.data === 'sign' && signed) {
+      return refusedWith(409, {
+        intent: 'sign',
+        message: 'You have signed this determination already: each director signs it once. Nothing was signed.',
+      })
+    }
+    const where = determination
+      ? describeDeterminationState({ value: determination.snapshot.value, context: determination.context })
+      : 'The determination has not been recorded yet.'
+    return refusedWith(422, { intent: intent.data, message: `That step is not open now. ${where} Nothing was saved.`, values })
+  }
   try {
     const outcome = await DETERMINATION_INTENT_HANDLERS[intent.data]({
       db,
@@ -67,7 +84,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       user,
       found,
       expectedVersion: version.data,
-      now: new Date(),
+      now,
     })
     if (!('done' in outcome)) return outcome
     // Post/redirect/get: a reload never signs twice.
