@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process'
+import os from 'node:os'
+import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, inject, test } from 'vitest'
@@ -252,7 +254,8 @@ test('the CEO reads the notice from the dashboard, downloads its PDF and acknowl
   expect(await text('#notice-acknowledgement')).toMatch(
     /^The individual acknowledged receipt on [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M UTC\.$/,
   )
-  await page.screenshot({ path: 'test-results/determination.png', fullPage: true })
+  // For a person to look at (the suite does not compare it).
+  await page.screenshot({ path: path.join(os.tmpdir(), 'attest-determination.png'), fullPage: true })
   await page.getByRole('button', { name: 'Close the determination' }).click()
   await page.getByText('The determination is closed.').waitFor()
   expect(stateOf(`determination/${caseId}`)).toBe('closed')
