@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { findCase } from '../../../db/queries/cases'
@@ -529,6 +529,12 @@ function NoticePanel({ page, form }: { page: DeterminationPageData; form: Return
       ) : null}
     </section>
   )
+}
+
+// A 429 from a locked signature says when to try again (the action sets it), as on the filing page.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After')
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
