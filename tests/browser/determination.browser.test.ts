@@ -295,4 +295,36 @@ test('a matter about the CAO/Controller: the Board’s page shows the 2009 viola
   await page.waitForURL(`${baseURL}/cases/case-2009-supplier-relative`)
   await page.getByRole('heading', { level: 1, name: 'Case case-2009-supplier-relative' }).waitFor()
   expect(await page.getByRole('region', { name: 'The matter' }).textContent()).toContain('Silver Valley Drafting')
+
+  // The determination recorded with JavaScript off, as a plain form post: the earlier violation is weighed.
+  const noScript = await launchBrowser({ javaScriptEnabled: false })
+  try {
+    const plain = await noScript.context.newPage()
+    await plain.goto(`${baseURL}/login`)
+    await signInThroughForm(plain, 'chairman@hecla.example')
+    await plain.waitForURL(`${baseURL}/`)
+    await plain.goto(`${baseURL}/cases/${about}/determination`)
+    await plain.getByLabel('The nature and severity of the violation: what happened').fill('A second related-party approval.')
+    await plain.getByRole('group', { name: 'How severe it is' }).getByLabel('Moderate').check()
+    await plain.getByLabel('Repeated occurrences').check()
+    await plain.getByLabel('Appears to have been intentional').check()
+    await plain
+      .getByRole('group', {
+        name: 'Whether the individual in question had been advised prior to the violation as to the proper course of action',
+      })
+      .getByLabel('Yes')
+      .check()
+    await plain.getByRole('group', { name: 'Has there been a violation?' }).getByLabel('Yes').check()
+    await plain.getByLabel('The Board of Directors', { exact: true }).check()
+    await plain.getByLabel('Demotion or re-assignment of the individual involved').check()
+    await plain.getByLabel('The Board’s reasons').fill('Repeated after the 2009 censure: re-assignment away from approving invoices.')
+    await plain.getByLabel('Your password (to sign)').fill(DEMO_PASSWORD)
+    await plain.getByRole('button', { name: 'Record and sign the determination' }).click()
+    await plain.waitForURL(`${baseURL}/cases/${about}/determination?done=record`)
+    expect(await plain.locator('#determination-factors').textContent()).toContain('Yes: 1 found in the record (below)')
+    expect(await plain.locator('[data-prior-case-id="case-2009-supplier-relative"]').count()).toBe(1)
+  } finally {
+    await noScript.close()
+  }
+  expect(stateOf(`determination/${about}`)).toBe('decided')
 })
