@@ -58,6 +58,27 @@ export function allowedDeterminationSteps(found: FoundCase, determination: Found
   }
 }
 
+/** What the determination waits for, in one line with its times as the pages write them (UTC, to the second). */
+export function determinationWaitsFor(determination: FoundDetermination | undefined): string {
+  const d = determination?.context
+  switch (determination?.path ?? 'opened') {
+    case 'opened':
+      return 'Waiting for the Board to weigh the factors and record its determination.'
+    case 'factorsRecorded':
+      return 'Factors recorded; waiting for the Board to decide and sign.'
+    case 'decided':
+      return `${d?.decision?.violation ? 'A violation was determined' : 'No violation was determined'}; waiting for the directors who took it to sign, and for the written notice to the individual.`
+    case 'noticeGiven':
+      return `Notice given ${d?.notice ? formatInstantUtc(d.notice.at) : ''}; waiting for the individual to acknowledge receipt (the Board may close without it).`
+    case 'noticeAcknowledged':
+      return `The individual acknowledged the notice on ${d?.noticeAcknowledgedAt ? formatInstantUtc(d.noticeAcknowledgedAt) : ''}; waiting to be closed.`
+    case 'closed':
+      return `Closed ${d?.closedAt ? formatInstantUtc(d.closedAt) : ''}.`
+    default:
+      return describeDeterminationState({ value: determination!.snapshot.value, context: d! })
+  }
+}
+
 /** The notice the page offers to start from: the decision in the code's words, for the Board to edit. */
 function suggestedNotice(decision: NonNullable<FoundDetermination['context']['decision']>): string {
   if (!decision.violation) {
@@ -108,9 +129,7 @@ export async function loadDeterminationPage(db: DB, reader: RecordReader, found:
     version: determination?.version ?? 0,
     path,
     stateLabel: DETERMINATION_STATE_LABELS[path] ?? path,
-    description: d
-      ? describeDeterminationState({ value: determination!.snapshot.value, context: d })
-      : `The Board’s determination on case ${found.caseId}: waiting for the factors to be weighed and the decision recorded.`,
+    description: determinationWaitsFor(determination),
     matter: {
       summary: c.summary,
       duty: c.duty,

@@ -14,8 +14,12 @@ import { readFormData } from '../../utils/form-data.server'
 import { refuseIdentityFields, requireBoardCase, requireDirector } from '../../utils/permissions.server'
 import { requireSameOrigin } from '../../utils/request-security.server'
 import { getRecord } from '../../utils/workflow.server'
-import { describeDeterminationState } from '../../../machines/board-determination'
-import { type DeterminationPageData, allowedDeterminationSteps, loadDeterminationPage } from './determination-page.server'
+import {
+  type DeterminationPageData,
+  allowedDeterminationSteps,
+  determinationWaitsFor,
+  loadDeterminationPage,
+} from './determination-page.server'
 import { DETERMINATION_INTENT_HANDLERS, DeterminationIntentSchema, type DeterminationIntent, refusedWith } from './intents.server'
 
 // The Board's determination of a matter referred to it (duty 5 of the Code of
@@ -69,9 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         message: 'You have signed this determination already: each director signs it once. Nothing was signed.',
       })
     }
-    const where = determination
-      ? describeDeterminationState({ value: determination.snapshot.value, context: determination.context })
-      : 'The determination has not been recorded yet.'
+    const where = determinationWaitsFor(determination)
     return refusedWith(422, { intent: intent.data, message: `That step is not open now. ${where} Nothing was saved.`, values })
   }
   try {
@@ -230,7 +232,7 @@ function DecisionPanel({ page }: { page: DeterminationPageData }) {
             ? 'The Board has determined that there has been a violation.'
             : 'The Board has determined that there has been no violation.'}
         </strong>{' '}
-        {decision.decidedBy}, {decision.decidedAt}.
+        Determined by: {decision.decidedBy}, {decision.decidedAt}.
       </p>
       {decision.actions.length ? (
         <>
