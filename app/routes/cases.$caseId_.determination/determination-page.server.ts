@@ -32,7 +32,7 @@ import {
   SEVERITY_WORDS,
   decisionActionWords,
 } from '../../../machines/determination-words'
-import { routeCase } from '../../../machines/routing'
+import { reporterUserId, routeCase } from '../../../machines/routing'
 import type { CurrentUser } from '../../utils/auth.server'
 import { formatInstantUtc } from '../../utils/format'
 import { canSeeCase } from '../../utils/permissions.server'
@@ -118,8 +118,10 @@ export async function loadDeterminationPage(db: DB, reader: RecordReader, found:
 
   const signatures = await listDeterminationSignatures(db, found.caseId)
   const routing = c.subject.kind === 'none' ? null : routeCase({ duty: 5, subject: c.subject, reporter: c.reporter })
+  // The reporter follows the matter as its reporter, not on this page (docs/decisions/017): not listed as one to sign.
+  const reporter = reporterUserId(c.reporter)
   const directors = (await listDirectorsOn(db, now.toISOString().slice(0, 10))).filter(
-    (dir) => routing !== null && c.subject.kind !== 'none' && mayTakePart({ routing, subject: c.subject }, dir.id),
+    (dir) => routing !== null && c.subject.kind !== 'none' && dir.id !== reporter && mayTakePart({ routing, subject: c.subject }, dir.id),
   )
   const signedIds = new Set(signatures.map((s) => s.signer_user_id))
   const path = determination?.path ?? 'opened'
