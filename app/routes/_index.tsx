@@ -20,6 +20,7 @@ import {
   receivingBodiesOf,
 } from '../utils/permissions.server'
 import { countCasesAwaiting } from '../../db/queries/cases'
+import { listNoticesAwaitingAcknowledgement } from '../../db/queries/determinations'
 import { formatCalendarDate, formName } from '../utils/format'
 
 const CATEGORY_NAMES: Record<FilerCategory, string> = {
@@ -56,6 +57,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     reports,
     // Reported matters waiting for one of the viewer's receiving bodies (the inbox, /cases).
     mattersAwaiting: await countCasesAwaiting(db, await getRecord(), { userId: user.id, bodies: receivingBodiesOf(user.roles) }),
+    // The Board's written notices addressed to the viewer that wait for their acknowledgement (/notices/<case id>).
+    noticesAwaiting: await listNoticesAwaitingAcknowledgement(db, await getRecord(), user.id),
   }
 }
 
@@ -108,8 +111,18 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
 type Card = Awaited<ReturnType<typeof loader>>['reports'][number]
 
 export default function Dashboard() {
-  const { company, today, isOfficer, canOpenReports, canAdminister, isAdministrator, readsWaivers, reports, mattersAwaiting } =
-    useLoaderData<typeof loader>()
+  const {
+    company,
+    today,
+    isOfficer,
+    canOpenReports,
+    canAdminister,
+    isAdministrator,
+    readsWaivers,
+    reports,
+    mattersAwaiting,
+    noticesAwaiting,
+  } = useLoaderData<typeof loader>()
   const overdue = reports.filter((r) => r.overdue).length
   const filed = reports.filter((r) => r.filing).length
   return (
@@ -141,6 +154,11 @@ export default function Dashboard() {
           the Code of Ethics to a body you belong to.
         </p>
       ) : null}
+      {noticesAwaiting.map((n) => (
+        <p className="ow-notice" role="note" key={n.caseId}>
+          <Link to={`/notices/${n.caseId}`}>A notice from the Board of Directors awaits your acknowledgement</Link>.
+        </p>
+      ))}
       {readsWaivers ? (
         <p className="hint">
           <Link to="/waivers">Waivers of the code</Link>: each waiver granted to a certifying officer and its Form 8-K disclosure.

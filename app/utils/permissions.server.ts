@@ -414,3 +414,91 @@ export async function requireWaiverRecorder(request: Request, options: AuthOptio
     options,
   )
 }
+
+// The Board's determinations (duty 5): its page is for the directors who may
+// take part (never the individual it is about, whatever seat they hold); its
+// written notice is for that individual alone (docs/decisions/017).
+export const DETERMINATION_ROLES: readonly Role[] = ['director']
+
+/** The Board's determination page: a director, or 403 (logged) for anyone else; which case is asked next. */
+export async function requireDirector(request: Request, options: AuthOptions = {}): Promise<CurrentUser> {
+  const user = await requireUser(request, options)
+  if (user.roles.some((r) => DETERMINATION_ROLES.includes(r))) return user
+  return refuse(
+    request,
+    user,
+    'The Board’s determinations are for the members of the Board of Directors. Your role does not allow this.',
+    { required: DETERMINATION_ROLES },
+    options,
+  )
+}
+
+async function notFound(
+  request: Request,
+  user: CurrentUser,
+  message: string,
+  detail: Record<string, unknown>,
+  exists: boolean,
+  options: AuthOptions,
+): Promise<never> {
+  if (exists) {
+    const url = new URL(request.url)
+    await appendSecurityEvent(options.db ?? (await getDb()), {
+      occurred_at: (options.now ?? new Date()).toISOString(),
+      kind: 'forbidden',
+      user_id: user.id,
+      email_attempted: null,
+      ip: clientIp(request),
+      detail: JSON.stringify({ method: request.method, path: url.pathname, held: user.roles, ...detail }),
+    })
+  }
+  throw new Response(message, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+}
+
+/**
+ * A case referred to the Board that this director receives for the Board
+ * (`caseViewerOf`: never its subject, nor its reporter); otherwise a 404 that
+ * reads the same whether the case does not exist, is not referred, or is not
+ * theirs, so that its existence is not told. A refusal of a case that exists is logged.
+ */
+export async function requireBoardCase<C extends { path: string; context: Pick<CaseContext, 'reporter' | 'routing' | 'referral'> }>(
+  request: Request,
+  user: CurrentUser,
+  caseId: string,
+  found: C | undefined,
+  options: AuthOptions = {},
+): Promise<C> {
+  const viewer = found ? caseViewerOf(user, found.context) : null
+  if (found && found.path === 'referredForDetermination' && viewer?.kind === 'recipient' && viewer.bodies.includes('board')) return found
+  return notFound(
+    request,
+    user,
+    `There is no matter “${caseId}” referred to the Board that you can open.`,
+    { reason: 'determination_not_visible', caseId },
+    found !== undefined,
+    options,
+  )
+}
+
+/**
+ * The written notice of a determination, for the individual it is addressed to
+ * once the Board has given it; a 404 for anyone else (the same words as for no
+ * notice at all), logged when the notice exists.
+ */
+export async function requireNoticeAddressee<D extends { context: { subject: { userId: string }; notice: unknown } }>(
+  request: Request,
+  user: CurrentUser,
+  caseId: string,
+  found: D | undefined,
+  options: AuthOptions = {},
+): Promise<D> {
+  if (found && found.context.notice && found.context.subject.userId === user.id) return found
+  return notFound(
+    request,
+    user,
+    `There is no notice “${caseId}” addressed to you.`,
+    { reason: 'notice_not_addressee', caseId },
+    Boolean(found?.context.notice),
+    options,
+  )
+}

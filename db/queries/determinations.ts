@@ -2,6 +2,8 @@
 // person (for the prior violations the record holds), the directors' signatures,
 // who sits on the Board on a day, and the notices a person has still to acknowledge.
 import { BOARD_DETERMINATION_MACHINE_ID, type BoardDeterminationContext } from '../../machines/board-determination'
+import type { CaseContext } from '../../machines/case'
+import { type PriorViolation, priorViolationsOf } from '../../machines/prior-violations'
 import { statePath } from '../../machines/primitives'
 import { instanceId } from '../ids'
 import { loadInstance, trustedSnapshots } from '../workflow-record'
@@ -117,3 +119,60 @@ export async function findCompanyActFacts(db: Executor) {
   if (!company) return null
   return { companyId: company.id, company: { name: company.name, ticker: company.ticker, timeZone: company.time_zone } }
 }
+
+/**
+ * The earlier violations of the individual a referred case is about, as the
+ * record holds them (machines/prior-violations.ts): what the Board's page shows
+ * before the determination is recorded, from trusted snapshots only. The command
+ * (db/commands/determination.ts) finds them again inside its transaction.
+ */
+export async function listPriorViolationsFor(
+  db: Executor,
+  reader: RecordReader,
+  referred: { caseId: string; context: Pick<CaseContext, 'subject' | 'referral'> },
+): Promise<PriorViolation[]> {
+  const c = referred.context
+  if (c.subject.kind === 'none' || !c.referral) return []
+  const about = await listDeterminationsAbout(db, reader, c.subject.userId)
+  return priorViolationsOf(
+    c.subject.userId,
+    about.map((d) => d.context),
+    { caseId: referred.caseId, before: c.referral.at },
+  )
+}
+
+/**
+ * What the written notice to the individual states, and nothing of the case
+ * behind it (no matter, reporter, notes, messages or files): the determination
+ * and its actions, when it was decided and the notice given, the directors who
+ * signed it, the individual's acknowledgement. Undefined until a notice is given.
+ */
+export async function findNoticeFacts(db: Executor, reader: RecordReader, caseId: string) {
+  const found = await findDetermination(db, reader, caseId)
+  if (!found || !found.context.notice || !found.context.decision) return undefined
+  const c = found.context
+  const decided = found.context.decision
+  const individual = await db.selectFrom('user').select(['full_name', 'title']).where('id', '=', c.subject.userId).executeTakeFirst()
+  const company = await findCompanyActFacts(db)
+  const signatures = await listDeterminationSignatures(db, caseId)
+  const { decidedAt, ...decision } = decided
+  return {
+    found,
+    caseId,
+    company: company?.company ?? null,
+    individual: { userId: c.subject.userId, name: individual?.full_name ?? c.subject.userId, title: individual?.title ?? '' },
+    decision,
+    decidedAt,
+    notice: c.notice,
+    acknowledgedAt: c.noticeAcknowledgedAt,
+    closedAt: c.closedAt,
+    signatures: signatures.map((s) => ({
+      id: s.id,
+      name: s.printed_name,
+      title: s.title,
+      signedAt: s.signed_at,
+      signedAtLocal: s.signed_at_local,
+    })),
+  }
+}
+export type NoticeFacts = NonNullable<Awaited<ReturnType<typeof findNoticeFacts>>>

@@ -167,6 +167,8 @@ export async function loadCasePage(db: DB, found: FoundCase, viewer: CaseViewer,
     allowed: allowedCaseActions(found, viewer, now),
     outcomes: CASE_OUTCOMES.map((o) => ({ value: o, label: OUTCOME_WORDS[o] })),
     referNeedsViolation: c.duty === 1 || c.duty === 2,
+    // The Board's determination page (/cases/<id>/determination), for the Board's members once referred.
+    boardDetermination: found.path === 'referredForDetermination' && viewer.kind === 'recipient' && viewer.bodies.includes('board'),
   }
 }
 export type CasePageData = Awaited<ReturnType<typeof loadCasePage>>

@@ -131,6 +131,15 @@ export default function CasePage() {
       ) : null}
 
       <MatterPanel page={page} />
+      {page.boardDetermination ? (
+        <section aria-labelledby="board-determination-title" className="ow-panel ow-action-panel">
+          <h2 id="board-determination-title">The Board’s determination</h2>
+          <p>
+            <Link to={`/cases/${page.caseId}/determination`}>Open the Board’s determination</Link>: the factors, the prior violations found
+            in the record, the decision and its signatures, the written notice.
+          </p>
+        </section>
+      ) : null}
       <RoutingPanel page={page} />
       <AcknowledgementsPanel page={page} />
       {isRecipient ? <ActionsPanel page={page} errorsFor={errorsFor} /> : null}
