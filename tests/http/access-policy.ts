@@ -122,6 +122,27 @@ const caseOutcome =
     return seenByOf(sample).includes(who) ? allowedOutcome : 'unknown'
   }
 
+// Referred to the Board in the demo: the 2009 matter about the CAO/Controller, reported by the CFO.
+const BEFORE_THE_BOARD: Record<string, { subject: Person | null; reporter: Person }> = {
+  'case-2009-supplier-relative': { subject: 'cao', reporter: 'cfo' },
+}
+function determinationOutcome(who: Visitor, sample: Sample, allowed: Outcome): Outcome {
+  if (who === 'visitor') return 'sign-in'
+  if (!DIRECTORS.includes(who)) return 'refused'
+  const matter = Object.entries(BEFORE_THE_BOARD).find(([id]) => sample.address.startsWith(`/cases/${id}/`))?.[1]
+  if (!matter || matter.subject === who || matter.reporter === who) return 'unknown'
+  return allowed
+}
+const NOTICES: Sample[] = [
+  { label: 'the notice of the 2009 violation, to the CAO/Controller', address: '/notices/case-2009-supplier-relative', owner: 'cao' },
+  { label: 'a matter with no notice (duty 1)', address: '/notices/case-2012-canamex' },
+  { label: 'no such matter', address: '/notices/case-unknown' },
+]
+function noticeOutcome(who: Visitor, sample: Sample, allowed: Outcome): Outcome {
+  if (who === 'visitor') return 'sign-in'
+  return sample.owner === who ? allowed : 'unknown'
+}
+
 export const ACCESS_POLICY: Record<string, RoutePolicy> = {
   'routes/_index': { samples: () => one('/'), get: signedIn('everyone') },
   'routes/$': {
@@ -234,6 +255,27 @@ export const ACCESS_POLICY: Record<string, RoutePolicy> = {
     // No attachment is seeded: for everyone who sees the case the file is unknown, for the rest the case is.
     samples: () => caseSamples('/files/file-unknown'),
     get: (who) => (who === 'visitor' ? 'sign-in' : 'unknown'),
+  },
+
+  // The Board's determination of a matter referred to it (duty 5): its directors, never
+  // the subject nor the reporter among them (docs/decisions/017); anyone who is not a
+  // director is refused outright; a matter not before the Board is unknown to all.
+  'routes/cases.$caseId_.determination': {
+    samples: () => caseSamples('/determination'),
+    get: (who, sample) => determinationOutcome(who, sample, 'page'),
+    post: (who, sample) => determinationOutcome(who, sample, 'input-refused'),
+  },
+  // The written notice is the individual's alone, once the Board has given it: the
+  // demo's 2009 violation by the CAO/Controller (its notice given and acknowledged).
+  'routes/notices.$caseId': {
+    samples: () => NOTICES,
+    get: (who, sample) => noticeOutcome(who, sample, 'page'),
+    // Acknowledged already in the demo: the CAO's second acknowledgement is refused for that.
+    post: (who, sample) => noticeOutcome(who, sample, 'input-refused'),
+  },
+  'routes/notices.$caseId[.pdf]': {
+    samples: () => NOTICES.map((n) => ({ ...n, address: `${n.address}.pdf` })),
+    get: (who, sample) => noticeOutcome(who, sample, 'page'),
   },
 
   // The register's whole for the Board, the Audit Committee and its keeper; an officer reads their own waivers.
