@@ -5,7 +5,7 @@ import { listLatestSignOffsOf } from '../../db/queries/history'
 import { listPeople } from '../../db/queries/people'
 import { DUTIES } from '../../machines/duties'
 import { OFFICER_ROLES } from '../../machines/roles'
-import { compareAnswers } from '../utils/compare-answers'
+import { compareAnswers, pathWords, valueWords } from '../utils/compare-answers'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc } from '../utils/format'
 import { requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
@@ -154,9 +154,10 @@ export default function ComparePage() {
                   <ul>
                     {duty.changes.map((c, i) => (
                       <li key={i}>
-                        <strong>{KIND_WORDS[c.kind]}</strong> <code>{c.path}</code>: {c.before !== null ? <del>{c.before}</del> : null}
+                        <strong>{KIND_WORDS[c.kind]}</strong> {pathWords(c.path)}:{' '}
+                        {c.before !== null ? <del>{valueWords(c.before)}</del> : null}
                         {c.before !== null && c.after !== null ? ' → ' : null}
-                        {c.after !== null ? <ins>{c.after}</ins> : null}
+                        {c.after !== null ? <ins>{valueWords(c.after)}</ins> : null}
                       </li>
                     ))}
                   </ul>

@@ -57,3 +57,25 @@ export function compareAnswers(before: unknown, after: unknown, path = ''): Answ
     },
   ]
 }
+
+const ACRONYMS: Record<string, string> = { mda: 'MD&A', sec: 'SEC', ceo: 'CEO', cfo: 'CFO', cao: 'CAO', sha256: 'SHA-256' }
+
+/**
+ * Where a change is, in words for the page: "confirmation.noMdaConcerns" reads
+ * "Confirmation, no MD&A concerns" — the answers' own field names, not the code's notation.
+ */
+export function pathWords(path: string): string {
+  const parts = path.split('.').map((part) =>
+    part
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/\b([A-Z][a-z]+)\b/g, (w) => w.toLowerCase())
+      .replace(/\b(mda|sec|ceo|cfo|cao|sha256)\b/gi, (w) => ACRONYMS[w.toLowerCase()]!),
+  )
+  const text = parts.join(', ')
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/** A value as a person reads it: yes and no rather than true and false. */
+export function valueWords(value: string): string {
+  return value === 'true' ? 'yes' : value === 'false' ? 'no' : value
+}

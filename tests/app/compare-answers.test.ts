@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { compareAnswers } from '../../app/utils/compare-answers'
+import { compareAnswers, pathWords, valueWords } from '../../app/utils/compare-answers'
 
 test('a material item raised last quarter and absent now is removed; a new one added; a changed field named', () => {
   const lastQuarter = {
@@ -27,4 +27,13 @@ test('a material item raised last quarter and absent now is removed; a new one a
   ])
   expect(compareAnswers(now, structuredClone(now))).toEqual([])
   expect(compareAnswers(null, { items: [] })).toEqual([{ kind: 'changed', path: 'answers', before: 'null', after: '{"items":[]}' }])
+})
+
+test('where a change is reads in words, and so do yes and no', () => {
+  expect(pathWords('confirmation.noMdaConcerns')).toBe('Confirmation, no MD&A concerns')
+  expect(pathWords('accurateAndComplete')).toBe('Accurate and complete')
+  expect(pathWords('internal.documentSha256')).toBe('Internal, document SHA-256')
+  expect(valueWords('true')).toBe('yes')
+  expect(valueWords('false')).toBe('no')
+  expect(valueWords('La Camorra')).toBe('La Camorra')
 })
