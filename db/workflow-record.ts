@@ -488,7 +488,12 @@ export interface RecordOptions {
 }
 
 export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKey, options: RecordOptions = {}): WorkflowRecord {
-  async function appendInside(trx: DB, request: AppendRequest, alarms: NewSecurityEvent[], written?: AppendedEvent[]): Promise<AppendResult> {
+  async function appendInside(
+    trx: DB,
+    request: AppendRequest,
+    alarms: NewSecurityEvent[],
+    written?: AppendedEvent[],
+  ): Promise<AppendResult> {
     const recordedAt = (request.recordedAt ?? new Date()).toISOString()
     // Decides can(event) on the events' truth: a forged cache row is rebuilt (and logged) here, never acted on.
     const existing = await readInstance(trx, lookup, request.instance.id, key, (alarm) => alarms.push(alarm))

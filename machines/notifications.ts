@@ -190,7 +190,10 @@ function caseNotices(cause: Extract<NotificationCause, { kind: 'event' }>, peopl
   return out
 }
 
-function determinationNotices(cause: Extract<NotificationCause, { kind: 'event' }>, people: readonly Addressee[]): Omit<Notice, 'dedupe'>[] {
+function determinationNotices(
+  cause: Extract<NotificationCause, { kind: 'event' }>,
+  people: readonly Addressee[],
+): Omit<Notice, 'dedupe'>[] {
   const d = cause.context as BoardDeterminationContext
   const excluded = new Set([d.subject.userId, ...d.routing.excludedUserIds])
   const board = people.filter((p) => p.bodies.includes('board') && !excluded.has(p.userId))
@@ -214,7 +217,8 @@ function determinationNotices(cause: Extract<NotificationCause, { kind: 'event' 
           userId: d.subject.userId,
           subject: 'A written notice from the Board of Directors',
           what: 'The Board of Directors has given you a written notice of its determination under the Code of Ethics. Please read it, and acknowledge that you received it, on its page.',
-          reason: 'You receive this because the notice is addressed to you: the code requires written notice to the individual involved (duty 5).',
+          reason:
+            'You receive this because the notice is addressed to you: the code requires written notice to the individual involved (duty 5).',
           link: `/notices/${d.caseId}`,
           alwaysImmediate: true,
         },
@@ -303,7 +307,10 @@ function dutyNotices(cause: Extract<NotificationCause, { kind: 'event' }>): Omit
   ]
 }
 
-function messageNotices(cause: Extract<NotificationCause, { kind: 'caseMessage' }>, people: readonly Addressee[]): Omit<Notice, 'dedupe'>[] {
+function messageNotices(
+  cause: Extract<NotificationCause, { kind: 'caseMessage' }>,
+  people: readonly Addressee[],
+): Omit<Notice, 'dedupe'>[] {
   const c = cause.context
   const link = caseLink(c.caseId)
   if (cause.messageKind === 'question') {

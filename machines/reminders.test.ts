@@ -16,12 +16,7 @@ function reminderDays(deadline: string, from: string, to: string): string[] {
 test('reminders fall 10, 5, 2 and 1 business days before the due date, skipping a weekend and a Monday federal holiday', () => {
   // Due Tuesday 12 November 2024; Monday 11 November is Veterans Day, so one
   // business day before is Friday 8 November, not the Monday.
-  expect(reminderDays('2024-11-12', '2024-10-01', '2024-11-30')).toEqual([
-    '2024-10-28:10',
-    '2024-11-04:5',
-    '2024-11-07:2',
-    '2024-11-08:1',
-  ])
+  expect(reminderDays('2024-11-12', '2024-10-01', '2024-11-30')).toEqual(['2024-10-28:10', '2024-11-04:5', '2024-11-07:2', '2024-11-08:1'])
 })
 
 test('Martin Luther King Jr. Day and New Year’s Day are not counted', () => {
@@ -75,9 +70,7 @@ test('committee members with a pending step in committee review, and none once t
   const at = { today: '2024-11-08', dueDate: '2024-11-12', extendedDueDate: null }
   const review = { ...certification([]), reportState: 'committeeReview' }
   expect(selectReminders({ ...at, steps: review }).map((r) => r.userId)).toEqual(['user-gc', 'user-audit-chair'])
-  expect(selectReminders({ ...at, steps: { ...review, disclosureCommitteeDone: true } }).map((r) => r.userId)).toEqual([
-    'user-audit-chair',
-  ])
+  expect(selectReminders({ ...at, steps: { ...review, disclosureCommitteeDone: true } }).map((r) => r.userId)).toEqual(['user-audit-chair'])
   const approval = { ...review, reportState: 'awaitingApprovalForFiling', approvals: { ceo: true, cfo: false } }
   expect(selectReminders({ ...at, steps: approval })).toEqual([
     { userId: 'user-cfo', daysLeft: 1, pending: 'your approval for filing (as CFO)' },

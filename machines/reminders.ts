@@ -77,8 +77,7 @@ export function selectReminders(input: {
   }
   if (s.reportState === 'certification') {
     for (const o of s.unsignedDuties)
-      if (o.dutyNumbers.length > 0)
-        add(o.userId, `sign duties ${o.dutyNumbers.join(', ')} (${o.dutyNumbers.length} of 12 still unsigned)`)
+      if (o.dutyNumbers.length > 0) add(o.userId, `sign duties ${o.dutyNumbers.join(', ')} (${o.dutyNumbers.length} of 12 still unsigned)`)
   } else if (s.reportState === 'committeeReview') {
     if (!s.disclosureCommitteeDone) for (const u of s.disclosureCommittee) add(u, 'the Disclosure Committee’s approval')
     if (!s.auditCommitteeDone) for (const u of s.auditCommittee) add(u, 'the Audit Committee’s review')

@@ -28,7 +28,9 @@ if (!values.watch) {
   await db.destroy()
 } else {
   if (!transport) {
-    console.error('SMTP_URL is not set: there is nowhere to send to. Set it, or run without --watch to write the day’s reminders and digests.')
+    console.error(
+      'SMTP_URL is not set: there is nowhere to send to. Set it, or run without --watch to write the day’s reminders and digests.',
+    )
     process.exit(2)
   }
   const loop = startOutboxLoop(db, reader, transport, {

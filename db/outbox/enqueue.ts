@@ -61,7 +61,9 @@ export async function insertMail(trx: Executor, mail: NewMail): Promise<number |
 
 function reportWords(r: { form: string; fiscal_year: number; fiscal_quarter: number | null; amendment_number: number }): string {
   const form = r.amendment_number ? `Form ${r.form}/A (Amendment No. ${r.amendment_number})` : `Form ${r.form}`
-  return r.form === '10-K' ? `the ${form} for fiscal year ${r.fiscal_year}` : `the ${form} for quarter ${r.fiscal_quarter} of fiscal ${r.fiscal_year}`
+  return r.form === '10-K'
+    ? `the ${form} for fiscal year ${r.fiscal_year}`
+    : `the ${form} for quarter ${r.fiscal_quarter} of fiscal ${r.fiscal_year}`
 }
 
 async function causesOf(unit: WriteUnit, events: readonly AppendedEvent[], facts: readonly WrittenFact[]): Promise<NotificationCause[]> {
@@ -171,7 +173,12 @@ export async function sendWitness(
   key: SigningKey,
   w: { reason: 'filing' | 'weekly'; period: string; sequence: number; at: string; people: readonly MailPerson[]; appUrl: string },
 ) {
-  const already = await trx.selectFrom('witness_sent').select('sequence').where('reason', '=', w.reason).where('period', '=', w.period).executeTakeFirst()
+  const already = await trx
+    .selectFrom('witness_sent')
+    .select('sequence')
+    .where('reason', '=', w.reason)
+    .where('period', '=', w.period)
+    .executeTakeFirst()
   if (already) return
   const witness = await witnessOfHead(trx, key, w.sequence)
   if (!witness) return
@@ -198,11 +205,19 @@ export async function sendWitness(
         `Why you receive this: you chair the Audit Committee, which oversees the record of the officers' attestations.`,
         `The record's own check: ${new URL('/history/verify', w.appUrl).href}`,
       ].join('\n'),
-      attachment: { filename: `witness-${witness.sequence}.json`, contentType: 'application/json', content: JSON.stringify(witness, null, 2) },
+      attachment: {
+        filename: `witness-${witness.sequence}.json`,
+        contentType: 'application/json',
+        content: JSON.stringify(witness, null, 2),
+      },
       causeSequence: witness.sequence,
       at: w.at,
     })
     first ??= id
   }
-  if (first !== null) await trx.insertInto('witness_sent').values({ reason: w.reason, period: w.period, sequence: witness.sequence, message_id: first }).execute()
+  if (first !== null)
+    await trx
+      .insertInto('witness_sent')
+      .values({ reason: w.reason, period: w.period, sequence: witness.sequence, message_id: first })
+      .execute()
 }

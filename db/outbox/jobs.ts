@@ -19,7 +19,9 @@ import { insertMail, sendWitness } from './enqueue'
 
 function reportWords(r: { form: string; fiscal_year: number; fiscal_quarter: number | null; amendment_number: number }): string {
   const form = r.amendment_number ? `Form ${r.form}/A (Amendment No. ${r.amendment_number})` : `Form ${r.form}`
-  return r.form === '10-K' ? `the ${form} for fiscal year ${r.fiscal_year}` : `the ${form} for quarter ${r.fiscal_quarter} of fiscal ${r.fiscal_year}`
+  return r.form === '10-K'
+    ? `the ${form} for fiscal year ${r.fiscal_year}`
+    : `the ${form} for quarter ${r.fiscal_quarter} of fiscal ${r.fiscal_year}`
 }
 
 async function companyClock(db: DB, now: Date) {
@@ -76,7 +78,9 @@ export async function queueReminders(db: DB, reader: RecordReader, options: { no
         disclosureCommitteeDone: progress.disclosureCommittee !== null,
         auditCommitteeDone: progress.auditCommittee !== null,
         approvals: { ceo: progress.approvalsForFiling.ceo !== null, cfo: progress.approvalsForFiling.cfo !== null },
-        disclosureCommittee: people.filter((p) => p.bodies.includes('disclosure_committee') && !subjects.has(p.userId)).map((p) => p.userId),
+        disclosureCommittee: people
+          .filter((p) => p.bodies.includes('disclosure_committee') && !subjects.has(p.userId))
+          .map((p) => p.userId),
         auditCommittee: people.filter((p) => p.bodies.includes('audit_committee') && !subjects.has(p.userId)).map((p) => p.userId),
         officerUserIds,
       },
@@ -157,7 +161,11 @@ export async function queueDigests(db: DB, options: { now: Date; appUrl: string 
       if (items.length === 0) return false
       let digestId = already?.message_id ?? null
       if (digestId === null) {
-        const person = await trx.selectFrom('user').select(['id', 'email', 'full_name']).where('id', '=', g.userId).executeTakeFirstOrThrow()
+        const person = await trx
+          .selectFrom('user')
+          .select(['id', 'email', 'full_name'])
+          .where('id', '=', g.userId)
+          .executeTakeFirstOrThrow()
         const body = [
           `Dear ${person.full_name},`,
           '',
@@ -220,10 +228,22 @@ export async function queueWeeklyWitness(db: DB, key: SigningKey, options: { now
   return immediateTransaction(db, async (trx) => {
     const head = await trx.selectFrom('workflow_event').select('sequence').orderBy('sequence', 'desc').limit(1).executeTakeFirst()
     if (!head) return 0
-    const before = await trx.selectFrom('witness_sent').select('period').where('reason', '=', 'weekly').where('period', '=', isoWeek(today)).executeTakeFirst()
+    const before = await trx
+      .selectFrom('witness_sent')
+      .select('period')
+      .where('reason', '=', 'weekly')
+      .where('period', '=', isoWeek(today))
+      .executeTakeFirst()
     if (before) return 0
     const people: MailPerson[] = await listMailPeople(trx, today)
-    await sendWitness(trx, key, { reason: 'weekly', period: isoWeek(today), sequence: head.sequence, at: options.now.toISOString(), people, appUrl: options.appUrl })
+    await sendWitness(trx, key, {
+      reason: 'weekly',
+      period: isoWeek(today),
+      sequence: head.sequence,
+      at: options.now.toISOString(),
+      people,
+      appUrl: options.appUrl,
+    })
     return 1
   })
 }

@@ -70,7 +70,11 @@ export async function claimDue(db: DB, options: { now: Date; leaseMs: number; li
     // A lapsed claim on the last attempt: the sender died during it; nobody knows whether the server took it.
     await trx
       .updateTable('outbox_message')
-      .set({ state: 'dead', lease_until: null, last_error: 'The sender stopped during the last attempt; the mail may or may not have gone.' })
+      .set({
+        state: 'dead',
+        lease_until: null,
+        last_error: 'The sender stopped during the last attempt; the mail may or may not have gone.',
+      })
       .where('state', '=', 'sending')
       .where('lease_until', '<=', now)
       .where('attempts', '>=', MAX_ATTEMPTS)

@@ -94,7 +94,9 @@ export function checkWitness(options: { file: string; witnessText: string; looku
       .prepare('SELECT MIN(sequence) AS s FROM chain_checkpoint WHERE sequence >= ? AND key_fingerprint <> ?')
       .get(parsed.sequence, parsed.keyFingerprint) as { s: number | null }
     if (foreign.s !== null)
-      problems.push(`from event ${foreign.s} the record is signed by another key than the witnessed one (${parsed.keyFingerprint.slice(0, 16)}…)`)
+      problems.push(
+        `from event ${foreign.s} the record is signed by another key than the witnessed one (${parsed.keyFingerprint.slice(0, 16)}…)`,
+      )
   } finally {
     sqlite.close()
   }
