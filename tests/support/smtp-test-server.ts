@@ -22,9 +22,14 @@ export interface TestSmtpServer {
   received: ReceivedMail[]
   /** Mails whose DATA arrived, accepted or not. */
   dataSeen: string[]
-  /** From now on, the answer to DATA waits until `release()` (or the client is gone). */
+  /** From now on, the answer to DATA waits until `release()` or until its client is gone. */
   holdData(): void
+  /** No more holding; the answers held so far are given now. */
   release(): void
+  /** No more holding; the answers held so far still wait for their clients to go. */
+  stopHolding(): void
+  /** Resolves when `n` connections have closed in all. */
+  waitForClosed(n: number, timeoutMs?: number): Promise<void>
   /** Resolves when `n` DATA commands have arrived in all. */
   waitForData(n: number, timeoutMs?: number): Promise<void>
   waitForReceived(n: number, timeoutMs?: number): Promise<void>
@@ -86,6 +91,10 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     holdData: () => {
       holding = true
     },
+    stopHolding: () => {
+      holding = false
+    },
+    waitForClosed: (n, timeoutMs = 15_000) => until(() => closedSessions.size >= n, timeoutMs, `${n} closed connections`),
     release: () => {
       holding = false
       const all = releaseAll
