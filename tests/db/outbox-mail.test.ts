@@ -3,6 +3,9 @@
 // the server receives them. Who receives what, that nothing of a matter leaks
 // into any mail, that the anonymous reporter gets nothing, that no one gets the
 // same mail twice; a reminder, a digest, the written notice and the witness.
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import {
   acknowledgeCase,
@@ -20,6 +23,7 @@ import { outboxHook } from '../../db/outbox/enqueue'
 import { runOutboxPass } from '../../db/outbox/loop'
 import { messageIdOf, smtpTransport } from '../../db/outbox/sender'
 import { loadOrCreateSigningKey } from '../../db/signing-key'
+import { verifyRecord } from '../../db/verify'
 import { openWorkflowRecord, type WorkflowRecord } from '../../db/workflow-record'
 import { type TestSmtpServer, startTestSmtpServer } from '../support/smtp-test-server'
 import { copySeededDatabase, type SeededCopy } from '../utils/test-db'
@@ -280,4 +284,25 @@ test('the Audit Committee chair receives the signed chain head as a JSON attachm
     'signature',
     'signedAt',
   ])
+})
+
+test('npm run verify checks what the outbox page shows: a witness mail whose head was edited is named', async () => {
+  expect(verifyRecord({ file: copy.file, key: record.key, lookup: machineLookup })).toMatchObject({ ok: true })
+  const forged = path.join(path.dirname(copy.file), 'forged.sqlite')
+  const live = new SQLite(copy.file, { readonly: true })
+  await live.backup(forged)
+  live.close()
+  const s = new SQLite(forged)
+  for (const t of s.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[])
+    s.exec(`DROP TRIGGER ${t.name}`)
+  const mail = s.prepare("SELECT id, attachment FROM outbox_message WHERE kind = 'witness'").get() as { id: number; attachment: string }
+  const attachment = JSON.parse(mail.attachment) as { content: string }
+  const witness = JSON.parse(attachment.content) as { headHash: string }
+  const edited = { ...attachment, content: JSON.stringify({ ...witness, headHash: 'e'.repeat(64) }) }
+  s.prepare('UPDATE outbox_message SET attachment = ? WHERE id = ?').run(JSON.stringify(edited), mail.id)
+  s.close()
+  const report = verifyRecord({ file: forged, key: record.key, lookup: machineLookup })
+  expect(report.ok).toBe(false)
+  expect(report.problems).toEqual([expect.objectContaining({ table: 'outbox_message', row: String(mail.id) })])
+  fs.rmSync(forged)
 })

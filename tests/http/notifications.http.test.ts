@@ -41,7 +41,8 @@ const post = async (fields: Record<string, string>, who: Who) =>
     headers: { Origin: baseURL, Cookie: await cookieOf(who) },
     body: new URLSearchParams(fields),
   })
-const settings = () => sqlite.prepare('SELECT user_id, mode FROM notification_setting ORDER BY user_id').all() as { user_id: string; mode: string }[]
+const settings = () =>
+  sqlite.prepare('SELECT user_id, mode FROM notification_setting ORDER BY user_id').all() as { user_id: string; mode: string }[]
 
 describe('who opens the outbox', () => {
   test.each(EVERYONE)('%s', async (who) => {
@@ -94,7 +95,7 @@ test('a person changes their own setting, and only theirs, whatever user id the 
 
 test('a choice that is not one of the two is refused with the reason, and nothing is written', async () => {
   const before = settings()
-  for (const fields of [{ mode: 'hourly' }, {}, { mode: '' }]) {
+  for (const fields of [{ mode: 'hourly' }, {}, { mode: '' }] as Record<string, string>[]) {
     const response = await post(fields, 'internalAudit')
     expect(response.status).toBe(400)
     expect(await response.text()).toContain('Choose how you want to hear from the app')
