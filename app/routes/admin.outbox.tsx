@@ -65,7 +65,7 @@ export default function Outbox() {
           ? 'Mails are sent through the mail server every few seconds; a failed one is tried again later, up to six times, then kept here as a dead letter.'
           : 'No mail server is set (SMTP_URL): the mails wait here, where you can read them. Nothing is sent.'}
       </p>
-      <nav aria-label="Mails by state" className="ow-filter-links">
+      <nav aria-label="Mails by state" className="ow-outbox-filter">
         <ul>
           <li>{state === null ? <strong>All</strong> : <Link to="/admin/outbox">All</Link>}</li>
           {OUTBOX_STATES.map((s) => (
@@ -89,15 +89,13 @@ export default function Outbox() {
           <p>No mail here.</p>
         ) : (
           <div className="ow-table-scroll">
-            <table className="ow-cases">
+            <table className="ow-cases ow-outbox">
               <caption className="visually-hidden">Mails, dead letters first, then newest first</caption>
               <thead>
                 <tr>
                   <th scope="col">Mail</th>
                   <th scope="col">To</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Last error</th>
+                  <th scope="col">Where it is</th>
                 </tr>
               </thead>
               <tbody>
@@ -119,12 +117,20 @@ export default function Outbox() {
                       <span className="ow-muted">{m.toAddress}</span>
                     </td>
                     <td>
-                      {m.stateWords}
+                      <strong>{m.stateWords}</strong>
                       {m.sentAt ? <span className="ow-muted"> · {m.sentAt}</span> : null}
-                      {m.state === 'queued' && m.attempts > 0 ? <span className="ow-muted"> · next try {m.nextAttemptAt}</span> : null}
+                      <br />
+                      <span className="ow-muted">
+                        {m.attempts === 1 ? '1 attempt' : `${m.attempts} attempts`}
+                        {m.state === 'queued' && m.attempts > 0 ? ` · next try ${m.nextAttemptAt}` : ''}
+                      </span>
+                      {m.lastError ? (
+                        <>
+                          <br />
+                          Last error: <code>{m.lastError}</code>
+                        </>
+                      ) : null}
                     </td>
-                    <td>{m.attempts}</td>
-                    <td>{m.lastError ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>
