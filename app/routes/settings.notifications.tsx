@@ -22,7 +22,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const SettingSchema = z.strictObject({
-  mode: z.enum(['immediate', 'digest'], { message: 'Choose how you want to hear from the app: each mail as it happens, or one digest a day.' }),
+  mode: z.enum(['immediate', 'digest'], {
+    message: 'Choose how you want to hear from the app: each mail as it happens, or one digest a day.',
+  }),
 })
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -83,5 +85,6 @@ export default function NotificationSettings() {
   )
 }
 
-export const meta: MetaFunction = ({ error }) => (error ? errorMeta(error) : [{ title: 'Your notifications · Code of Ethics attestations' }])
+export const meta: MetaFunction = ({ error }) =>
+  error ? errorMeta(error) : [{ title: 'Your notifications · Code of Ethics attestations' }]
 export const ErrorBoundary = RouteErrorBoundary
