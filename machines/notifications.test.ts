@@ -60,6 +60,13 @@ test('a matter about the CFO goes to its recipients, never to its subject or its
   for (const n of notices) expect(n.subject + n.what + n.reason).not.toContain('secret')
 })
 
+test('a matter about a member of a recipient body never reaches them through that body', () => {
+  // Duty 2 goes to the Disclosure Committee and the Audit Committee; the CFO sits on the first and is the subject.
+  const ctx = caseContext({ duty: 2, reporter: { role: 'ceo', userId: 'ceo' } })
+  const notices = noticesFor(event('case', 'case.route', ctx, { actor: 'ceo' }), PEOPLE)
+  expect(notices.map((n) => n.userId)).toEqual(['cao', 'gc', 'audit-chair', 'audit-member'])
+})
+
 test('the reporter hears of a question once; the anonymous reporter never', () => {
   const ctx = caseContext({ duty: 1, subject: { kind: 'none' }, reporter: { role: 'ceo', userId: 'ceo' } })
   const q = noticesFor(
