@@ -5,6 +5,7 @@
 import net from 'node:net'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { insertMail } from '../../db/outbox/enqueue'
+import { isoWeek } from '../../db/outbox/jobs'
 import { MAX_ATTEMPTS, claimDue, sendDue, smtpTransport } from '../../db/outbox/sender'
 import { copySeededDatabase, type SeededCopy } from '../utils/test-db'
 
@@ -95,4 +96,11 @@ test('what a mail says cannot be rewritten, and no mail is deleted', async () =>
       .execute(),
   ).rejects.toThrow(/never rewritten/)
   await expect(copy.db.deleteFrom('outbox_message').where('id', '=', id).execute()).rejects.toThrow(/never deleted/)
+})
+
+test('the weekly witness counts ISO weeks: the week of a year’s first Thursday is its first', () => {
+  expect(isoWeek('2026-12-03')).toBe('2026-W49')
+  expect(isoWeek('2021-01-03')).toBe('2020-W53')
+  expect(isoWeek('2024-12-30')).toBe('2025-W01')
+  expect(isoWeek('2026-01-01')).toBe('2026-W01')
 })
