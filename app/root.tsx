@@ -71,6 +71,7 @@ function SessionNav({ user }: { user: { fullName: string; title: string } | null
           </span>
           <a href="/cases/new">Report a matter</a>
           <a href="/cases/mine">My reports</a>
+          <a href="/settings/notifications">Notifications</a>
           {/* A form, not a link: signing out changes state, so it is a POST. */}
           <Form method="post" action="/logout" className="inline-form">
             <button type="submit" className="link-button">

@@ -291,6 +291,11 @@ export interface Database {
   case_addition: CaseAdditionTable
   waiver: WaiverTable
   waiver_disclosure: WaiverDisclosureTable
+  outbox_message: OutboxMessageTable
+  notification_setting: NotificationSettingTable
+  reminder_sent: ReminderSentTable
+  notification_digest: NotificationDigestTable
+  witness_sent: WitnessSentTable
 }
 
 export type Company = Selectable<CompanyTable>
@@ -467,3 +472,69 @@ export interface WaiverDisclosureTable {
 
 export type Waiver = Selectable<WaiverTable>
 export type WaiverDisclosure = Selectable<WaiverDisclosureTable>
+
+/** Where a mail is on its way (migration 017): 'held' waits for its person's daily digest. */
+export const OUTBOX_STATES = ['queued', 'sending', 'sent', 'dead', 'held', 'digested'] as const
+export type OutboxState = (typeof OUTBOX_STATES)[number]
+
+/**
+ * One mail, written in the transaction of what caused it (migration 017): what it
+ * says is frozen; only the delivery columns move (the sender's).
+ */
+export interface OutboxMessageTable {
+  id: FrozenDefault<number>
+  /** Also the mail's Message-ID (`<key@hecla-attest>`), so a receiver can drop a repeat. */
+  idempotency_key: Frozen<string>
+  to_user_id: Frozen<string>
+  to_address: Frozen<string>
+  kind: Frozen<string>
+  subject: Frozen<string>
+  body_text: Frozen<string>
+  /** JSON `{ filename, contentType, content }` or null. */
+  attachment: Frozen<string | null>
+  /** The workflow event that caused it, when one did. */
+  cause_sequence: Frozen<number | null>
+  created_at: Frozen<string>
+  state: OutboxState
+  attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: string
+  /** While 'sending': when the claim lapses and another sender may take it again. */
+  lease_until: string | null
+  last_error: string | null
+  sent_at: string | null
+  /** For a 'digested' mail: the digest that carried it. */
+  digest_id: number | null
+}
+export type OutboxMessage = Selectable<OutboxMessageTable>
+export type NewOutboxMessage = Insertable<OutboxMessageTable>
+
+export type NotificationMode = 'immediate' | 'digest'
+export interface NotificationSettingTable {
+  user_id: Frozen<string>
+  mode: NotificationMode
+  updated_at: string
+}
+
+/** One reminder a report, person and day, ever; append-only. */
+export interface ReminderSentTable {
+  report_id: Frozen<string>
+  user_id: Frozen<string>
+  day: Frozen<string>
+  business_days_left: Frozen<number>
+  message_id: Frozen<number>
+}
+
+/** One digest a person and day; append-only. */
+export interface NotificationDigestTable {
+  user_id: Frozen<string>
+  day: Frozen<string>
+  message_id: Frozen<number>
+}
+
+/** The chain heads sent to the Audit Committee chair: one a filing, one a week; append-only. */
+export interface WitnessSentTable {
+  reason: Frozen<'filing' | 'weekly'>
+  period: Frozen<string>
+  sequence: Frozen<number>
+  message_id: Frozen<number>
+}

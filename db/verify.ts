@@ -23,7 +23,14 @@ import {
 
 /** The tables whose rows verify names. */
 export type RecordTable =
-  'record_meta' | 'workflow_instance' | 'workflow_event' | 'chain_checkpoint' | 'workflow_snapshot' | 'sign_off' | 'signature'
+  | 'record_meta'
+  | 'workflow_instance'
+  | 'workflow_event'
+  | 'chain_checkpoint'
+  | 'workflow_snapshot'
+  | 'sign_off'
+  | 'signature'
+  | 'outbox_message'
 
 export interface VerifyProblem {
   /** The event at which the chain does not hold, when the problem is one of the chain's. */
@@ -549,6 +556,7 @@ export function verifyRecord(options: {
           problem('signature', id, `signature ${id}: it is carried by event ${e.sequence} but names event ${row.workflow_sequence}`)
       }
     }
+    for (const p of outboxProblems(sqlite, eventAt, options.key, install)) problem('outbox_message', p.row, p.message)
     return finish()
   } finally {
     sqlite.close()
@@ -636,5 +644,61 @@ export async function checkSignOffs(
     out.set(row.id, { genuine, current: genuine && signatureOf.get(row.workflow_instance_id) === row.id, problems })
   }
   for (const id of ids) if (!out.has(id)) out.set(id, { genuine: false, current: false, problems: ['the record holds no such sign-off'] })
+  return out
+}
+
+/**
+ * What /admin/outbox shows as fact (migration 017, ADR 020): the event that caused
+ * each mail is in the chain; each reminder, digest and witness row names a mail of
+ * its kind to its person; and a witness mail's attachment is the signed head of
+ * the chain at its event — its hash is that event's, its signature holds.
+ */
+function outboxProblems(
+  sqlite: SQLite.Database,
+  eventAt: ReadonlyMap<number, { hash: string }>,
+  key: SigningKey,
+  installationId: string,
+): Array<{ row: number; message: string }> {
+  const exists = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox_message'").get()
+  if (!exists) return []
+  const out: Array<{ row: number; message: string }> = []
+  const mails = sqlite.prepare('SELECT id, to_user_id, kind, cause_sequence, attachment FROM outbox_message ORDER BY id').all() as {
+    id: number
+    to_user_id: string
+    kind: string
+    cause_sequence: number | null
+    attachment: string | null
+  }[]
+  const byId = new Map(mails.map((m) => [m.id, m]))
+  for (const m of mails) {
+    if (m.cause_sequence !== null && !eventAt.has(m.cause_sequence))
+      out.push({ row: m.id, message: `outbox_message ${m.id}: its cause, event ${m.cause_sequence}, is not in the chain` })
+    if (m.kind !== 'witness') continue
+    const w = m.attachment
+      ? (parseJson((parseJson(m.attachment) as { content?: string } | undefined)?.content ?? '') as Record<string, unknown> | undefined)
+      : undefined
+    const sequence = typeof w?.sequence === 'number' ? w.sequence : null
+    const event = sequence === null ? undefined : eventAt.get(sequence)
+    if (!w || sequence === null || !event || event.hash !== w.headHash)
+      out.push({ row: m.id, message: `outbox_message ${m.id}: its witness is not the head of the chain at event ${String(sequence)}` })
+    else if (
+      w.keyFingerprint === key.fingerprint &&
+      !verifyCheckpoint(key, { installationId, sequence, headHash: String(w.headHash) }, String(w.signature))
+    )
+      out.push({ row: m.id, message: `outbox_message ${m.id}: its witness's signature does not verify` })
+  }
+  const rowsNaming = [
+    ['reminder_sent', 'reminder'],
+    ['notification_digest', 'digest'],
+    ['witness_sent', 'witness'],
+  ] as const
+  for (const [table, kind] of rowsNaming) {
+    const rows = sqlite.prepare(`SELECT * FROM ${table}`).all() as { message_id: number; user_id?: string }[]
+    for (const r of rows) {
+      const m = byId.get(r.message_id)
+      if (!m || m.kind !== kind || (r.user_id !== undefined && m.to_user_id !== r.user_id))
+        out.push({ row: r.message_id, message: `${table}: it names mail ${r.message_id}, which is not its ${kind}` })
+    }
+  }
   return out
 }

@@ -448,14 +448,52 @@ export interface WriteUnit {
   lookup: MachineLookup
   key: SigningKey
   append<E extends EventObject>(request: AppendRequest<E>): Promise<AppendResult>
+  /** Something written beside the events that the after-write hook hears of too (a question on a case). */
+  tell(fact: WrittenFact): void
   /** `loadInstance` inside this transaction, with the record's key. */
   load(instanceId: string): Promise<LoadedInstance | undefined>
 }
 
 export type LoadedInstance = NonNullable<Awaited<ReturnType<typeof readInstance>>>
 
-export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKey): WorkflowRecord {
-  async function appendInside(trx: DB, request: AppendRequest, alarms: NewSecurityEvent[]): Promise<AppendResult> {
+/** An event a transaction appended, with the workflow it went to. */
+export interface AppendedEvent extends AppendResult {
+  instanceId: string
+  machineId: string
+  reportId: string | null
+  subject: Record<string, unknown>
+  event: EventObject
+  actor: Actor
+  recordedAt: string
+}
+
+/** A row written beside the events, for the hook (case messages carry no event). */
+export interface WrittenFact {
+  kind: 'caseMessage'
+  caseId: string
+  messageId: string
+  messageKind: 'note' | 'question' | 'answer'
+  authorUserId: string
+  at: string
+}
+
+export interface RecordOptions {
+  /**
+   * Runs inside every write transaction, after its work, with what it appended:
+   * the transactional outbox writes its mails here, so that they commit with the
+   * events that cause them or not at all (docs/decisions/020). The seeds open the
+   * record without it: a demo history sends nobody anything.
+   */
+  afterWrite?: (unit: WriteUnit, written: { events: readonly AppendedEvent[]; facts: readonly WrittenFact[] }) => Promise<void>
+}
+
+export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKey, options: RecordOptions = {}): WorkflowRecord {
+  async function appendInside(
+    trx: DB,
+    request: AppendRequest,
+    alarms: NewSecurityEvent[],
+    written?: AppendedEvent[],
+  ): Promise<AppendResult> {
     const recordedAt = (request.recordedAt ?? new Date()).toISOString()
     // Decides can(event) on the events' truth: a forged cache row is rebuilt (and logged) here, never acted on.
     const existing = await readInstance(trx, lookup, request.instance.id, key, (alarm) => alarms.push(alarm))
@@ -562,7 +600,18 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
       .values({ instance_id: instanceFields.id, ...snapshotRow })
       .onConflict((oc) => oc.column('instance_id').doUpdateSet(snapshotRow))
       .execute()
-    return { sequence, version: version + 1, hash, snapshot: next }
+    const result = { sequence, version: version + 1, hash, snapshot: next }
+    written?.push({
+      ...result,
+      instanceId: instanceFields.id,
+      machineId: instanceFields.machineId,
+      reportId: instanceFields.reportId,
+      subject: instanceFields.subject as Record<string, unknown>,
+      event: request.event,
+      actor: request.actor,
+      recordedAt,
+    })
+    return result
   }
 
   /** Runs a transaction, then logs the alarms its reads raised, whether it committed or rolled back. */
@@ -595,12 +644,8 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
     lookup,
     key,
     async append(request) {
-      const alarms: NewSecurityEvent[] = []
-      const result = await afterwardsLogging(alarms, () =>
-        immediateTransaction(db, (trx) => appendInside(trx, request as AppendRequest, alarms)),
-      )
-      await publishHead([result])
-      return result
+      // Through write, so that the after-write hook sees a lone event too.
+      return this.write((unit) => unit.append(request))
     },
     async appendAll(requests) {
       return this.write(async (unit) => {
@@ -613,22 +658,23 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
       return loadInstance(db, lookup, instanceId, key)
     },
     async write(work) {
-      const appended: AppendResult[] = []
+      const appended: AppendedEvent[] = []
+      const facts: WrittenFact[] = []
       const alarms: NewSecurityEvent[] = []
       const result = await afterwardsLogging(alarms, () =>
-        immediateTransaction(db, (trx) =>
-          work({
+        immediateTransaction(db, async (trx) => {
+          const unit: WriteUnit = {
             trx,
             lookup,
             key,
             load: (instanceId) => readInstance(trx, lookup, instanceId, key, (alarm) => alarms.push(alarm)),
-            async append(request) {
-              const r = await appendInside(trx, request as AppendRequest, alarms)
-              appended.push(r)
-              return r
-            },
-          }),
-        ),
+            append: (request) => appendInside(trx, request as AppendRequest, alarms, appended),
+            tell: (fact) => facts.push(fact),
+          }
+          const out = await work(unit)
+          if (options.afterWrite && (appended.length > 0 || facts.length > 0)) await options.afterWrite(unit, { events: appended, facts })
+          return out
+        }),
       )
       await publishHead(appended)
       return result

@@ -145,6 +145,7 @@ export default function Dashboard() {
               New periodic report
             </Link>
             {isAdministrator ? <Link to="/admin/committee-signers">Who signs for the committees</Link> : null}
+            {isAdministrator ? <Link to="/admin/outbox">Outbox</Link> : null}
           </div>
         ) : null}
       </div>

@@ -11,6 +11,9 @@
 // beside the receipt, or the installation's); with a database file as well, that
 // the record still holds exactly that sign-off.
 // `npm run verify -- <bundle.json> [--key <key file>]`: an evidence bundle, offline (db/exports/bundle-cli.ts).
+// `npm run verify -- --witness <witness.json> [<database file>]`: that the record still extends the
+// signed chain head mailed to the Audit Committee chair (db/outbox/witness.ts), checked with the key
+// the witness carries, not with the one beside the file.
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -20,12 +23,18 @@ import { machineLookup } from '../machine-lookup'
 import { findVerificationKey, NoVerificationKeyError, signingKeyPath, type SigningKey } from '../signing-key'
 import { checkReceiptAgainstDatabase, checkReceiptOffline, parseReceipt } from '../receipt'
 import { verifyRecord } from '../verify'
+import { checkWitness } from '../outbox/witness'
 
 let args
 try {
   args = parseArgs({
     allowPositionals: true,
-    options: { key: { type: 'string' }, 'older-copy': { type: 'boolean', default: false }, receipt: { type: 'string' } },
+    options: {
+      key: { type: 'string' },
+      'older-copy': { type: 'boolean', default: false },
+      receipt: { type: 'string' },
+      witness: { type: 'string' },
+    },
   })
 } catch (error) {
   console.error((error as Error).message)
@@ -37,6 +46,7 @@ if (args.positionals.length > 1) {
 }
 const live = databasePath()
 if (args.values.receipt !== undefined) verifyReceipt(path.resolve(args.values.receipt), args.positionals[0])
+if (args.values.witness !== undefined) verifyWitness(path.resolve(args.values.witness), args.positionals[0])
 const file = args.positionals[0] ? path.resolve(args.positionals[0]) : live
 if (isJsonFile(file)) runBundleVerify(file, args.values.key)
 if (!fs.existsSync(file)) {
@@ -127,5 +137,34 @@ function verifyReceipt(receiptFile: string, database: string | undefined): never
   console.error(`BROKEN: ${receiptFile}${dbFile ? ` against ${dbFile}` : ''}`)
   for (const p of check.problems) console.error(`  - ${p}`)
   console.error(`  ${checkedWith}`)
+  process.exit(1)
+}
+
+function verifyWitness(witnessFile: string, database: string | undefined): never {
+  const dbFile = database ? path.resolve(database) : live
+  for (const f of [witnessFile, dbFile]) {
+    if (!fs.existsSync(f)) {
+      console.error(`Cannot verify: there is no file ${f}.`)
+      process.exit(1)
+    }
+  }
+  // The head file beside the installation's key is checked too, with the witnessed key.
+  let keyPath: string
+  try {
+    keyPath = findVerificationKey(dbFile, { keyPath: args!.values.key, installationKeyPath: signingKeyPath(live), liveFile: live }).keyPath
+  } catch (error) {
+    if (!(error instanceof NoVerificationKeyError)) throw error
+    keyPath = signingKeyPath(live)
+  }
+  const check = checkWitness({ file: dbFile, witnessText: fs.readFileSync(witnessFile, 'utf8'), lookup: machineLookup, keyPath })
+  if (check.ok) {
+    const w = JSON.parse(fs.readFileSync(witnessFile, 'utf8')) as { sequence: number; keyFingerprint: string }
+    console.log(
+      `OK: ${dbFile} still extends the head witnessed in ${witnessFile} (event ${w.sequence}), signed by key ${w.keyFingerprint.slice(0, 16)}… from there on.`,
+    )
+    process.exit(0)
+  }
+  console.error(`BROKEN: ${dbFile} does not extend the head witnessed in ${witnessFile}`)
+  for (const p of check.problems) console.error(`  - ${p}`)
   process.exit(1)
 }

@@ -185,7 +185,17 @@ export async function writeCaseMessage(record: WorkflowRecord, request: NewCaseM
     } else if (request.replyTo !== undefined) {
       throw new CommandRefusedError('no_such_question', 'only an answer replies to a question', { caseId: request.caseId })
     }
-    return insertMessage(unit, { ...request, at })
+    const written = await insertMessage(unit, { ...request, at })
+    // A question to the reporter (or their answer) is news to someone: the outbox hears of it in this transaction.
+    unit.tell({
+      kind: 'caseMessage',
+      caseId: request.caseId,
+      messageId: written.id,
+      messageKind: request.kind,
+      authorUserId: request.authorUserId,
+      at: iso(at),
+    })
+    return written
   })
 }
 

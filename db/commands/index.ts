@@ -24,3 +24,4 @@ export {
 } from './report'
 export { SYSTEM } from './shared'
 export { recordWaiver, recordWaiverDisclosure } from './waiver'
+export { saveNotificationSetting } from './notifications'

@@ -1,0 +1,108 @@
+// A real SMTP server on a loopback port for the outbox tests (smtp-server +
+// mailparser). STARTTLS is disabled: smtp-server's built-in certificate has
+// expired, and the client is told `ignoreTLS` (SMTP_URL ...?ignoreTLS=true).
+// A mail counts as received only once the server has answered its DATA with 250,
+// as a real mail server takes responsibility for a mail only then; `holdData`
+// delays that answer, so a test can kill the sender "mid-send" deterministically.
+import { type AddressObject, simpleParser } from 'mailparser'
+import { SMTPServer } from 'smtp-server'
+
+export interface ReceivedMail {
+  messageId: string
+  to: string[]
+  subject: string
+  text: string
+  kind: string | null
+  attachments: Array<{ filename: string; content: string }>
+}
+
+export interface TestSmtpServer {
+  port: number
+  url: string
+  received: ReceivedMail[]
+  /** Mails whose DATA arrived, accepted or not. */
+  dataSeen: string[]
+  /** From now on, the answer to DATA waits until `release()` or until its client is gone. */
+  holdData(): void
+  /** No more holding; the answers held so far are given now. */
+  release(): void
+  /** No more holding; the answers held so far still wait for their clients to go. */
+  stopHolding(): void
+  /** Resolves when `n` connections have closed in all. */
+  waitForClosed(n: number, timeoutMs?: number): Promise<void>
+  /** Resolves when `n` DATA commands have arrived in all. */
+  waitForData(n: number, timeoutMs?: number): Promise<void>
+  waitForReceived(n: number, timeoutMs?: number): Promise<void>
+  close(): Promise<void>
+}
+
+const addresses = (a: AddressObject | AddressObject[] | undefined) =>
+  (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value.map((v) => v.address ?? ''))
+
+async function until(check: () => boolean, timeoutMs: number, what: string) {
+  const start = Date.now()
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+export async function startTestSmtpServer(): Promise<TestSmtpServer> {
+  const received: ReceivedMail[] = []
+  const dataSeen: string[] = []
+  const closedSessions = new Set<string>()
+  let holding = false
+  let releaseAll: (() => void)[] = []
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: true,
+    logger: false,
+    onClose(session) {
+      closedSessions.add(session.id)
+      for (const r of releaseAll) r()
+    },
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then(async (parsed) => {
+          dataSeen.push(parsed.messageId ?? '')
+          if (holding) await new Promise<void>((r) => releaseAll.push(r))
+          // The client went away before the answer: no 250 was given, the mail was not taken.
+          if (closedSessions.has(session.id)) return callback(new Error('connection closed'))
+          received.push({
+            messageId: parsed.messageId ?? '',
+            to: addresses(parsed.to),
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+            kind: (parsed.headers.get('x-hecla-attest-kind') as string | undefined) ?? null,
+            attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', content: a.content.toString('utf8') })),
+          })
+          callback()
+        })
+        .catch((error: Error) => callback(error))
+    },
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.server.address() as { port: number }).port
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}/?ignoreTLS=true`,
+    received,
+    dataSeen,
+    holdData: () => {
+      holding = true
+    },
+    stopHolding: () => {
+      holding = false
+    },
+    waitForClosed: (n, timeoutMs = 15_000) => until(() => closedSessions.size >= n, timeoutMs, `${n} closed connections`),
+    release: () => {
+      holding = false
+      const all = releaseAll
+      releaseAll = []
+      for (const r of all) r()
+    },
+    waitForData: (n, timeoutMs = 15_000) => until(() => dataSeen.length >= n, timeoutMs, `${n} DATA commands`),
+    waitForReceived: (n, timeoutMs = 15_000) => until(() => received.length >= n, timeoutMs, `${n} mails`),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
