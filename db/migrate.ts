@@ -13,6 +13,7 @@ import * as m010 from './migrations/010-timeline-indexes'
 import * as m011 from './migrations/011-waiver-register'
 import * as m012 from './migrations/012-reporting-and-anonymous-channel'
 import * as m014 from './migrations/014-amendments'
+import * as m016 from './migrations/016-dated-titles-and-states'
 
 // Static imports, not FileMigrationProvider: that one loads files at run time and
 // cannot import .ts under Vitest or from the bundled server (docs/decisions/002).
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '011-waiver-register': m011,
   '012-reporting-and-anonymous-channel': m012,
   '014-amendments': m014,
+  '016-dated-titles-and-states': m016,
 }
 
 export const migrationProvider: MigrationProvider = {

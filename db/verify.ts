@@ -7,23 +7,26 @@
 // only the public key.
 import fs from 'node:fs'
 import SQLite from 'better-sqlite3'
+import type { EventObject } from 'xstate'
+import { EventRefusedError, persistSnapshot, replayStates } from '../machines/replay'
 import { canonicalJson } from './canonical-json'
 import type { Executor } from './queries/executor'
 import { actManifestationHash, manifestationHash } from './sign-off'
 import { headFilePath, verifyCheckpoint, type SigningKey } from './signing-key'
-import {
-  eventHash,
-  genesisHash,
-  installationId,
-  replayInstanceFrom,
-  loadInstance,
-  StoredEventRefusedError,
-  type MachineLookup,
-} from './workflow-record'
+import { eventHash, genesisHash, installationId, loadInstance, StoredEventRefusedError, type MachineLookup } from './workflow-record'
 
 /** The tables whose rows verify names. */
 export type RecordTable =
-  'record_meta' | 'workflow_instance' | 'workflow_event' | 'chain_checkpoint' | 'workflow_snapshot' | 'sign_off' | 'signature'
+  | 'record_meta'
+  | 'workflow_instance'
+  | 'workflow_event'
+  | 'chain_checkpoint'
+  | 'workflow_snapshot'
+  | 'workflow_event_state'
+  | 'sign_off'
+  | 'signature'
+  | 'title_assignment'
+  | 'membership'
 
 export interface VerifyProblem {
   /** The event at which the chain does not hold, when the problem is one of the chain's. */
@@ -435,6 +438,23 @@ export function verifyRecord(options: {
         }[]
       ).map((c) => [c.instance_id, c]),
     )
+    // The derived state after each event (migration 016); a file from before it has none to check.
+    const hasStateTable =
+      sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workflow_event_state'`).get() !== undefined
+    const stateRows = hasStateTable
+      ? new Map(
+          (
+            sqlite.prepare('SELECT sequence, state_value FROM workflow_event_state').all() as { sequence: number; state_value: string }[]
+          ).map((r) => [r.sequence, r.state_value]),
+        )
+      : null
+    if (!stateRows)
+      warnings.push('No workflow_event_state table (a file from before migration 016): the states shown between events are not checked.')
+    const held = new Set(events.map((e) => e.sequence))
+    for (const sequence of stateRows?.keys() ?? []) {
+      if (!held.has(sequence))
+        problem('workflow_event_state', sequence, `workflow_event_state ${sequence} is the state after an event the file does not hold`)
+    }
     const byInstance = new Map<string, EventRow[]>()
     for (const e of events) {
       const list = byInstance.get(e.instance_id)
@@ -444,14 +464,37 @@ export function verifyRecord(options: {
     for (const instance of instances.values()) {
       const history = byInstance.get(instance.id) ?? []
       if (history.length === 0) problem('workflow_instance', instance.id, `workflow_instance ${instance.id} has no events`)
-      let replayed: ReturnType<typeof replayInstanceFrom>
+      let replayed: { version: number; persisted: ReturnType<typeof persistSnapshot> }
       try {
-        replayed = replayInstanceFrom(
-          instance.id,
-          options.lookup.atVersion(instance.machine_id, instance.machine_version),
-          JSON.parse(instance.input),
-          history.map((e) => ({ sequence: e.sequence, event: JSON.parse(e.event) })),
-        )
+        // One pass gives the state after every event (for workflow_event_state) and the last one (for the cache).
+        const machine = options.lookup.atVersion(instance.machine_id, instance.machine_version)
+        let result: ReturnType<typeof replayStates>
+        try {
+          result = replayStates(
+            machine,
+            JSON.parse(instance.input) as never,
+            history.map((e) => JSON.parse(e.event) as EventObject),
+          )
+        } catch (error) {
+          if (error instanceof EventRefusedError && error.index !== null)
+            throw new StoredEventRefusedError(instance.id, history[error.index]!.sequence, error.eventType, error.state)
+          throw error
+        }
+        replayed = { version: history.length, persisted: persistSnapshot(machine, result.snapshot) }
+        if (stateRows) {
+          history.forEach((e, i) => {
+            const stored = stateRows.get(e.sequence)
+            const truth = canonicalJson(result.states[i])
+            if (stored === undefined)
+              problem('workflow_event_state', e.sequence, `workflow_event_state ${e.sequence} is missing (the state after that event)`)
+            else if (stored !== truth)
+              problem(
+                'workflow_event_state',
+                e.sequence,
+                `workflow_event_state ${e.sequence}: it says event ${e.sequence} led to ${stored}; the replay of ${instance.id} says ${truth}`,
+              )
+          })
+        }
       } catch (error) {
         if (error instanceof StoredEventRefusedError) {
           problem('workflow_event', error.sequence, `workflow_event ${error.sequence}: ${error.message}`, error.sequence)

@@ -22,5 +22,6 @@ export {
   signCommitteeStep,
   startAmendment,
 } from './report'
+export { changeMembership, changeTitle } from './people'
 export { SYSTEM } from './shared'
 export { recordWaiver, recordWaiverDisclosure } from './waiver'
