@@ -132,6 +132,7 @@ export default function Dashboard() {
               New periodic report
             </Link>
             {isAdministrator ? <Link to="/admin/committee-signers">Who signs for the committees</Link> : null}
+            {isAdministrator ? <Link to="/admin/people">People, titles and roles</Link> : null}
           </div>
         ) : null}
       </div>

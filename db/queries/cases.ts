@@ -1,8 +1,8 @@
-import { sql } from 'kysely'
 // Reads of reported matters for their recipients: the inbox, one case with its
 // steps, its thread (notes, questions, answers), its files and its access log.
 // Who may see what is decided by machines/case.ts (`recipientBodiesOf`) and
 // app/utils/permissions.server.ts; these functions only read.
+import { sql } from 'kysely'
 import { CASE_MACHINE_ID, type CaseContext, caseAwaitsBodies, caseWaitsFor, recipientBodiesOf } from '../../machines/case'
 import { statePath } from '../../machines/primitives'
 import type { Body } from '../../machines/roles'
