@@ -300,3 +300,17 @@ export async function listLatestSignOffsOf(db: Executor, reportId: string, offic
   for (const r of rows) if (!latest.has(r.duty_number)) latest.set(r.duty_number, r)
   return latest
 }
+
+// ── Across periods: exceptions over time (issue 10).
+
+/** How many duty exceptions each officer raised on each report (`duty.raiseException` events); one officer's when `officerUserId` is set. */
+export async function countExceptionsByReport(db: Executor, officerUserId?: string) {
+  return db
+    .selectFrom('workflow_event as e')
+    .innerJoin('workflow_instance as i', 'i.id', 'e.instance_id')
+    .select(['i.report_id', 'i.officer_user_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('e.event_type', '=', 'duty.raiseException')
+    .$if(officerUserId !== undefined, (qb) => qb.where('i.officer_user_id', '=', officerUserId!))
+    .groupBy(['i.report_id', 'i.officer_user_id'])
+    .execute()
+}
