@@ -1,5 +1,5 @@
 import type { CaseSubject } from '../../machines/routing'
-import type { Role } from '../schema'
+import { ANONYMOUS_CHANNEL_USER_ID, type Role } from '../schema'
 import type { Executor } from './executor'
 
 export interface Person {
@@ -93,7 +93,12 @@ export async function listMemberships(db: Executor, userId: string) {
     .execute()
 }
 
-/** Everyone with an account, deactivated or not, by name: the administrator's list of people. */
+/** Everyone with an account, deactivated or not, by name: the administrator's list of people (not the anonymous channel, which is no one). */
 export async function listAccounts(db: Executor) {
-  return db.selectFrom('user').select(['id', 'full_name', 'email', 'title', 'deactivated_at']).orderBy('full_name').execute()
+  return db
+    .selectFrom('user')
+    .select(['id', 'full_name', 'email', 'title', 'deactivated_at'])
+    .where('id', '!=', ANONYMOUS_CHANNEL_USER_ID)
+    .orderBy('full_name')
+    .execute()
 }
