@@ -592,6 +592,7 @@ export function verifyRecord(options: {
           problem('signature', id, `signature ${id}: it is carried by event ${e.sequence} but names event ${row.workflow_sequence}`)
       }
     }
+    checkDatedPeriods(sqlite, signOffs, signatures, problem)
     return finish()
   } finally {
     sqlite.close()
@@ -606,6 +607,84 @@ export function verifyRecord(options: {
       problems,
       warnings,
     }
+  }
+}
+
+interface Period {
+  id: string
+  user_id: string
+  effective_from: string
+  effective_to: string | null
+}
+
+/**
+ * The dated titles and memberships (migration 016) a page shows for the day of each
+ * step: a person's titles never overlap and today's is the open one; a role is not
+ * held twice at once; and each signature states the title the register says its
+ * signer held that day (the signature is hashed into the chain; the register is
+ * not, so where they disagree it is the register's row that is named).
+ */
+function checkDatedPeriods(
+  sqlite: SQLite.Database,
+  signOffs: readonly SignOffRow[],
+  signatures: readonly SignatureRow[],
+  problem: (table: RecordTable | null, row: string | number | null, message: string) => void,
+) {
+  const has = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'title_assignment'`).get() !== undefined
+  if (!has) return
+  const overlaps = (table: 'title_assignment' | 'membership', rows: readonly Period[], what: string) => {
+    for (let i = 1; i < rows.length; i += 1) {
+      const before = rows[i - 1]!
+      const next = rows[i]!
+      if (before.effective_to === null || before.effective_to > next.effective_from)
+        problem(
+          table,
+          next.id,
+          `${table} ${next.id}: ${what} from ${next.effective_from} overlaps ${before.id} (${before.effective_from} to ${before.effective_to ?? 'open'})`,
+        )
+    }
+  }
+  const titles = sqlite
+    .prepare('SELECT id, user_id, title, effective_from, effective_to FROM title_assignment ORDER BY user_id, effective_from, id')
+    .all() as (Period & { title: string })[]
+  const byUser = new Map<string, (Period & { title: string })[]>()
+  for (const t of titles) byUser.set(t.user_id, [...(byUser.get(t.user_id) ?? []), t])
+  const users = new Map((sqlite.prepare('SELECT id, title FROM user').all() as { id: string; title: string }[]).map((u) => [u.id, u.title]))
+  for (const [userId, periods] of byUser) {
+    overlaps('title_assignment', periods, 'a title')
+    const open = periods.filter((p) => p.effective_to === null)
+    if (open.length !== 1) problem('title_assignment', userId, `title_assignment of ${userId}: ${open.length} open titles, not one`)
+    else if (users.get(userId) !== open[0]!.title)
+      problem(
+        'title_assignment',
+        open[0]!.id,
+        `title_assignment ${open[0]!.id}: ${userId}'s title today is ${JSON.stringify(users.get(userId))}, not the open period's ${JSON.stringify(open[0]!.title)}`,
+      )
+  }
+  const memberships = sqlite
+    .prepare(
+      'SELECT id, user_id, role, effective_from, effective_to FROM membership ORDER BY user_id, company_id, role, effective_from, id',
+    )
+    .all() as (Period & { role: string })[]
+  const byRole = new Map<string, Period[]>()
+  for (const m of memberships) byRole.set(`${m.user_id} ${m.role}`, [...(byRole.get(`${m.user_id} ${m.role}`) ?? []), m])
+  for (const periods of byRole.values()) overlaps('membership', periods, 'the same role')
+  const heldOn = (userId: string, instant: string) => {
+    const day = instant.slice(0, 10)
+    return byUser.get(userId)?.find((p) => p.effective_from <= day && (p.effective_to === null || p.effective_to > day))
+  }
+  const signed = [
+    ...signOffs.map((s) => ({ what: `sign-off ${s.id}`, userId: s.officer_user_id, title: s.title, at: s.signed_at })),
+    ...signatures.map((s) => ({ what: `signature ${s.id}`, userId: s.signer_user_id, title: s.title, at: s.signed_at })),
+  ]
+  for (const s of signed) {
+    const period = heldOn(s.userId, s.at)
+    if (period && period.title !== s.title)
+      problem(
+        'title_assignment',
+        period.id,
+        `title_assignment ${period.id}: it says ${s.userId} was ${JSON.stringify(period.title)} on ${s.at.slice(0, 10)}, but ${s.what} states ${JSON.stringify(s.title)}`,
+      )
   }
 }
 

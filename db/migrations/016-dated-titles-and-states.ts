@@ -10,9 +10,8 @@ import { appendOnly, runStatements } from './sql'
 //
 // - title_assignment: a person's titles as dated periods. The one `user.title`
 //   column stays as today's title (what the header shows); this table is what held
-//   on a day. Backfilled with each person's current title from the earliest day
-//   the record knows them (their account, their first membership, their first
-//   event or signature), since before this migration a title never changed.
+//   on a day. Backfilled from the titles the record's signatures already state
+//   (`backfillTitles`), then today's title.
 // - membership and title_assignment become append-only except closing a period
 //   once: `effective_to` may go from NULL to a date on or after `effective_from`;
 //   nothing else changes and no row is deleted. An old period is never rewritten,
@@ -58,20 +57,7 @@ export async function up(db: Kysely<unknown>) {
     ...ifNotExists(appendOnly('workflow_event_state')),
   ])
 
-  // Each person's current title, from the earliest day the record knows them; only
-  // for people who have no dated title yet (a second run adds nothing).
-  await sql`INSERT INTO title_assignment (id, user_id, title, effective_from, effective_to, recorded_by, recorded_at)
-    SELECT 'title-' || u.id || '-backfill', u.id, u.title,
-      min(
-        substr(u.created_at, 1, 10),
-        coalesce((SELECT min(m.effective_from) FROM membership m WHERE m.user_id = u.id), '9999-12-31'),
-        coalesce((SELECT substr(min(e.recorded_at), 1, 10) FROM workflow_event e WHERE e.actor_user_id = u.id), '9999-12-31'),
-        coalesce((SELECT substr(min(s.signed_at), 1, 10) FROM sign_off s WHERE s.officer_user_id = u.id), '9999-12-31'),
-        coalesce((SELECT substr(min(g.signed_at), 1, 10) FROM signature g WHERE g.signer_user_id = u.id), '9999-12-31')
-      ),
-      NULL, NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-    FROM user u
-    WHERE NOT EXISTS (SELECT 1 FROM title_assignment t WHERE t.user_id = u.id)`.execute(db)
+  await backfillTitles(db)
 
   // The state after each stored event, by replaying each workflow with the machine
   // version it was recorded under (machines/registry.ts keeps every one).
@@ -99,6 +85,49 @@ export async function up(db: Kysely<unknown>) {
       await sql`INSERT OR IGNORE INTO workflow_event_state (sequence, state_value) VALUES (${e.sequence}, ${canonicalJson(states[i])})`.execute(
         db,
       )
+    }
+  }
+}
+
+/**
+ * Each person's titles as the record already states them: the titles their
+ * sign-offs and signatures were made under, in time order, each from the day it
+ * was first signed under (the first from the earliest day the record knows them:
+ * their account, their first membership or event), then today's `user.title` if
+ * it differs from the last one signed. Only for people with no dated title yet.
+ */
+async function backfillTitles(db: Kysely<unknown>) {
+  const users = await sql<{ id: string; title: string; first_day: string }>`
+    SELECT u.id, u.title, min(
+        substr(u.created_at, 1, 10),
+        coalesce((SELECT min(m.effective_from) FROM membership m WHERE m.user_id = u.id), '9999-12-31'),
+        coalesce((SELECT substr(min(e.recorded_at), 1, 10) FROM workflow_event e WHERE e.actor_user_id = u.id), '9999-12-31')
+      ) AS first_day
+    FROM user u WHERE NOT EXISTS (SELECT 1 FROM title_assignment t WHERE t.user_id = u.id)`.execute(db)
+  const now = new Date().toISOString()
+  for (const user of users.rows) {
+    const signed = await sql<{ title: string; day: string }>`
+      SELECT title, substr(signed_at, 1, 10) AS day FROM (
+        SELECT title, signed_at FROM sign_off WHERE officer_user_id = ${user.id}
+        UNION ALL SELECT title, signed_at FROM signature WHERE signer_user_id = ${user.id})
+      ORDER BY signed_at`.execute(db)
+    const periods: { title: string; from: string }[] = []
+    for (const s of signed.rows) {
+      const last = periods.at(-1)
+      if (!last) periods.push({ title: s.title, from: s.day < user.first_day ? s.day : user.first_day })
+      else if (last.title !== s.title) periods.push({ title: s.title, from: s.day })
+    }
+    const lastSigned = signed.rows.at(-1)?.day
+    if (periods.length === 0) periods.push({ title: user.title, from: user.first_day })
+    else if (periods.at(-1)!.title !== user.title) {
+      // Today's title took effect after the last signature under the one before (when exactly, the record does not say).
+      const dayAfter = new Date(Date.parse(`${lastSigned!}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10)
+      periods.push({ title: user.title, from: dayAfter })
+    }
+    for (const [i, p] of periods.entries()) {
+      const to = periods[i + 1]?.from ?? null
+      await sql`INSERT INTO title_assignment (id, user_id, title, effective_from, effective_to, recorded_by, recorded_at)
+        VALUES (${`title-${user.id}-${p.from}`}, ${user.id}, ${p.title}, ${p.from}, ${to}, NULL, ${now})`.execute(db)
     }
   }
 }

@@ -87,12 +87,22 @@ test('migration 016 on a database at 015 with a history: every state backfilled 
     expect(after).toEqual(before)
     expect(after.length).toBeGreaterThan(300)
 
-    // Titles: today's, from the earliest day the record knows each person (the demo memberships start on 2007-01-01).
-    const titles = await db.selectFrom('title_assignment').selectAll().orderBy('user_id').execute()
+    // Titles as the signatures state them: the CFO signed the 2008 10-Q as a Vice President and the 2012 10-K as a
+    // Senior Vice President, so two periods, the second from the first day signed under it; everyone else one.
+    const titles = await db.selectFrom('title_assignment').selectAll().orderBy('user_id').orderBy('effective_from').execute()
     const users = await db.selectFrom('user').select(['id', 'title']).orderBy('id').execute()
-    expect(titles.map((t) => [t.user_id, t.title, t.effective_from, t.effective_to, t.recorded_by])).toEqual(
-      // The anonymous channel's user (migration 012) is dated from its own account, of 2000.
-      users.map((u) => [u.id, u.title, u.id === 'anonymous-channel' ? '2000-01-01' : '2007-01-01', null, null]),
+    const cfo = titles.filter((t) => t.user_id === 'user-cfo')
+    expect(cfo.map((t) => [t.title, t.effective_from, t.effective_to])).toEqual([
+      ['Vice President and Chief Financial Officer', '2007-01-01', '2013-02-13'],
+      ['Senior Vice President and Chief Financial Officer', '2013-02-13', null],
+    ])
+    // The anonymous channel's user (migration 012) is dated from its own account, of 2000.
+    expect(
+      titles.filter((t) => t.user_id !== 'user-cfo').map((t) => [t.user_id, t.title, t.effective_from, t.effective_to, t.recorded_by]),
+    ).toEqual(
+      users
+        .filter((u) => u.id !== 'user-cfo')
+        .map((u) => [u.id, u.title, u.id === 'anonymous-channel' ? '2000-01-01' : '2007-01-01', null, null]),
     )
     const key = loadOrCreateSigningKey(copy.keyPath)
     const verified = verifyRecord({ file: copy.file, key: loadVerificationKey(publicKeyPath(copy.keyPath)), lookup: machineLookup })

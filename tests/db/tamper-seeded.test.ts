@@ -507,3 +507,22 @@ test('a derived state edited (the CAO/Controller’s duty 5 made to read "signed
   )
   expect(report.problems[2]!.message).toMatch(/is missing/)
 })
+
+test('a dated title rewritten (the CFO made Senior Vice President back to 2007) or a role made to overlap itself is named by its row; the chain itself still holds', async () => {
+  const { file } = await copy()
+  tamper(file, (s) => {
+    s.prepare(
+      `UPDATE title_assignment SET title = 'Senior Vice President and Chief Financial Officer' WHERE id = 'title-user-cfo-2007-01-01'`,
+    ).run()
+    s.prepare(
+      `INSERT INTO membership (id, user_id, company_id, role, effective_from) VALUES ('membership-cfo-cfo-again', 'user-cfo', 'company-hecla', 'cfo', '2010-01-01')`,
+    ).run()
+  })
+  const report = verify(file)
+  expect(report.firstBrokenSequence).toBeNull()
+  const rows = [...new Set(report.problems.map((p) => `${p.table} ${p.row}`))]
+  expect(rows).toEqual(['membership membership-cfo-cfo-again', 'title_assignment title-user-cfo-2007-01-01'])
+  expect(report.problems.find((p) => p.table === 'title_assignment')!.message).toMatch(
+    /^title_assignment title-user-cfo-2007-01-01: it says user-cfo was "Senior Vice President and Chief Financial Officer" on 2008-07-2\d, but sign-off [0-9a-f]{64} states "Vice President and Chief Financial Officer"$/,
+  )
+})
