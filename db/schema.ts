@@ -87,7 +87,7 @@ export interface TitleAssignmentTable {
   title: Frozen<string>
   effective_from: Frozen<string>
   effective_to: string | null
-  /** The administrator who recorded it; null for the rows migration 016 backfilled. */
+  /** The administrator who recorded it; null for the first titles the seeds load and for the rows migration 016 backfilled. */
   recorded_by: Frozen<string | null>
   recorded_at: Frozen<string>
 }
