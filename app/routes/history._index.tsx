@@ -127,6 +127,9 @@ export default function TimelinePage() {
         <button type="submit">Show</button>
       </Form>
       <p>
+        <Link to="/history/compare">Across periods: exceptions and cases over time, and an officer’s answers compared</Link>
+      </p>
+      <p>
         <a href={d.csvHref} download="history-events.csv">
           Download these events as CSV
         </a>

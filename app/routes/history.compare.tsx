@@ -17,7 +17,7 @@ import { getRecord } from '../utils/workflow.server'
 // between two reports — what changed, what was added, what disappeared. An
 // officer sees and compares only their own.
 
-export const meta: MetaFunction = () => [{ title: 'Compare two periods — Code of Ethics attestations' }]
+export const meta: MetaFunction = () => [{ title: 'Across periods — Code of Ethics attestations' }]
 
 const id = z
   .string()
@@ -161,14 +161,15 @@ export default function ComparePage() {
           <li>
             <Link to="/history">History</Link>
           </li>
-          <li aria-current="page">Compare two periods</li>
+          <li aria-current="page">Across periods</li>
         </ol>
       </nav>
       <header className="ow-page-head">
-        <h1>Compare an officer’s answers between two periods</h1>
+        <h1>Across periods</h1>
       </header>
       <OverTime rows={d.overTime} officers={d.officers} />
-      <Form method="get" className="ow-panel ow-filters" aria-label="Choose what to compare">
+      <h2 id="compare-title">Compare an officer’s answers between two periods</h2>
+      <Form method="get" className="ow-panel ow-filters" aria-labelledby="compare-title">
         <label>
           Officer{' '}
           <select name="officer" defaultValue={d.params.officer}>
