@@ -35,7 +35,9 @@ export async function exceptionsAndCasesOverTime(
     .execute()
   const exceptions = await countExceptionsByReport(db, reader.ownOnly ?? undefined)
   const cases = (await listAllCases(db, record)).filter((c) =>
-    reader.ownOnly !== null ? 'userId' in c.context.reporter && c.context.reporter.userId === reader.ownOnly : canSeeCase(reader.user, c.context),
+    reader.ownOnly !== null
+      ? 'userId' in c.context.reporter && c.context.reporter.userId === reader.ownOnly
+      : canSeeCase(reader.user, c.context),
   )
   const timeline = (params: Record<string, string>) => `/history?${new URLSearchParams(params).toString()}`
   const rowFor = (reportId: string | null, label: string): OverTimeRow => {
