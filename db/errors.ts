@@ -19,7 +19,7 @@ export abstract class DomainError extends Error {
 }
 
 /** Things a command or query can look for by id. */
-export type Entity = 'periodic_report' | 'workflow' | 'case' | 'draft' | 'person' | 'duty_workflow' | 'waiver'
+export type Entity = 'periodic_report' | 'workflow' | 'case' | 'draft' | 'person' | 'duty_workflow' | 'waiver' | 'membership'
 
 export class NotFoundError extends DomainError {
   readonly code = 'not_found'
@@ -93,6 +93,12 @@ export type RefusalReason =
   | 'subject_takes_no_part'
   | 'already_signed'
   | 'not_notice_addressee'
+  | 'effective_date_in_future'
+  | 'title_unchanged'
+  | 'period_overlaps'
+  | 'signed_under_current_title'
+  | 'membership_closed'
+  | 'acted_in_role_after'
 
 export class CommandRefusedError extends DomainError {
   readonly code = 'command_refused'

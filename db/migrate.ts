@@ -13,6 +13,7 @@ import * as m010 from './migrations/010-timeline-indexes'
 import * as m011 from './migrations/011-waiver-register'
 import * as m012 from './migrations/012-reporting-and-anonymous-channel'
 import * as m014 from './migrations/014-amendments'
+import * as m016 from './migrations/016-dated-titles-and-states'
 import * as m017 from './migrations/017-outbox'
 import * as m018 from './migrations/018-kept-reference-rows'
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '011-waiver-register': m011,
   '012-reporting-and-anonymous-channel': m012,
   '014-amendments': m014,
+  '016-dated-titles-and-states': m016,
   '017-outbox': m017,
   '018-kept-reference-rows': m018,
 }

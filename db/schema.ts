@@ -67,6 +67,7 @@ export interface UserTable {
   created_at: FrozenDefault<string>
 }
 
+/** A role held for a period, 'YYYY-MM-DD', the end exclusive; `effective_to` is set once, never changed (migration 016). */
 export interface MembershipTable {
   id: Frozen<string>
   user_id: Frozen<string>
@@ -74,6 +75,27 @@ export interface MembershipTable {
   role: Frozen<Role>
   effective_from: Frozen<string>
   effective_to: string | null
+}
+
+/**
+ * A title held for a period (migration 016), like a membership: 'YYYY-MM-DD', the
+ * end exclusive, closed once. `user.title` is today's; this is what held on a day.
+ */
+export interface TitleAssignmentTable {
+  id: Frozen<string>
+  user_id: Frozen<string>
+  title: Frozen<string>
+  effective_from: Frozen<string>
+  effective_to: string | null
+  /** The administrator who recorded it; null for the first titles the seeds load and for the rows migration 016 backfilled. */
+  recorded_by: Frozen<string | null>
+  recorded_at: Frozen<string>
+}
+
+/** The state value (JSON) a workflow reached with each event: derived by replay, verified (migration 016); append-only. */
+export interface WorkflowEventStateTable {
+  sequence: Frozen<number>
+  state_value: Frozen<string>
 }
 
 export interface DutyTable {
@@ -269,6 +291,7 @@ export interface Database {
   filer_category: FilerCategoryTable
   user: UserTable
   membership: MembershipTable
+  title_assignment: TitleAssignmentTable
   duty: DutyTable
   periodic_report: PeriodicReportTable
   review_body_setting: ReviewBodySettingTable
@@ -280,6 +303,7 @@ export interface Database {
   workflow_event: WorkflowEventTable
   chain_checkpoint: ChainCheckpointTable
   workflow_snapshot: WorkflowSnapshotTable
+  workflow_event_state: WorkflowEventStateTable
   sign_off: SignOffTable
   signature: SignatureTable
   session: SessionTable
@@ -306,6 +330,7 @@ export type NewUser = Insertable<UserTable>
 export type UserUpdate = Updateable<UserTable>
 export type Membership = Selectable<MembershipTable>
 export type NewMembership = Insertable<MembershipTable>
+export type TitleAssignment = Selectable<TitleAssignmentTable>
 export type DutyRow = Selectable<DutyTable>
 export type PeriodicReport = Selectable<PeriodicReportTable>
 export type NewPeriodicReport = Insertable<PeriodicReportTable>

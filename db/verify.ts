@@ -7,19 +7,13 @@
 // only the public key.
 import fs from 'node:fs'
 import SQLite from 'better-sqlite3'
+import type { EventObject } from 'xstate'
+import { EventRefusedError, persistSnapshot, replayStates } from '../machines/replay'
 import { canonicalJson } from './canonical-json'
 import type { Executor } from './queries/executor'
 import { actManifestationHash, manifestationHash } from './sign-off'
 import { headFilePath, verifyCheckpoint, type SigningKey } from './signing-key'
-import {
-  eventHash,
-  genesisHash,
-  installationId,
-  replayInstanceFrom,
-  loadInstance,
-  StoredEventRefusedError,
-  type MachineLookup,
-} from './workflow-record'
+import { eventHash, genesisHash, installationId, loadInstance, StoredEventRefusedError, type MachineLookup } from './workflow-record'
 
 /** The tables whose rows verify names. */
 export type RecordTable =
@@ -28,8 +22,11 @@ export type RecordTable =
   | 'workflow_event'
   | 'chain_checkpoint'
   | 'workflow_snapshot'
+  | 'workflow_event_state'
   | 'sign_off'
   | 'signature'
+  | 'title_assignment'
+  | 'membership'
   | 'outbox_message'
 
 export interface VerifyProblem {
@@ -442,6 +439,23 @@ export function verifyRecord(options: {
         }[]
       ).map((c) => [c.instance_id, c]),
     )
+    // The derived state after each event (migration 016); a file from before it has none to check.
+    const hasStateTable =
+      sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workflow_event_state'`).get() !== undefined
+    const stateRows = hasStateTable
+      ? new Map(
+          (
+            sqlite.prepare('SELECT sequence, state_value FROM workflow_event_state').all() as { sequence: number; state_value: string }[]
+          ).map((r) => [r.sequence, r.state_value]),
+        )
+      : null
+    if (!stateRows)
+      warnings.push('No workflow_event_state table (a file from before migration 016): the states shown between events are not checked.')
+    const held = new Set(events.map((e) => e.sequence))
+    for (const sequence of stateRows?.keys() ?? []) {
+      if (!held.has(sequence))
+        problem('workflow_event_state', sequence, `workflow_event_state ${sequence} is the state after an event the file does not hold`)
+    }
     const byInstance = new Map<string, EventRow[]>()
     for (const e of events) {
       const list = byInstance.get(e.instance_id)
@@ -451,14 +465,37 @@ export function verifyRecord(options: {
     for (const instance of instances.values()) {
       const history = byInstance.get(instance.id) ?? []
       if (history.length === 0) problem('workflow_instance', instance.id, `workflow_instance ${instance.id} has no events`)
-      let replayed: ReturnType<typeof replayInstanceFrom>
+      let replayed: { version: number; persisted: ReturnType<typeof persistSnapshot> }
       try {
-        replayed = replayInstanceFrom(
-          instance.id,
-          options.lookup.atVersion(instance.machine_id, instance.machine_version),
-          JSON.parse(instance.input),
-          history.map((e) => ({ sequence: e.sequence, event: JSON.parse(e.event) })),
-        )
+        // One pass gives the state after every event (for workflow_event_state) and the last one (for the cache).
+        const machine = options.lookup.atVersion(instance.machine_id, instance.machine_version)
+        let result: ReturnType<typeof replayStates>
+        try {
+          result = replayStates(
+            machine,
+            JSON.parse(instance.input) as never,
+            history.map((e) => JSON.parse(e.event) as EventObject),
+          )
+        } catch (error) {
+          if (error instanceof EventRefusedError && error.index !== null)
+            throw new StoredEventRefusedError(instance.id, history[error.index]!.sequence, error.eventType, error.state)
+          throw error
+        }
+        replayed = { version: history.length, persisted: persistSnapshot(machine, result.snapshot) }
+        if (stateRows) {
+          history.forEach((e, i) => {
+            const stored = stateRows.get(e.sequence)
+            const truth = canonicalJson(result.states[i])
+            if (stored === undefined)
+              problem('workflow_event_state', e.sequence, `workflow_event_state ${e.sequence} is missing (the state after that event)`)
+            else if (stored !== truth)
+              problem(
+                'workflow_event_state',
+                e.sequence,
+                `workflow_event_state ${e.sequence}: it says event ${e.sequence} led to ${stored}; the replay of ${instance.id} says ${truth}`,
+              )
+          })
+        }
       } catch (error) {
         if (error instanceof StoredEventRefusedError) {
           problem('workflow_event', error.sequence, `workflow_event ${error.sequence}: ${error.message}`, error.sequence)
@@ -557,6 +594,7 @@ export function verifyRecord(options: {
       }
     }
     for (const p of outboxProblems(sqlite, eventAt, options.key, install)) problem('outbox_message', p.row, p.message)
+    checkDatedPeriods(sqlite, signOffs, signatures, problem)
     return finish()
   } finally {
     sqlite.close()
@@ -571,6 +609,84 @@ export function verifyRecord(options: {
       problems,
       warnings,
     }
+  }
+}
+
+interface Period {
+  id: string
+  user_id: string
+  effective_from: string
+  effective_to: string | null
+}
+
+/**
+ * The dated titles and memberships (migration 016) a page shows for the day of each
+ * step: a person's titles never overlap and today's is the open one; a role is not
+ * held twice at once; and each signature states the title the register says its
+ * signer held that day (the signature is hashed into the chain; the register is
+ * not, so where they disagree it is the register's row that is named).
+ */
+function checkDatedPeriods(
+  sqlite: SQLite.Database,
+  signOffs: readonly SignOffRow[],
+  signatures: readonly SignatureRow[],
+  problem: (table: RecordTable | null, row: string | number | null, message: string) => void,
+) {
+  const has = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'title_assignment'`).get() !== undefined
+  if (!has) return
+  const overlaps = (table: 'title_assignment' | 'membership', rows: readonly Period[], what: string) => {
+    for (let i = 1; i < rows.length; i += 1) {
+      const before = rows[i - 1]!
+      const next = rows[i]!
+      if (before.effective_to === null || before.effective_to > next.effective_from)
+        problem(
+          table,
+          next.id,
+          `${table} ${next.id}: ${what} from ${next.effective_from} overlaps ${before.id} (${before.effective_from} to ${before.effective_to ?? 'open'})`,
+        )
+    }
+  }
+  const titles = sqlite
+    .prepare('SELECT id, user_id, title, effective_from, effective_to FROM title_assignment ORDER BY user_id, effective_from, id')
+    .all() as (Period & { title: string })[]
+  const byUser = new Map<string, (Period & { title: string })[]>()
+  for (const t of titles) byUser.set(t.user_id, [...(byUser.get(t.user_id) ?? []), t])
+  const users = new Map((sqlite.prepare('SELECT id, title FROM user').all() as { id: string; title: string }[]).map((u) => [u.id, u.title]))
+  for (const [userId, periods] of byUser) {
+    overlaps('title_assignment', periods, 'a title')
+    const open = periods.filter((p) => p.effective_to === null)
+    if (open.length !== 1) problem('title_assignment', userId, `title_assignment of ${userId}: ${open.length} open titles, not one`)
+    else if (users.get(userId) !== open[0]!.title)
+      problem(
+        'title_assignment',
+        open[0]!.id,
+        `title_assignment ${open[0]!.id}: ${userId}'s title today is ${JSON.stringify(users.get(userId))}, not the open period's ${JSON.stringify(open[0]!.title)}`,
+      )
+  }
+  const memberships = sqlite
+    .prepare(
+      'SELECT id, user_id, role, effective_from, effective_to FROM membership ORDER BY user_id, company_id, role, effective_from, id',
+    )
+    .all() as (Period & { role: string })[]
+  const byRole = new Map<string, Period[]>()
+  for (const m of memberships) byRole.set(`${m.user_id} ${m.role}`, [...(byRole.get(`${m.user_id} ${m.role}`) ?? []), m])
+  for (const periods of byRole.values()) overlaps('membership', periods, 'the same role')
+  const heldOn = (userId: string, instant: string) => {
+    const day = instant.slice(0, 10)
+    return byUser.get(userId)?.find((p) => p.effective_from <= day && (p.effective_to === null || p.effective_to > day))
+  }
+  const signed = [
+    ...signOffs.map((s) => ({ what: `sign-off ${s.id}`, userId: s.officer_user_id, title: s.title, at: s.signed_at })),
+    ...signatures.map((s) => ({ what: `signature ${s.id}`, userId: s.signer_user_id, title: s.title, at: s.signed_at })),
+  ]
+  for (const s of signed) {
+    const period = heldOn(s.userId, s.at)
+    if (period && period.title !== s.title)
+      problem(
+        'title_assignment',
+        period.id,
+        `title_assignment ${period.id}: it says ${s.userId} was ${JSON.stringify(period.title)} on ${s.at.slice(0, 10)}, but ${s.what} states ${JSON.stringify(s.title)}`,
+      )
   }
 }
 

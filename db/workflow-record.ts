@@ -577,6 +577,11 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
         hash,
       })
       .execute()
+    // The state it leads to, derived and kept beside the event for the history's "from → to" (migration 016; verify recomputes it).
+    await trx
+      .insertInto('workflow_event_state')
+      .values({ sequence, state_value: canonicalJson(next.value) })
+      .execute()
     await trx
       .insertInto('chain_checkpoint')
       .values({

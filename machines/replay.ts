@@ -71,3 +71,21 @@ export function persistSnapshot<M extends AnyStateMachine>(
 export function restoreSnapshot<M extends AnyStateMachine>(machine: M, persisted: { value: unknown; context: unknown }): SnapshotFrom<M> {
   return machine.resolveState({ value: persisted.value as never, context: persisted.context as never }) as SnapshotFrom<M>
 }
+
+/**
+ * The state value after each event of a history, in order (`states[i]`: after
+ * event i), with the final snapshot. What the record stores beside each event
+ * (workflow_event_state) and what `npm run verify` recomputes; refuses as `replay` does.
+ */
+export function replayStates<M extends AnyStateMachine>(
+  machine: M,
+  input: InputFrom<M>,
+  events: ReadonlyArray<EventFromLogic<M>>,
+): { snapshot: SnapshotFrom<M>; states: unknown[] } {
+  let snapshot = initialSnapshot(machine, input)
+  const states = events.map((event, index) => {
+    snapshot = applyEvent(machine, snapshot, event, index)
+    return (snapshot as AnyMachineSnapshot).value
+  })
+  return { snapshot, states }
+}

@@ -44,7 +44,8 @@ export const users: DemoUser[] = [
     id: 'user-cfo',
     email: 'cfo@hecla.example',
     full_name: 'Avery Ledger',
-    title: 'Chief Financial Officer',
+    // The title of 2007; seeds/history.ts records the promotion of 2011 (titleChanges).
+    title: 'Vice President and Chief Financial Officer',
     roles: ['cfo', 'disclosure_committee'],
   },
   {
@@ -104,6 +105,18 @@ export const users: DemoUser[] = [
     roles: ['administrator'],
   },
 ]
+
+// Titles change; the history shows the one held on the day (migration 016). The
+// CFO signed the 2008 10-Q as a Vice President and signs the 2012 10-K as a Senior
+// Vice President (a fictional promotion, to show a change in the demo's history).
+export const titleChanges = [
+  {
+    userId: 'user-cfo',
+    title: 'Senior Vice President and Chief Financial Officer',
+    effectiveFrom: '2011-06-01',
+    recordedAt: '2011-06-01T16:00:00.000Z',
+  },
+] as const
 
 // Who signs for each reviewing body: its chair, by default (the seeds name no
 // rule; issue 8's default). The Disclosure Committee's chair is the General Counsel.

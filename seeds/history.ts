@@ -4,6 +4,7 @@
 // on every machine.
 import {
   acknowledgeCase,
+  changeTitle,
   acknowledgeDeterminationNotice,
   approveForFiling,
   beginCertification,
@@ -25,7 +26,7 @@ import type { WorkflowRecord } from '../db/workflow-record'
 import type { DutyAnswers } from '../machines/duty-answers'
 import type { DutyNumber } from '../machines/duties'
 import type { OfficerRole } from '../machines/roles'
-import { reports, type DemoReport } from './hecla'
+import { reports, titleChanges, type DemoReport } from './hecla'
 import { seedLiveReport } from './live-report'
 import { sha256Hex } from './load'
 
@@ -221,6 +222,10 @@ export async function seedDemoHistory(record: WorkflowRecord, options: { today: 
   if (any) return false
   await seedQuarter2008(record)
   await seedEarlierViolation2009(record)
+  // Between the two periods, through the administrator's command (db/commands/people.ts).
+  for (const change of titleChanges) {
+    await changeTitle(record, { ...change, recordedBy: ADMIN.userId, at: new Date(change.recordedAt) })
+  }
   await seedFiscal2012(record)
   await seedLiveReport(record, options.today)
   return true

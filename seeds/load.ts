@@ -54,6 +54,18 @@ export async function seedDemoCompany(db: DB, options: { passwordHash?: string }
         .values({ id: user.id, email: user.email, full_name: user.full_name, title: user.title, password_hash: passwordHash })
         .execute()
       await trx
+        .insertInto('title_assignment')
+        .values({
+          id: `title-${user.id}-${MEMBERSHIP_START}`,
+          user_id: user.id,
+          title: user.title,
+          effective_from: MEMBERSHIP_START,
+          effective_to: null,
+          recorded_by: null,
+          recorded_at: `${MEMBERSHIP_START}T00:00:00.000Z`,
+        })
+        .execute()
+      await trx
         .insertInto('membership')
         .values(
           user.roles.map((role) => ({

@@ -146,6 +146,7 @@ export default function Dashboard() {
             </Link>
             {isAdministrator ? <Link to="/admin/committee-signers">Who signs for the committees</Link> : null}
             {isAdministrator ? <Link to="/admin/outbox">Outbox</Link> : null}
+            {isAdministrator ? <Link to="/admin/people">People, titles and roles</Link> : null}
           </div>
         ) : null}
       </div>

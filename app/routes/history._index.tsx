@@ -7,27 +7,17 @@ import { getDb } from '../utils/db.server'
 import { formatInstantUtc } from '../utils/format'
 import { requireHistoryReader, seesCaseIds } from '../utils/permissions.server'
 import { readTimelineQuery } from '../utils/timeline-params.server'
+import { timelineWords } from '../utils/timeline-words'
 
 // The timeline (issue 10): every event of the record, newest first, filtered by
 // report, person, duty, kind of event and dates (GET parameters, validated:
 // 400 on a bad one), a page at a time by keyset. Who acted, in which role at the
-// time (as the chain recorded it), when in UTC and in company time. An officer
-// sees the events they took only.
+// time (as the chain recorded it) with the title and roles they held that day
+// (migration 016), when in UTC and in company time, and the workflow's state
+// before and after, in words (machines/state-words.ts). An officer sees the
+// events they took only.
 
 export const meta: MetaFunction = () => [{ title: 'History — Code of Ethics attestations' }]
-
-const ROLE_WORDS: Record<string, string> = {
-  ceo: 'Chief Executive Officer',
-  cfo: 'Chief Financial Officer',
-  cao: 'Chief Accounting Officer and Controller',
-  disclosure_committee: 'Disclosure Committee',
-  audit_committee_member: 'Audit Committee',
-  audit_committee_chair: 'Chair of the Audit Committee',
-  chairman: 'Chairman of the Board',
-  director: 'Director',
-  administrator: 'Administrator',
-  system: 'the app',
-}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const reader = await requireHistoryReader(request)
@@ -61,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       local: local.format(new Date(r.recordedAt)),
       kind: r.eventType,
       who: r.actorName ?? 'The app',
-      role: ROLE_WORDS[r.actorRole] ?? r.actorRole,
+      ...timelineWords(r),
       reportId: r.workflow.reportId,
       duty: r.workflow.dutyNumber,
       caseId: showCases ? r.workflow.caseId : null,
@@ -137,6 +127,9 @@ export default function TimelinePage() {
         <button type="submit">Show</button>
       </Form>
       <p>
+        <Link to="/history/compare">Across periods: exceptions and cases over time, and an officer’s answers compared</Link>
+      </p>
+      <p>
         <a href={d.csvHref} download="history-events.csv">
           Download these events as CSV
         </a>
@@ -153,8 +146,9 @@ export default function TimelinePage() {
                   <th scope="col">#</th>
                   <th scope="col">When (UTC)</th>
                   <th scope="col">Company time</th>
-                  <th scope="col">Who, in which role then</th>
+                  <th scope="col">Who, in which capacity then</th>
                   <th scope="col">What</th>
+                  <th scope="col">From → to</th>
                   <th scope="col">About</th>
                 </tr>
               </thead>
@@ -165,10 +159,25 @@ export default function TimelinePage() {
                     <td>{r.utc}</td>
                     <td>{r.local}</td>
                     <td>
-                      {r.who}, {r.role}
+                      {r.who}
+                      {r.title ? `, ${r.title}` : null}
+                      <br />
+                      <span className="hint">
+                        acting as {r.role}
+                        {r.rolesThen.length ? `; held then: ${r.rolesThen.join(', ')}` : null}
+                      </span>
                     </td>
                     <td>
                       <code>{r.kind}</code>
+                    </td>
+                    <td>
+                      {r.from === r.to ? (
+                        <>{r.to} (unchanged)</>
+                      ) : (
+                        <>
+                          {r.from} → {r.to}
+                        </>
+                      )}
                     </td>
                     <td>
                       {r.reportId ? <Link to={`/reports/${r.reportId}/history`}>{r.reportId}</Link> : null}

@@ -8,13 +8,16 @@ import { OFFICER_ROLES } from '../../machines/roles'
 import { compareAnswers, pathWords, valueWords } from '../utils/compare-answers'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc } from '../utils/format'
+import { exceptionsAndCasesOverTime } from '../utils/over-time.server'
 import { requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
+import { getRecord } from '../utils/workflow.server'
 
-// Across periods (issue 10): one officer's signed answers, duty by duty, between
-// two reports — what changed, what was added, what disappeared. An officer
-// compares only their own.
+// Across periods (issue 10): exceptions and cases over time, report by report
+// (app/utils/over-time.server.ts); and one officer's signed answers, duty by duty,
+// between two reports — what changed, what was added, what disappeared. An
+// officer sees and compares only their own.
 
-export const meta: MetaFunction = () => [{ title: 'Compare two periods — Code of Ethics attestations' }]
+export const meta: MetaFunction = () => [{ title: 'Across periods — Code of Ethics attestations' }]
 
 const id = z
   .string()
@@ -69,7 +72,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       }
     })
   }
+  const officerNames = officers.map((o) => ({ id: o.id, name: o.name }))
   return {
+    overTime: await exceptionsAndCasesOverTime(db, await getRecord(), reader, officerNames),
     params: { officer: officer ?? '', from: from?.id ?? '', to: to?.id ?? '' },
     reports: reports.map((r) => ({ id: r.id, label: label(r) })),
     officers: officers.map((o) => ({ id: o.id, name: o.name })),
@@ -77,6 +82,69 @@ export async function loader({ request }: LoaderFunctionArgs) {
     toLabel: to ? label(to) : '',
     duties,
   }
+}
+
+type OverTimeRows = ReturnType<typeof useLoaderData<typeof loader>>['overTime']
+
+/** One row per report: each officer's exceptions, then the matters raised on it; every number links to what it counts. */
+function OverTime({ rows, officers }: { rows: OverTimeRows; officers: { id: string; name: string }[] }) {
+  const counted = (c: { count: number; href: string }, what: string) => (
+    <Link to={c.href} aria-label={`${c.count} ${what}`}>
+      {c.count}
+    </Link>
+  )
+  return (
+    <section aria-labelledby="over-time-title" className="ow-panel">
+      <h2 id="over-time-title">Exceptions and cases over time</h2>
+      <p className="hint">Duty exceptions each officer raised, and the reported matters raised on each report that you may see.</p>
+      <div className="ow-table-scroll">
+        <table className="ow-over-time">
+          <thead>
+            <tr>
+              <th scope="col" rowSpan={2}>
+                Periodic report
+              </th>
+              {officers.length ? (
+                <th scope="colgroup" colSpan={officers.length}>
+                  Exceptions raised by
+                </th>
+              ) : null}
+              <th scope="colgroup" colSpan={4}>
+                Reported matters
+              </th>
+            </tr>
+            <tr>
+              {officers.map((o) => (
+                <th key={o.id} scope="col">
+                  {o.name}
+                </th>
+              ))}
+              <th scope="col">Opened</th>
+              <th scope="col">Resolved</th>
+              <th scope="col">Referred to the Board</th>
+              <th scope="col">Still open</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.reportId ?? 'none'} data-report={r.reportId ?? ''}>
+                <th scope="row">{r.label}</th>
+                {r.exceptions.map((e) => (
+                  <td key={e.officerId}>
+                    {counted(e, `exceptions raised by ${officers.find((o) => o.id === e.officerId)?.name ?? ''} on ${r.label}`)}
+                  </td>
+                ))}
+                <td>{counted(r.cases.opened, `matters opened on ${r.label}`)}</td>
+                <td>{counted(r.cases.resolved, `matters resolved on ${r.label}`)}</td>
+                <td>{counted(r.cases.referred, `matters referred to the Board on ${r.label}`)}</td>
+                <td>{counted(r.cases.open, `matters still open on ${r.label}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  )
 }
 
 const KIND_WORDS = { changed: 'Changed', added: 'Added', removed: 'No longer there' } as const
@@ -93,13 +161,15 @@ export default function ComparePage() {
           <li>
             <Link to="/history">History</Link>
           </li>
-          <li aria-current="page">Compare two periods</li>
+          <li aria-current="page">Across periods</li>
         </ol>
       </nav>
       <header className="ow-page-head">
-        <h1>Compare an officer’s answers between two periods</h1>
+        <h1>Across periods</h1>
       </header>
-      <Form method="get" className="ow-panel ow-filters" aria-label="Choose what to compare">
+      <OverTime rows={d.overTime} officers={d.officers} />
+      <h2 id="compare-title">Compare an officer’s answers between two periods</h2>
+      <Form method="get" className="ow-panel ow-filters" aria-labelledby="compare-title">
         <label>
           Officer{' '}
           <select name="officer" defaultValue={d.params.officer}>

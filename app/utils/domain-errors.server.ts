@@ -22,6 +22,7 @@ const ENTITY_WORDS: Record<Entity, string> = {
   draft: 'draft',
   person: 'person',
   waiver: 'waiver',
+  membership: 'role',
 }
 
 const REASONS: Record<RefusalReason, { status: number; message: string }> = {
@@ -84,6 +85,27 @@ const REASONS: Record<RefusalReason, { status: number; message: string }> = {
   not_notice_addressee: {
     status: 403,
     message: 'Only the individual the notice is addressed to acknowledges its receipt. Nothing was recorded.',
+  },
+  effective_date_in_future: {
+    status: 422,
+    message: 'The date it takes effect is after today: record a change of title once it has taken effect. Nothing was recorded.',
+  },
+  title_unchanged: { status: 409, message: 'That person holds this title already. Nothing was recorded.' },
+  period_overlaps: {
+    status: 409,
+    message:
+      'That date overlaps a period already recorded: a new title starts after the current one began, a role ends on or after it began, and a role is not held twice at once. Nothing was recorded.',
+  },
+  signed_under_current_title: {
+    status: 409,
+    message:
+      'This person signed on or after that date under their current title: a change dated before a signature would contradict what they signed. Choose a later date. Nothing was recorded.',
+  },
+  membership_closed: { status: 409, message: 'That role has ended already: an ended role is not ended again. Nothing was recorded.' },
+  acted_in_role_after: {
+    status: 409,
+    message:
+      'This person acted in that role on or after that date: a role ends after the last step taken in it. Choose a later date. Nothing was recorded.',
   },
   no_draft: { status: 422, message: 'No draft of this report is registered yet: there is nothing to attest to. Nothing was saved.' },
 }

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import { stringify } from 'csv-stringify'
 import { type TimelineCursor, type TimelineFilters, TIMELINE_MAX_LIMIT, listTimeline } from '../../db/queries/history'
 import type { Executor } from '../../db/queries/executor'
+import { timelineWords } from './timeline-words'
 
 // The events behind a filtered timeline as CSV, one row per event, streamed a
 // page at a time (never the whole file in memory). Formulas are escaped: a cell
@@ -15,6 +16,10 @@ export const TIMELINE_CSV_COLUMNS = [
   'person',
   'person_id',
   'role_at_the_time',
+  'title_at_the_time',
+  'roles_held_at_the_time',
+  'state_before',
+  'state_after',
   'report',
   'duty',
   'officer',
@@ -31,6 +36,7 @@ export function timelineCsv(db: Executor, filters: TimelineFilters, timeZone: st
     do {
       const page = await listTimeline(db, filters, { limit: TIMELINE_MAX_LIMIT, cursor })
       for (const r of page.rows) {
+        const words = timelineWords(r)
         yield {
           sequence: r.sequence,
           recorded_at_utc: r.recordedAt,
@@ -39,6 +45,10 @@ export function timelineCsv(db: Executor, filters: TimelineFilters, timeZone: st
           person: r.actorName ?? '',
           person_id: r.actorUserId ?? '',
           role_at_the_time: r.actorRole,
+          title_at_the_time: words.title ?? '',
+          roles_held_at_the_time: words.rolesThen.join('; '),
+          state_before: words.from,
+          state_after: words.to,
           report: r.workflow.reportId ?? '',
           duty: r.workflow.dutyNumber ?? '',
           officer: r.workflow.officerUserId ?? '',

@@ -67,7 +67,7 @@ async function requireDirector(unit: WriteUnit, { context: c }: ReferredCase, ca
   if (!(await isDirectorOn(unit.trx, userId, iso(at).slice(0, 10)))) {
     throw new CommandRefusedError('not_a_director', `${userId} is not a director on ${iso(at).slice(0, 10)}`, { caseId })
   }
-  const user = await findUserRecord(unit.trx, userId)
+  const user = await findUserRecord(unit.trx, userId, at)
   if (!user) throw new NotFoundError('person', userId)
   return { userId: user.id, printedName: user.full_name, title: user.title }
 }
@@ -108,7 +108,7 @@ async function manifestationOf(
   const reportFacts = request.reportId ? await findReportActFacts(unit.trx, request.reportId) : null
   const facts = reportFacts ?? (await findCompanyActFacts(unit.trx))
   if (!facts || (request.reportId && !reportFacts)) throw new NotFoundError('periodic_report', request.reportId ?? 'company')
-  const individual = await findUserRecord(unit.trx, request.context.subject.userId)
+  const individual = await findUserRecord(unit.trx, request.context.subject.userId, at)
   return buildActManifestation({
     company: facts.company,
     act: 'board_determination',

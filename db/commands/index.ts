@@ -22,6 +22,7 @@ export {
   signCommitteeStep,
   startAmendment,
 } from './report'
+export { changeMembership, changeTitle } from './people'
 export { SYSTEM } from './shared'
 export { recordWaiver, recordWaiverDisclosure } from './waiver'
 export { saveNotificationSetting } from './notifications'

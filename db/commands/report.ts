@@ -103,7 +103,7 @@ export async function signCommitteeStep(
   return record.write(async (unit) => {
     const facts = await requireReportActFacts(unit, request.reportId)
     await requireReviewSigner(unit, facts.companyId, request.reportId, request.body, request.signerUserId, at)
-    const signer = await requireSigner(unit, request.signerUserId)
+    const signer = await requireSigner(unit, request.signerUserId, at)
     const manifestation = buildActManifestation({
       ...facts,
       act: request.body === 'disclosure_committee' ? 'disclosure_committee_approval' : 'audit_committee_review',
@@ -177,7 +177,7 @@ export async function approveForFiling(
   }
   return record.write(async (unit) => {
     const facts = await requireReportActFacts(unit, request.reportId)
-    const signer = await requireSigner(unit, request.officer.userId)
+    const signer = await requireSigner(unit, request.officer.userId, at)
     const manifestation = buildActManifestation({ ...facts, act: 'approval_for_filing', capacity: role, signer, note: null, at })
     const signatureId = actManifestationHash(manifestation)
     const certification = await certificationFacts(unit.trx, unit, request.reportId, at)
@@ -255,8 +255,9 @@ async function requireReportActFacts(unit: WriteUnit, reportId: string) {
   return facts
 }
 
-async function requireSigner(unit: WriteUnit, userId: string) {
-  const user = await findUserRecord(unit.trx, userId)
+/** The signer's name and the title they hold on the day they sign (title_assignment). */
+async function requireSigner(unit: WriteUnit, userId: string, at: Date) {
+  const user = await findUserRecord(unit.trx, userId, at)
   if (!user) throw new NotFoundError('person', userId)
   return { userId: user.id, printedName: user.full_name, title: user.title }
 }

@@ -2,6 +2,7 @@
 // steps, its thread (notes, questions, answers), its files and its access log.
 // Who may see what is decided by machines/case.ts (`recipientBodiesOf`) and
 // app/utils/permissions.server.ts; these functions only read.
+import { sql } from 'kysely'
 import { CASE_MACHINE_ID, type CaseContext, caseAwaitsBodies, caseWaitsFor, recipientBodiesOf } from '../../machines/case'
 import { statePath } from '../../machines/primitives'
 import type { Body } from '../../machines/roles'
@@ -128,6 +129,18 @@ export async function listCaseSteps(db: Executor, caseId: string) {
     .selectFrom('workflow_event as e')
     .leftJoin('user as u', 'u.id', 'e.actor_user_id')
     .select(['e.sequence', 'e.event_type', 'e.event', 'e.actor_user_id', 'e.actor_role', 'e.recorded_at', 'u.full_name', 'u.title'])
+    // The title held on the day of the step (migration 016), today's when the register has none for it.
+    .select((eb) =>
+      eb
+        .selectFrom('title_assignment as t')
+        .select('t.title')
+        .whereRef('t.user_id', '=', 'e.actor_user_id')
+        .where('t.effective_from', '<=', sql<string>`substr(e.recorded_at, 1, 10)`)
+        .where((w) => w.or([w('t.effective_to', 'is', null), w('t.effective_to', '>', sql<string>`substr(e.recorded_at, 1, 10)`)]))
+        .orderBy('t.effective_from', 'desc')
+        .limit(1)
+        .as('title_then'),
+    )
     .where('e.instance_id', '=', instanceId.case(caseId))
     .orderBy('e.instance_version')
     .execute()
@@ -136,7 +149,7 @@ export async function listCaseSteps(db: Executor, caseId: string) {
     type: r.event_type,
     event: JSON.parse(r.event) as Record<string, unknown>,
     actor: r.actor_user_id
-      ? { userId: r.actor_user_id, name: r.full_name ?? r.actor_user_id, title: r.title ?? '', role: r.actor_role }
+      ? { userId: r.actor_user_id, name: r.full_name ?? r.actor_user_id, title: r.title_then ?? r.title ?? '', role: r.actor_role }
       : null,
     recordedAt: r.recorded_at,
   }))

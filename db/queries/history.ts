@@ -2,6 +2,7 @@
 // report, person, duty, kind of event and date range, a page at a time by keyset.
 // Each filter combination is served by an index (migration 010; the plan is
 // checked on 100,000 events in tests/db/history-plan.test.ts).
+import { sql } from 'kysely'
 import type { Executor } from './executor'
 
 export interface TimelineFilters {
@@ -36,8 +37,10 @@ export const TIMELINE_DEFAULT_LIMIT = 50
 export const TIMELINE_MAX_LIMIT = 200
 
 /**
- * One event, ready for a page. The record stores events, not the states between
- * them: a state before and after an event is the UI's to replay when it shows one.
+ * One event, ready for a page: who acted with the title and roles they held that
+ * day (title_assignment, membership: migration 016), and the workflow's state
+ * before and after it (workflow_event_state, derived by replay and checked by
+ * `npm run verify`).
  */
 export interface TimelineRow {
   sequence: number
@@ -49,9 +52,22 @@ export interface TimelineRow {
   actorName: string | null
   /** The role the actor acted in at that moment, as the chain recorded it. */
   actorRole: string
+  /** The title the actor held on the event's UTC day; null for the app, or a day before any dated title. */
+  actorTitle: string | null
+  /** Every role the actor held that day, sorted. */
+  actorRolesThen: string[]
+  /** The event's place in its workflow's history, from 1. */
+  instanceVersion: number
+  /** The workflow's state value before the event; null for its first event (the machine's initial state, from `input`). */
+  stateBefore: unknown
+  /** The state value the event led to; undefined when the derived row is missing (verify names it). */
+  stateAfter: unknown
   workflow: {
     id: string
     machineId: string
+    machineVersion: number
+    /** The machine's input, for the initial state before a workflow's first event. */
+    input: unknown
     reportId: string | null
     dutyNumber: number | null
     officerUserId: string | null
@@ -109,9 +125,16 @@ export async function listTimeline(db: Executor, filters: TimelineFilters, page:
     actorUserId: r.actor_user_id,
     actorName: r.full_name,
     actorRole: r.actor_role,
+    actorTitle: r.actor_title,
+    instanceVersion: r.instance_version,
+    actorRolesThen: r.actor_roles ? r.actor_roles.split(',').sort() : [],
+    stateBefore: r.state_before === null ? null : (JSON.parse(r.state_before) as unknown),
+    stateAfter: r.state_after === null ? undefined : (JSON.parse(r.state_after) as unknown),
     workflow: {
       id: r.instance_id,
       machineId: r.machine_id,
+      machineVersion: r.machine_version,
+      input: JSON.parse(r.input) as unknown,
       reportId: r.report_id,
       dutyNumber: r.duty_number,
       officerUserId: r.officer_user_id,
@@ -148,6 +171,7 @@ export function timelineQuery(db: Executor, filters: TimelineFilters, page: Time
       .leftJoin('user as u', 'u.id', 'e.actor_user_id')
       .select([
         'e.sequence',
+        'e.instance_version',
         'e.recorded_at',
         'e.event_type',
         'e.actor_user_id',
@@ -155,10 +179,39 @@ export function timelineQuery(db: Executor, filters: TimelineFilters, page: Time
         'u.full_name',
         'i.id as instance_id',
         'i.machine_id',
+        'i.machine_version',
+        'i.input',
         'i.report_id',
         'i.duty_number',
         'i.officer_user_id',
         'i.case_id',
+      ])
+      // What held on the event's day, and the states around it: looked up per row of the page by primary key or index.
+      .select((eb) => [
+        eb
+          .selectFrom('title_assignment as t')
+          .select('t.title')
+          .whereRef('t.user_id', '=', 'e.actor_user_id')
+          .where('t.effective_from', '<=', sql<string>`substr(e.recorded_at, 1, 10)`)
+          .where((w) => w.or([w('t.effective_to', 'is', null), w('t.effective_to', '>', sql<string>`substr(e.recorded_at, 1, 10)`)]))
+          .orderBy('t.effective_from', 'desc')
+          .limit(1)
+          .as('actor_title'),
+        eb
+          .selectFrom('membership as m')
+          .select(sql<string>`group_concat(m.role, ',')`.as('roles'))
+          .whereRef('m.user_id', '=', 'e.actor_user_id')
+          .where('m.effective_from', '<=', sql<string>`substr(e.recorded_at, 1, 10)`)
+          .where((w) => w.or([w('m.effective_to', 'is', null), w('m.effective_to', '>', sql<string>`substr(e.recorded_at, 1, 10)`)]))
+          .as('actor_roles'),
+        eb.selectFrom('workflow_event_state as sa').select('sa.state_value').whereRef('sa.sequence', '=', 'e.sequence').as('state_after'),
+        eb
+          .selectFrom('workflow_event as p')
+          .innerJoin('workflow_event_state as sb', 'sb.sequence', 'p.sequence')
+          .select('sb.state_value')
+          .whereRef('p.instance_id', '=', 'e.instance_id')
+          .where('p.instance_version', '=', sql<number>`e.instance_version - 1`)
+          .as('state_before'),
       ])
       .$if(filters.reportId !== undefined, (qb) => qb.where('i.report_id', '=', filters.reportId!))
       .$if(filters.dutyNumber !== undefined, (qb) => qb.where('i.duty_number', '=', filters.dutyNumber!))
@@ -246,4 +299,18 @@ export async function listLatestSignOffsOf(db: Executor, reportId: string, offic
   const latest = new Map<number, (typeof rows)[number]>()
   for (const r of rows) if (!latest.has(r.duty_number)) latest.set(r.duty_number, r)
   return latest
+}
+
+// ── Across periods: exceptions over time (issue 10).
+
+/** How many duty exceptions each officer raised on each report (`duty.raiseException` events); one officer's when `officerUserId` is set. */
+export async function countExceptionsByReport(db: Executor, officerUserId?: string) {
+  return db
+    .selectFrom('workflow_event as e')
+    .innerJoin('workflow_instance as i', 'i.id', 'e.instance_id')
+    .select(['i.report_id', 'i.officer_user_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('e.event_type', '=', 'duty.raiseException')
+    .$if(officerUserId !== undefined, (qb) => qb.where('i.officer_user_id', '=', officerUserId!))
+    .groupBy(['i.report_id', 'i.officer_user_id'])
+    .execute()
 }

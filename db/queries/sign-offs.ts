@@ -2,6 +2,7 @@ import { dutyByNumber, type DutyNumber } from '../../machines/duties'
 import type { DutyReviewContext } from '../../machines/duty-review'
 import type { OfficerRole } from '../../machines/roles'
 import { NotFoundError } from '../errors'
+import { findUserRecord } from './people'
 import type { ManifestationFacts } from '../sign-off'
 import { checkSignOffs } from '../verify'
 import type { Executor } from './executor'
@@ -69,7 +70,8 @@ export async function findManifestationFacts(
     .where('r.id', '=', request.reportId)
     .executeTakeFirst()
   if (!report) throw new NotFoundError('periodic_report', request.reportId)
-  const user = await db.selectFrom('user').select(['id', 'full_name', 'title']).where('id', '=', request.officerUserId).executeTakeFirst()
+  // The title held on the day of signing (title_assignment), not today's: a manifestation states what held then.
+  const user = await findUserRecord(db, request.officerUserId, request.at)
   if (!user) throw new NotFoundError('person', request.officerUserId)
   const draft = await findCurrentDraft(db, request.reportId)
   const duty = dutyByNumber(request.dutyNumber)

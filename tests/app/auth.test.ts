@@ -296,10 +296,15 @@ test('roles come from the memberships in force today', async () => {
   const roles = async () => (await getCurrentUser(request({ cookie }), { db, now: at(MINUTE) }))?.roles
   expect(await roles()).toEqual(['ceo', 'disclosure_committee'])
 
-  await db.updateTable('membership').set({ effective_to: '2026-03-03' }).where('id', '=', 'membership-ceo-ceo').execute()
+  // A period's end is the first day without the role, and it is set once (migration 016): ending tomorrow keeps it today,
+  // ending today takes it away.
+  await db.updateTable('membership').set({ effective_to: '2026-03-03' }).where('id', '=', 'membership-ceo-disclosure_committee').execute()
   expect(await roles()).toEqual(['ceo', 'disclosure_committee'])
   await db.updateTable('membership').set({ effective_to: '2026-03-02' }).where('id', '=', 'membership-ceo-ceo').execute()
   expect(await roles()).toEqual(['disclosure_committee'])
+  await expect(
+    db.updateTable('membership').set({ effective_to: '2026-03-04' }).where('id', '=', 'membership-ceo-ceo').execute(),
+  ).rejects.toThrow(/keeps its history/)
 
   await db
     .insertInto('membership')

@@ -32,7 +32,7 @@ test('one row per event of the view, across every page, newest first', async () 
   const expected = await count(sql`i.report_id = 'report-2008-q2'`)
   expect(expected).toBeGreaterThan(200) // more than one page of listTimeline
   expect(all[0]).toBe(
-    'sequence,recorded_at_utc,recorded_at_company_time,event,person,person_id,role_at_the_time,report,duty,officer,case,workflow',
+    'sequence,recorded_at_utc,recorded_at_company_time,event,person,person_id,role_at_the_time,title_at_the_time,roles_held_at_the_time,state_before,state_after,report,duty,officer,case,workflow',
   )
   expect(all.length - 1).toBe(expected)
   const sequences = all.slice(1).map((line) => Number(line.split(',')[0]))

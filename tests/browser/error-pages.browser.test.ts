@@ -44,7 +44,8 @@ async function open(context: BrowserContext, path: string) {
 
 async function expectSignedInHeader(page: Page) {
   const account = page.getByRole('navigation', { name: 'Account' })
-  expect(await account.textContent()).toContain('Signed in as Avery Ledger, Chief Financial Officer')
+  // Today's title: the demo CFO is a Senior Vice President since 2011 (seeds/hecla.ts titleChanges).
+  expect(await account.textContent()).toContain('Signed in as Avery Ledger, Senior Vice President and Chief Financial Officer')
   expect(await account.getByRole('button', { name: 'Sign out' }).count()).toBe(1)
   expect(await account.getByRole('link', { name: 'Sign in' }).count()).toBe(0)
 }

@@ -9,8 +9,9 @@ import { seriousViolations } from './axe'
 import { launchBrowser } from './chromium'
 import { recordCspViolations, signInThroughForm } from './sign-in'
 
-// An Audit Committee member opens the Q2 2008 10-Q's matrix, filters the timeline,
-// opens a sign-off and downloads its receipt and the CSV of the filtered events;
+// An Audit Committee member opens the Q2 2008 10-Q's matrix, filters the timeline
+// (who signed in which title then, from which state to which), opens a sign-off and
+// downloads its receipt and the CSV of the filtered events;
 // then, from the report's history page, the PDF certification packet (its text read
 // back with pdftotext) and the CSV of the report's events.
 
@@ -51,6 +52,16 @@ test('the Q2 2008 matrix, the filtered timeline, a sign-off, its receipt and the
   const shown = (await rows.count()) - 1
   expect(shown).toBeGreaterThanOrEqual(3)
   expect(await page.getByRole('table').getByRole('cell', { name: 'duty.sign', exact: true }).count()).toBe(shown)
+  // Who signed in which title and roles then: the CFO was a Vice President in 2008 (a Senior Vice President since 2011),
+  // and the duty went from one state to the next, in words.
+  const cfoRow = rows.filter({ hasText: 'Avery Ledger' })
+  expect(await cfoRow.count()).toBe(1)
+  const who = await cfoRow.getByRole('cell').nth(3).innerText()
+  expect(who).toMatch(
+    /^Avery Ledger, Vice President and Chief Financial Officer\s+acting as Chief Financial Officer; held then: Chief Financial Officer, Disclosure Committee$/,
+  )
+  expect(await cfoRow.getByRole('cell').nth(5).innerText()).toBe('Ready to sign → Signed')
+  expect(await page.getByRole('table').innerText()).not.toMatch(/readyToSign|awaitingApprovalForFiling|inProgress/)
   const csvDownload = page.waitForEvent('download')
   await page.getByRole('link', { name: 'Download these events as CSV' }).click()
   const csv = fs
@@ -108,4 +119,32 @@ test('the Q2 2008 matrix, the filtered timeline, a sign-off, its receipt and the
   expect(events.length - 1).toBe(reportEvents)
   expect(await seriousViolations(page)).toEqual([])
   expect(cspViolations).toEqual([])
+})
+
+test('exceptions and cases over time, report by report: only the matters the Audit Committee receives count, each number opens the timeline behind it', async () => {
+  await page.goto(`${baseURL}/history/compare`)
+  const table = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Reported matters' }) })
+  await page.getByRole('heading', { name: 'Exceptions and cases over time' }).waitFor()
+  const headers = await table.getByRole('columnheader').allTextContents()
+  expect(headers).toEqual(
+    expect.arrayContaining(['Periodic report', 'Exceptions raised by', 'Avery Ledger', 'Opened', 'Referred to the Board']),
+  )
+  // In report order: the 2008 10-Q before the 2012 10-K; matters tied to no report last.
+  const labels = await table.locator('tbody th[scope="row"]').allTextContents()
+  expect(labels.indexOf('Form 10-Q, Q2 2008')).toBeLessThan(labels.indexOf('Form 10-K, fiscal 2012'))
+  expect(labels.at(-1)).toBe('Not tied to a periodic report')
+  // Of the Q2 2008 matters the Audit Committee received one (the control deficiency of duty 2; the six duty 1 items went
+  // to the Disclosure Committee alone), resolved; the 2009 violation (duty 3) was referred to the Board.
+  const q2 = table.locator('tr[data-report="report-2008-q2"]')
+  expect(await q2.getByRole('cell').allTextContents()).toEqual(['0', '0', '0', '1', '1', '0', '0'])
+  const untied = table.locator('tr[data-report=""]')
+  expect((await untied.getByRole('cell').allTextContents()).slice(-4)).toEqual(['1', '0', '1', '0'])
+  expect(await seriousViolations(page)).toEqual([])
+  await q2.getByRole('link', { name: 'matters opened on Form 10-Q, Q2 2008' }).click()
+  await page.waitForURL(`${baseURL}/history?report=report-2008-q2&kind=case.route`)
+  await page.getByRole('heading', { name: 'Events, newest first' }).waitFor()
+  const events = page.getByRole('table').getByRole('row')
+  // The timeline lists every matter's routing of the report (the case pages decide who opens which).
+  expect(await events.count()).toBeGreaterThanOrEqual(2)
+  expect(await events.nth(1).getByRole('cell').nth(5).innerText()).toBe('Reported → Waiting for acknowledgement')
 })

@@ -74,15 +74,40 @@ test('rows are view-ready: who, the role at the time, when (UTC), what, and whic
       actorUserId: 'user-admin',
       actorName: 'Alex Registrar',
       actorRole: 'administrator',
+      // What held that day (migration 016), and the report's state before and after.
+      actorTitle: 'Compliance Administrator',
+      actorRolesThen: ['administrator'],
+      instanceVersion: 2,
+      stateBefore: 'drafting',
+      stateAfter: 'certification',
       workflow: {
         id: 'report/report-2012-fy',
         machineId: 'report-lifecycle',
+        machineVersion: 2,
+        input: { form: '10-K' },
         reportId: 'report-2012-fy',
         dutyNumber: null,
         officerUserId: null,
         caseId: null,
       },
     },
+  ])
+  // The CFO signed as a Vice President in 2008 and as a Senior Vice President in 2013: the title of the day, not today's.
+  const cfoSigns = async (reportId: string) =>
+    (await walk({ reportId, actorUserId: 'user-cfo', eventType: 'duty.sign' }, 50)).rows.map((r) => r.actorTitle)
+  expect(new Set(await cfoSigns('report-2008-q2'))).toEqual(new Set(['Vice President and Chief Financial Officer']))
+  expect(new Set(await cfoSigns('report-2012-fy'))).toEqual(new Set(['Senior Vice President and Chief Financial Officer']))
+  // And the sign-offs state it: the seed signs through the commands, which read the title of the day.
+  const signedTitles = await db
+    .selectFrom('sign_off')
+    .select(['report_id', 'title'])
+    .distinct()
+    .where('officer_user_id', '=', 'user-cfo')
+    .orderBy('report_id')
+    .execute()
+  expect(signedTitles).toEqual([
+    { report_id: 'report-2008-q2', title: 'Vice President and Chief Financial Officer' },
+    { report_id: 'report-2012-fy', title: 'Senior Vice President and Chief Financial Officer' },
   ])
   // The app's own events (a lock, a reopening) have no person.
   const system = (await walk({ reportId: 'report-2008-q2', eventType: 'duty.lock' }, 50)).rows

@@ -155,6 +155,12 @@ function insertIntoHistory(s: SQLite.Database, key: SigningKey, workflow: string
   // workflow_sequence is UNIQUE: move the sign-offs out of the way, then one up.
   s.prepare('UPDATE sign_off SET workflow_sequence = workflow_sequence + 1000000 WHERE workflow_sequence >= ?').run(next.sequence)
   s.prepare('UPDATE sign_off SET workflow_sequence = workflow_sequence - 999999 WHERE workflow_sequence >= 1000000').run()
+  // The derived states move with their events (migration 016); the inserted one takes its successor's, which no replay can reach anyway.
+  s.prepare('UPDATE workflow_event_state SET sequence = sequence + 1000000 WHERE sequence >= ?').run(next.sequence)
+  s.prepare('UPDATE workflow_event_state SET sequence = sequence - 999999 WHERE sequence >= 1000000').run()
+  s.prepare(
+    'INSERT INTO workflow_event_state (sequence, state_value) SELECT ?, state_value FROM workflow_event_state WHERE sequence = ?',
+  ).run(next.sequence, next.sequence + 1)
   let prev = at === 0 ? genesisHash(install) : all[at - 1]!.hash
   const insert = s.prepare(
     `INSERT INTO workflow_event (sequence, instance_id, instance_version, event, event_type, actor_user_id, actor_role, recorded_at, prev_hash, hash)
@@ -471,4 +477,52 @@ test('the page check: a sign-off whose duty.sign event was edited in place (stor
   } finally {
     await db.destroy()
   }
+})
+
+test('a derived state edited (the CAO/Controller’s duty 5 made to read "signed" one event early), deleted or added for an event that does not exist is named by its sequence; the chain itself still holds', async () => {
+  const { file } = await copy()
+  let confirmed = 0
+  let signed = 0
+  tamper(file, (s) => {
+    const events = s
+      .prepare('SELECT sequence, event_type FROM workflow_event WHERE instance_id = ? ORDER BY instance_version')
+      .all(CAO_DUTY_5) as { sequence: number; event_type: string }[]
+    confirmed = events.find((e) => e.event_type === 'duty.confirm')!.sequence
+    signed = events.find((e) => e.event_type === 'duty.sign')!.sequence
+    s.prepare(`UPDATE workflow_event_state SET state_value = '"signed"' WHERE sequence = ?`).run(confirmed)
+    s.prepare('DELETE FROM workflow_event_state WHERE sequence = ?').run(signed)
+    s.prepare(`INSERT INTO workflow_event_state (sequence, state_value) VALUES (999999, '"locked"')`).run()
+  })
+  const report = verify(file)
+  expect(report.ok).toBe(false)
+  // Not a break of the chain: the events are as signed, only what was derived from them lies.
+  expect(report.firstBrokenSequence).toBeNull()
+  expect(report.problems.map((p) => [p.table, p.row])).toEqual([
+    ['workflow_event_state', '999999'],
+    ['workflow_event_state', String(confirmed)],
+    ['workflow_event_state', String(signed)],
+  ])
+  expect(report.problems[1]!.message).toBe(
+    `workflow_event_state ${confirmed}: it says event ${confirmed} led to "signed"; the replay of ${CAO_DUTY_5} says "readyToSign"`,
+  )
+  expect(report.problems[2]!.message).toMatch(/is missing/)
+})
+
+test('a dated title rewritten (the CFO made Senior Vice President back to 2007) or a role made to overlap itself is named by its row; the chain itself still holds', async () => {
+  const { file } = await copy()
+  tamper(file, (s) => {
+    s.prepare(
+      `UPDATE title_assignment SET title = 'Senior Vice President and Chief Financial Officer' WHERE id = 'title-user-cfo-2007-01-01'`,
+    ).run()
+    s.prepare(
+      `INSERT INTO membership (id, user_id, company_id, role, effective_from) VALUES ('membership-cfo-cfo-again', 'user-cfo', 'company-hecla', 'cfo', '2010-01-01')`,
+    ).run()
+  })
+  const report = verify(file)
+  expect(report.firstBrokenSequence).toBeNull()
+  const rows = [...new Set(report.problems.map((p) => `${p.table} ${p.row}`))]
+  expect(rows).toEqual(['membership membership-cfo-cfo-again', 'title_assignment title-user-cfo-2007-01-01'])
+  expect(report.problems.find((p) => p.table === 'title_assignment')!.message).toMatch(
+    /^title_assignment title-user-cfo-2007-01-01: it says user-cfo was "Senior Vice President and Chief Financial Officer" on 2008-07-2\d, but sign-off [0-9a-f]{64} states "Vice President and Chief Financial Officer"$/,
+  )
 })

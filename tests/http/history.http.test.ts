@@ -213,4 +213,30 @@ describe('comparing two periods', () => {
     expect(await status('auditMember', '/history/compare?colour=red')).toBe(400)
     expect(await status('auditMember', `/history/compare?officer=user-admin&from=${Q2}&to=${Q2}`)).toBe(400)
   })
+
+  // Other files share this server and may report matters, so counts are bounded below, not pinned.
+  const overTime = (html: string) =>
+    html.slice(html.indexOf('id="over-time-title"'), html.indexOf('</table>', html.indexOf('id="over-time-title"')))
+  const counts = (table: string, reportId: string) =>
+    [...(new RegExp(`<tr data-report="${reportId}">(.*?)</tr>`).exec(table)?.[1] ?? '').matchAll(/>(\d+)<\/a>/g)].map((m) => Number(m[1]))
+  test('exceptions and cases over time: an officer counts only their own; a reader every officer and the matters they may see', async () => {
+    const cao = overTime(await (await get('cao', '/history/compare')).text())
+    // One exception column, the officer's own; the six duty 1 items the CAO/Controller reported on the Q2 2008 10-Q.
+    expect(cao).toContain('Jordan Tally')
+    expect(cao).not.toContain('Avery Ledger')
+    const [, opened] = counts(cao, Q2)
+    expect(opened).toBeGreaterThanOrEqual(6)
+    // The 2009 violation is about the CAO/Controller: never counted for them (docs/decisions/013).
+    const untiedReportedByCao = sqlite
+      .prepare(
+        "SELECT count(*) AS n FROM workflow_instance WHERE machine_id = 'case' AND report_id IS NULL AND json_extract(input, '$.reporter.userId') = 'user-cao'",
+      )
+      .get() as { n: number }
+    if (untiedReportedByCao.n === 0) expect(cao).not.toContain('Not tied to a periodic report')
+    const chair = overTime(await (await get('auditChair', '/history/compare')).text())
+    for (const name of ['Avery Ledger', 'Jordan Tally', 'Phillips S. Baker, Jr.']) expect(chair).toContain(name)
+    // The Audit Committee does not receive duty 1 matters: of the Q2 2008 10-Q it counts the duty 2 control matter, not the six items.
+    expect(counts(chair, Q2)[3]).toBeLessThan(opened!)
+    expect(chair).toContain('href="/history?report=report-2008-q2&amp;kind=case.route"')
+  })
 })
