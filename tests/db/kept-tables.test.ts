@@ -35,6 +35,24 @@ const TABLES: Record<string, Kept> = {
   waiver: { kind: 'append-only' },
   waiver_disclosure: { kind: 'append-only' },
   filer_category: { kind: 'append-only' },
+  workflow_event_state: { kind: 'append-only' },
+  reminder_sent: { kind: 'append-only' },
+  notification_digest: { kind: 'append-only' },
+  witness_sent: { kind: 'append-only' },
+  outbox_message: {
+    kind: 'kept',
+    mutable: {
+      state: 'its delivery: queued, sending, sent (final), dead, held for a digest, digested (final)',
+      attempts: 'how many tries',
+      next_attempt_at: 'the back-off',
+      lease_until: 'a sender’s claim, which lapses if the sender dies',
+      last_error: 'why the last try failed',
+      sent_at: 'when it was sent',
+      digest_id: 'the digest that carried it',
+    },
+  },
+  title_assignment: { kind: 'kept', mutable: { effective_to: 'an open period is closed, once, on or after its start (migration 016)' } },
+  membership: { kind: 'kept', mutable: { effective_to: 'an open membership is ended, once, on or after its start (migration 016)' } },
   company: {
     kind: 'kept',
     mutable: {
@@ -74,7 +92,7 @@ const TABLES: Record<string, Kept> = {
       ended_reason: 'why it ended, once',
     },
   },
-  membership: { kind: 'free', why: 'roles and their dates; dated history of memberships is issue 10’s work (migration 016)' },
+  notification_setting: { kind: 'free', why: 'a person’s choice of immediate mail or a daily digest, as it stands now' },
   workflow_snapshot: { kind: 'free', why: 'a cache of each workflow’s replay, sealed and checked by `npm run verify` against the events' },
   kysely_migration: { kind: 'free', why: 'Kysely’s list of the migrations applied' },
   kysely_migration_lock: { kind: 'free', why: 'Kysely’s lock while migrating' },
@@ -95,6 +113,11 @@ beforeAll(async () => {
   s.prepare(
     `INSERT INTO security_event (occurred_at, kind, user_id, email_attempted, ip, detail)
      VALUES ('2026-12-03T10:00:00.000Z', 'sign_in_succeeded', 'user-cfo', NULL, '127.0.0.1', '{}')`,
+  ).run()
+  // Nor does it mail anyone (the seed writes with the outbox off).
+  s.prepare(
+    `INSERT INTO outbox_message (idempotency_key, to_user_id, to_address, kind, subject, body_text, created_at, state, next_attempt_at)
+     VALUES ('kept-tables-1', 'user-cfo', 'cfo@hecla.example', 'case.routed', 'A matter', 'A matter was routed to you.', '2026-12-03T10:00:00.000Z', 'queued', '2026-12-03T10:00:00.000Z')`,
   ).run()
 })
 afterAll(() => s?.close())

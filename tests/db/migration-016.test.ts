@@ -73,11 +73,25 @@ test('migration 016 on a database at 015 with a history: every state backfilled 
     await sql`DROP TABLE workflow_event_state`.execute(db)
     await sql`DROP TABLE title_assignment`.execute(db)
     await sql`DELETE FROM kysely_migration WHERE name = '016-dated-titles-and-states'`.execute(db)
+    // And what came after 016: the outbox's tables (017; the seed writes no mail) and 018's triggers.
+    for (const t of ['outbox_message', 'notification_setting', 'reminder_sent', 'notification_digest', 'witness_sent'])
+      await sql.raw(`DROP TABLE ${t}`).execute(db)
+    const later = await sql<{
+      name: string
+    }>`SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE '%_frozen_columns' OR name IN ('company_no_delete', 'filer_category_no_delete', 'filer_category_no_update', 'periodic_report_no_delete', 'review_body_setting_no_delete')) AND name <> 'session_frozen_columns'`.execute(
+      db,
+    )
+    for (const { name } of later.rows) await sql.raw(`DROP TRIGGER ${name}`).execute(db)
+    await sql`DELETE FROM kysely_migration WHERE name IN ('017-outbox', '018-kept-reference-rows')`.execute(db)
     await sql`UPDATE membership SET effective_to = '2026-01-01' WHERE id = 'membership-admin-administrator'`.execute(db)
     await sql`UPDATE membership SET effective_to = NULL WHERE id = 'membership-admin-administrator'`.execute(db)
 
     const result = await migrateToLatest(db)
-    expect(result.results?.map((r) => [r.migrationName, r.status])).toEqual([['016-dated-titles-and-states', 'Success']])
+    expect(result.results?.map((r) => [r.migrationName, r.status])).toEqual([
+      ['016-dated-titles-and-states', 'Success'],
+      ['017-outbox', 'Success'],
+      ['018-kept-reference-rows', 'Success'],
+    ])
     const after = (
       await sql<{
         sequence: number

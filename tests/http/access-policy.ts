@@ -172,6 +172,16 @@ export const ACCESS_POLICY: Record<string, RoutePolicy> = {
     get: signedIn(['administrator']),
     post: acting(['administrator']),
   },
+  // The outbox's mails carry no matter's text (docs/decisions/020): the administrator reads them all.
+  'routes/admin.outbox': { samples: () => one('/admin/outbox'), get: signedIn(['administrator']) },
+  // People, their titles and roles over time: kept by the administrator (docs/decisions/019).
+  'routes/admin.people': { samples: () => one('/admin/people'), get: signedIn(['administrator']), post: acting(['administrator']) },
+  // Each person's own choice of immediate mail or a daily digest; whose comes from the session.
+  'routes/settings.notifications': {
+    samples: () => one('/settings/notifications'),
+    get: signedIn('everyone'),
+    post: acting('everyone'),
+  },
   'routes/admin.reports.new': {
     samples: () => one('/admin/reports/new'),
     get: signedIn(REPORT_KEEPERS),

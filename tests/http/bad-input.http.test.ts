@@ -230,6 +230,8 @@ beforeAll(async () => {
       ['administrator', '/admin/reports/new'],
       ['administrator', '/admin/reports/report-2012-fy/drafts'],
       ['administrator', '/waivers'],
+    ['administrator', '/admin/people'],
+    ['cfo', '/settings/notifications'],
       ['cfo', '/cases/new'],
       ['cfo', '/cases/mine'],
       ['auditChair', '/cases/case-2008-q2-fx-close-control'],
