@@ -5,8 +5,9 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { witnessOfHead } from '../../db/outbox/witness'
 import type { SignOff, WorkflowEvent, WorkflowInstance } from '../../db/schema'
-import { loadOrCreateSigningKey, signCheckpoint } from '../../db/signing-key'
+import { headFilePath, loadOrCreateSigningKey, publicKeyPath, signCheckpoint, type SigningKey } from '../../db/signing-key'
 import { eventHash } from '../../db/workflow-record'
 import { copySeededDatabase } from '../utils/test-db'
 
@@ -17,12 +18,17 @@ import { copySeededDatabase } from '../utils/test-db'
 
 const run = promisify(execFile)
 let seeded: { file: string; keyPath: string }
+// The signed head as mailed to the Audit Committee chair (issue 11), at the seeded file's last event.
+let witnessFile = ''
 const dirs: string[] = []
 const detected: string[] = []
 const tried: string[] = []
 
 beforeAll(async () => {
   const base = copySeededDatabase('tamper-kinds')
+  const head = await base.db.selectFrom('workflow_event').select('sequence').orderBy('sequence', 'desc').limit(1).executeTakeFirstOrThrow()
+  witnessFile = path.join(path.dirname(base.file), 'witness.json')
+  fs.writeFileSync(witnessFile, JSON.stringify(await witnessOfHead(base.db, loadOrCreateSigningKey(base.keyPath), head.sequence)))
   await base.db.destroy()
   seeded = { file: base.file, keyPath: base.keyPath }
   dirs.push(path.dirname(base.file))
@@ -55,10 +61,10 @@ function tamper(file: string, statements: (s: SQLite.Database) => void) {
   s.close()
 }
 
-async function verifyCli(file: string) {
+async function verifyCli(file: string, ...options: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: path.join(os.tmpdir(), 'attest-nowhere', 'app.sqlite') }
   delete env.SIGNING_KEY_PATH
-  return run(process.execPath, ['--import', 'tsx', 'db/cli/verify.ts', file], { env }).then(
+  return run(process.execPath, ['--import', 'tsx', 'db/cli/verify.ts', ...options, file], { env }).then(
     ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
   )
@@ -91,8 +97,45 @@ const cfoSignOff = (s: SQLite.Database) =>
 
 interface Kind {
   kind: string
-  /** Does the damage; returns what the report must name. */
-  damage: (s: SQLite.Database) => RegExp
+  /** Does the damage (the copy's folder at hand, for its key files); returns what the report must name. */
+  damage: (s: SQLite.Database, dir: string) => RegExp
+  /** Checked against the witnessed head (`--witness`), not only the file and the key beside it. */
+  witness?: boolean
+}
+
+/**
+ * From `from` on, every hash recomputed and every checkpoint signed again with `key`
+ * (one event's time changed first): what a forger without the installation's key can do.
+ */
+function rewriteChain(s: SQLite.Database, from: number, key: SigningKey, resignAll = false) {
+  const install = (s.prepare('SELECT installation_id FROM record_meta').get() as { installation_id: string }).installation_id
+  const all = events(s)
+  const at = all.findIndex((e) => e.sequence === from)
+  s.prepare("UPDATE workflow_event SET recorded_at = '2013-01-02T03:04:05.000Z' WHERE sequence = ?").run(from)
+  let prev = all[at]!.prev_hash
+  const setHash = s.prepare('UPDATE workflow_event SET prev_hash = ?, hash = ? WHERE sequence = ?')
+  const setCheckpoint = s.prepare('UPDATE chain_checkpoint SET head_hash = ?, key_fingerprint = ?, signature = ? WHERE sequence = ?')
+  for (const e of events(s).slice(at)) {
+    const hash = rehash(s, { ...e, prev_hash: prev })
+    setHash.run(prev, hash, e.sequence)
+    prev = hash
+  }
+  // The checkpoints from there (or, to pass for the installation's own key, all of them) signed again.
+  for (const e of events(s).slice(resignAll ? 0 : at)) {
+    setCheckpoint.run(
+      e.hash,
+      key.fingerprint,
+      signCheckpoint(key, { installationId: install, sequence: e.sequence, headHash: e.hash }),
+      e.sequence,
+    )
+  }
+  return { install, last: all.at(-1)!.sequence, headHash: prev }
+}
+
+function forgerKey(): SigningKey {
+  const key = loadOrCreateSigningKey(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'attest-forger-')), 'forger.pem'))
+  dirs.push(path.dirname(key.keyPath))
+  return key
 }
 
 const KINDS: Kind[] = [
@@ -171,44 +214,46 @@ const KINDS: Kind[] = [
   },
   {
     kind: 'rewrite the whole chain consistently without the key',
+    // Every checkpoint signed again with a key of the forger's own; the installation's public key left beside the copy.
     damage: (s) => {
-      // A forger without the installation's key: an event changed, every hash from
-      // there recomputed, every checkpoint signed again with a key of their own.
-      const forgerKey = loadOrCreateSigningKey(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'attest-forger-')), 'forger.pem'))
-      dirs.push(path.dirname(forgerKey.keyPath))
-      const install = (s.prepare('SELECT installation_id FROM record_meta').get() as { installation_id: string }).installation_id
-      const all = events(s)
-      const from = all.findIndex((e) => e.sequence === 60)
-      s.prepare("UPDATE workflow_event SET recorded_at = '2008-01-01T00:00:00.000Z' WHERE sequence = 60").run()
-      let prev = all[from]!.prev_hash
-      const setHash = s.prepare('UPDATE workflow_event SET prev_hash = ?, hash = ? WHERE sequence = ?')
-      const setCheckpoint = s.prepare('UPDATE chain_checkpoint SET head_hash = ?, key_fingerprint = ?, signature = ? WHERE sequence = ?')
-      for (const e of events(s).slice(from)) {
-        const hash = rehash(s, { ...e, prev_hash: prev })
-        setHash.run(prev, hash, e.sequence)
-        setCheckpoint.run(
-          hash,
-          forgerKey.fingerprint,
-          signCheckpoint(forgerKey, { installationId: install, sequence: e.sequence, headHash: hash }),
-          e.sequence,
-        )
-        prev = hash
-      }
+      rewriteChain(s, 60, forgerKey())
       return /workflow_event 60: the signed checkpoint does not verify/
+    },
+  },
+  {
+    kind: 'rewrite the chain with a new key after a witnessed head',
+    // Everything inside the copy and beside it agrees (the forger's public key and signed head
+    // put in place of the installation's), so only the head mailed outside the app tells.
+    witness: true,
+    damage: (s, dir) => {
+      const key = forgerKey()
+      const { install, last, headHash } = rewriteChain(s, 60, key, true)
+      fs.copyFileSync(publicKeyPath(key.keyPath), path.join(dir, 'signing-key.pub.pem'))
+      const head = { installationId: install, sequence: last, headHash }
+      fs.writeFileSync(
+        headFilePath(path.join(dir, 'signing-key.pem'), install),
+        JSON.stringify({ ...head, signature: signCheckpoint(key, head) }),
+      )
+      return new RegExp(`does not extend the head witnessed[\\s\\S]*event ${last} has hash [0-9a-f]{64}, the witness says`)
     },
   },
 ]
 
 test.each(KINDS)(
   '$kind: `npm run verify` fails and names the place',
-  async ({ kind, damage }) => {
+  async ({ kind, damage, witness }) => {
     tried.push(kind)
     const file = await copy()
     let named: RegExp = /./
     tamper(file, (s) => {
-      named = damage(s)
+      named = damage(s, path.dirname(file))
     })
-    const { code, output } = await verifyCli(file)
+    // The plain check is satisfied by the forger's consistent copy: this is the witness's case.
+    if (witness) {
+      const plain = await verifyCli(file)
+      expect(plain.code, plain.output).toBe(0)
+    }
+    const { code, output } = await verifyCli(file, ...(witness ? ['--witness', witnessFile] : []))
     expect(code, output).toBe(1)
     expect(output).toMatch(named)
     detected.push(kind)
