@@ -161,6 +161,8 @@ let outbox: OutboxLoop | null = null
 if (transport) {
   outbox = startOutboxLoop(db, { lookup: machineLookup, key: loadOrCreateSigningKey(signingKeyPath(file)) }, transport, {
     intervalMs: Number(process.env.OUTBOX_INTERVAL_MS || 5000),
+    // How long a claim holds before another pass may take the mail again (ADR 020); as for `npm run mail:send`.
+    leaseMs: process.env.OUTBOX_LEASE_MS ? Number(process.env.OUTBOX_LEASE_MS) : undefined,
     onError: (error) => console.error(`Outbox: ${(error as Error).message}`),
   })
   console.log(`Notifications: sending through ${new URL(process.env.SMTP_URL!).host} (npm run mail:send can also send them).`)

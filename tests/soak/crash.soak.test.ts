@@ -5,7 +5,9 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { messageIdOf } from '../../db/outbox/sender'
 import { prepareDatabase } from '../../seeds/prepare'
+import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-test-server'
 import { kill, officer, recipient, reporter, sleep, startServer, state, useFile } from './drive'
 
 // Issue 12, "Crash safety": the built server on a fresh demo file, 50 clients at
@@ -21,18 +23,36 @@ const CLIENTS = 50
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-crash-'))
 const file = path.join(dir, 'app.sqlite')
 const { acknowledged, counts } = state
+let smtp: TestSmtpServer
 
 beforeAll(async () => {
   if (!fs.existsSync('build/server/index.js')) throw new Error('No production build: run `npm run build` first')
   await prepareDatabase(file, { today: new Date() })
   await useFile(file)
+  // The mails the matters reported cause (routing, always at once) go out through a real SMTP server on loopback.
+  smtp = await startTestSmtpServer()
+  state.smtpUrl = smtp.url
   await startServer()
 })
 afterAll(async () => {
   state.running = false
   await kill()
+  await smtp?.close()
   fs.rmSync(dir, { recursive: true, force: true })
 })
+
+/** Waits until the outbox holds nothing due: every mail sent, dead, or held for a digest. */
+async function outboxDrained(timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const db = new SQLite(file, { readonly: true })
+    const pending = (db.prepare("SELECT COUNT(*) AS n FROM outbox_message WHERE state IN ('queued', 'sending')").get() as { n: number }).n
+    db.close()
+    if (pending === 0) return
+    if (Date.now() > deadline) throw new Error(`${pending} mails still waiting after ${timeoutMs / 1000} s`)
+    await sleep(500)
+  }
+}
 
 test(`${CLIENTS} clients, the server killed ${KILLS} times: every acknowledged write survives, nothing half-written, the record verifies`, async () => {
   const officers = [
@@ -66,6 +86,8 @@ test(`${CLIENTS} clients, the server killed ${KILLS} times: every acknowledged w
   await sleep(1500)
   state.running = false
   await Promise.all(clients)
+  // The last start sends what the kills left queued or claimed.
+  await outboxDrained(120_000)
   await kill()
 
   const db = new SQLite(file, { readonly: true })
@@ -112,6 +134,23 @@ test(`${CLIENTS} clients, the server killed ${KILLS} times: every acknowledged w
         `${[...acknowledged.withdraws.values()].reduce((a, b) => a + b, 0)} withdrawals, ${acknowledged.notes.length} case notes, ${acknowledged.reports.length} reported matters), ` +
         `${lost.length} lost; ${counts.requests} answers, ${counts.refused} refused, ${counts.unreachable} attempts while the server was down`,
     )
+    // The outbox: every mail it marked sent reached the SMTP server, none it did not write, each Message-ID once.
+    const sent = (db.prepare("SELECT idempotency_key FROM outbox_message WHERE state = 'sent'").all() as { idempotency_key: string }[]).map(
+      (r) => messageIdOf(r.idempotency_key),
+    )
+    const receivedIds = smtp.received.map((m) => m.messageId)
+    const distinct = new Set(receivedIds)
+    const missing = sent.filter((id) => !distinct.has(id))
+    const unknown = [...distinct].filter((id) => !sent.includes(id))
+    const dead = (db.prepare("SELECT COUNT(*) AS n FROM outbox_message WHERE state = 'dead'").get() as { n: number }).n
+    console.log(
+      `Outbox under the kills: ${sent.length} mails sent, ${distinct.size} distinct Message-IDs received, ${receivedIds.length - distinct.size} repeated deliveries, ` +
+        `${missing.length} missing, ${dead} dead letters`,
+    )
+    expect(missing).toEqual([])
+    expect(unknown).toEqual([])
+    expect(dead).toBe(0)
+    expect(sent.length, 'mails were sent').toBeGreaterThan(0)
     expect(lost).toEqual([])
     expect(orphanSignOffs.n).toBe(0)
     expect(staleCaches.n).toBe(0)

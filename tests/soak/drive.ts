@@ -11,6 +11,8 @@ import { DEMO_PASSWORD } from '../../seeds/hecla'
 
 export const state = {
   file: '',
+  /** The loopback SMTP server the server's outbox sends through, when set. */
+  smtpUrl: '',
   port: 0,
   baseURL: '',
   running: true,
@@ -47,7 +49,15 @@ export function freePort(): Promise<number> {
 export async function startServer() {
   // node itself, not the tsx CLI: the CLI forks a child that a SIGKILL would miss.
   child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-    env: { ...process.env, DATABASE_PATH: state.file, PORT: String(state.port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      DATABASE_PATH: state.file,
+      PORT: String(state.port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      // The outbox sends often, and a claim left by a killed server lapses in seconds, not minutes.
+      ...(state.smtpUrl ? { SMTP_URL: state.smtpUrl, OUTBOX_INTERVAL_MS: '300', OUTBOX_LEASE_MS: '3000' } : {}),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   const deadline = Date.now() + 60_000
