@@ -66,18 +66,6 @@ const CROSS_SITE_PAGE = `<!DOCTYPE html>
 const app = express()
 app.disable('x-powered-by')
 app.use(compression())
-// A body refused before it was read to its end (too large, not a form, from another
-// site) is still on the socket; left there, it makes the sender's next request on the
-// same kept-alive connection fail (ECONNRESET, found by tests/http/bad-input.http.test.ts).
-// Such an answer closes its connection.
-app.use((req, res, next) => {
-  const writeHead = res.writeHead
-  res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
-    if (!req.complete) this.setHeader('Connection', 'close')
-    return writeHead.apply(this, args)
-  } as typeof writeHead
-  next()
-})
 app.use((req, res, next) => {
   const nonce = randomBytes(16).toString('base64')
   res.locals.cspNonce = nonce

@@ -110,9 +110,10 @@ test('a draft still uploads as multipart, and a begin-certification form still p
   expect(await begin.text()).toContain('Certification has begun.')
 })
 
-test('a body refused before it is read closes its connection, so the sender’s next request on a kept-alive socket still gets through', async () => {
+test('a form refused for its size is answered 413 in words, and the sender’s next requests on the kept-alive socket still get through', async () => {
   // Found by tests/http/bad-input.http.test.ts: after a refused 2 MiB form, the next
-  // request on the same socket failed with ECONNRESET.
+  // request on the same socket failed with ECONNRESET (the rest of the body was left
+  // on it); cancelling the body instead reset the 413 itself.
   const big = await fetch(`${baseURL}/login`, {
     method: 'POST',
     redirect: 'manual',
@@ -120,8 +121,7 @@ test('a body refused before it is read closes its connection, so the sender’s 
     body: new URLSearchParams({ email: 'x'.repeat(2 * 1024 * 1024) }),
   })
   expect(big.status).toBe(413)
-  expect(big.headers.get('connection')).toBe('close')
-  await big.arrayBuffer()
+  expect(await big.text()).toContain('larger than')
   for (let i = 0; i < 3; i++) {
     const next = await fetch(`${baseURL}/login`, {
       method: 'POST',
