@@ -65,7 +65,8 @@ test('a form larger than the route allows is a 413, whether or not it says its l
   expect(declared.status).toBe(413)
   expect(declared.text).toBe('Nothing was done: the form is larger than the 4 KiB this page takes.')
 
-  // A chunked body carries no Content-Length: it is counted as it arrives, and reading stops at the limit.
+  // A chunked body carries no Content-Length: it is counted as it arrives; past the limit
+  // the rest is read and thrown away (so the connection can carry the next request), never kept.
   let pulled = 0
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -76,7 +77,21 @@ test('a form larger than the route allows is a 413, whether or not it says its l
   })
   const chunked = await refusal(post(stream, 'application/x-www-form-urlencoded'), { maxBytes: 4096, tooLargeMessage: 'Too big.' })
   expect(chunked).toMatchObject({ status: 413, text: 'Too big.' })
-  expect(pulled).toBeLessThan(20)
+  expect(pulled).toBe(1001)
+
+  // A body that never ends is given up past 32 MiB: the refusal still comes.
+  let endless = 0
+  const flood = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      endless++
+      controller.enqueue(new Uint8Array(64 * 1024))
+    },
+  })
+  expect(await refusal(post(flood, 'application/x-www-form-urlencoded'), { maxBytes: 4096, tooLargeMessage: 'Too big.' })).toMatchObject({
+    status: 413,
+  })
+  expect(endless * 64 * 1024).toBeGreaterThan(32 * 1024 * 1024)
+  expect(endless * 64 * 1024).toBeLessThan(33 * 1024 * 1024)
 
   const fits = await readFormData(post(big, 'application/x-www-form-urlencoded'), { maxBytes: 8192 })
   expect(fits.get('password')).toHaveLength(5000)
