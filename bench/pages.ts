@@ -335,4 +335,15 @@ fs.mkdirSync(path.dirname(out), { recursive: true })
 fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
 console.log(`\n${events} events; first response ${Math.round(firstResponseMs)} ms; peak RSS ${peakRssMb} MB`)
 console.table(summary)
+// The same, as the table bench/README.md quotes.
+console.log(
+  [
+    '| page | connections | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | refused |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...summary.map(
+      (r) =>
+        `| ${r.name} | ${r.connections} | ${r.requestsPerSecond} | **${r.ratioRequestsPerSecond}** | ${r.p50ms} | ${r.p99ms} | ${r.ratioP99} | ${r.refused} |`,
+    ),
+  ].join('\n'),
+)
 console.log(`written to ${out}`)
