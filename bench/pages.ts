@@ -186,7 +186,10 @@ interface Target {
 }
 const targets: Target[] = []
 for (const who of ['ceo', 'cfo', 'cao'] as const) {
-  for (let n = 1; n <= 12; n++) {
+  // Duties 5–12 only: an answer to duties 1–4 filled as a person would reports a
+  // new matter with each POST (a case per request), which is a different workload
+  // and grows the case inbox as the benchmark runs (seen in the first full run).
+  for (let n = 5; n <= 12; n++) {
     const address = `/reports/report-2012-fy/duties/${n}`
     const html = await (await get(address, cookies[who])).text()
     const body = answerForm(html)
