@@ -145,6 +145,8 @@ function noticeOutcome(who: Visitor, sample: Sample, allowed: Outcome): Outcome 
 
 export const ACCESS_POLICY: Record<string, RoutePolicy> = {
   'routes/_index': { samples: () => one('/'), get: signedIn('everyone') },
+  // The benchmark's floor (bench/pages.ts): the same access as the dashboard.
+  'routes/bench.baseline': { samples: () => one('/bench/baseline'), get: signedIn('everyone') },
   'routes/$': {
     samples: () => one('/no/such/page'),
     get: () => 'unknown',
