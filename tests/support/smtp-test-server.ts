@@ -81,6 +81,11 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
         .catch((error: Error) => callback(error))
     },
   })
+  // A sender killed mid-session resets its connection: a real mail server shrugs that off,
+  // and so does this one (unhandled, smtp-server's 'error' event would end the test run).
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.server.address() as { port: number }).port
   return {
