@@ -56,9 +56,15 @@ async function outboxDrained(timeoutMs: number) {
         .prepare("SELECT COUNT(*) AS n FROM outbox_message WHERE state = 'sending' OR (state = 'queued' AND next_attempt_at <= ?)")
         .get(now) as { n: number }
     ).n
+    const sample = db
+      .prepare(
+        "SELECT id, state, attempts, next_attempt_at, lease_until, created_at, kind FROM outbox_message WHERE state IN ('queued', 'sending') ORDER BY id LIMIT 3",
+      )
+      .all()
     db.close()
     if (pending === 0) return
-    if (Date.now() > deadline) throw new Error(`${pending} mails due still unsent after ${timeoutMs / 1000} s`)
+    if (Date.now() > deadline)
+      throw new Error(`${pending} mails due still unsent after ${timeoutMs / 1000} s (at ${now}; the first: ${JSON.stringify(sample)})`)
     await sleep(500)
   }
 }
