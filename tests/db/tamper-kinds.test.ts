@@ -6,9 +6,9 @@ import { promisify } from 'node:util'
 import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { witnessOfHead } from '../../db/outbox/witness'
-import type { SignOff, WorkflowEvent, WorkflowInstance } from '../../db/schema'
+import type { SignOff, WorkflowEvent } from '../../db/schema'
 import { headFilePath, loadOrCreateSigningKey, publicKeyPath, signCheckpoint, type SigningKey } from '../../db/signing-key'
-import { eventHash } from '../../db/workflow-record'
+import { storedEventHash } from '../utils/record'
 import { copySeededDatabase } from '../utils/test-db'
 
 // Issue 12, "Tamper evidence": each kind of tampering, done to a copy of the seeded
@@ -72,26 +72,6 @@ async function verifyCli(file: string, ...options: string[]) {
 
 const events = (s: SQLite.Database) => s.prepare('SELECT * FROM workflow_event ORDER BY sequence').all() as WorkflowEvent[]
 
-function rehash(s: SQLite.Database, e: WorkflowEvent): string {
-  const i = s.prepare('SELECT * FROM workflow_instance WHERE id = ?').get(e.instance_id) as WorkflowInstance
-  return eventHash({
-    sequence: e.sequence,
-    instance: {
-      id: i.id,
-      machineId: i.machine_id,
-      machineVersion: i.machine_version,
-      reportId: i.report_id,
-      subject: JSON.parse(i.subject),
-      input: JSON.parse(i.input),
-    },
-    instanceVersion: e.instance_version,
-    event: JSON.parse(e.event),
-    actor: { userId: e.actor_user_id, role: e.actor_role },
-    recordedAt: e.recorded_at,
-    prevHash: e.prev_hash,
-  })
-}
-
 const cfoSignOff = (s: SQLite.Database) =>
   s.prepare("SELECT * FROM sign_off WHERE officer_user_id = 'user-cfo' ORDER BY workflow_sequence LIMIT 1").get() as SignOff
 
@@ -116,7 +96,7 @@ function rewriteChain(s: SQLite.Database, from: number, key: SigningKey, resignA
   const setHash = s.prepare('UPDATE workflow_event SET prev_hash = ?, hash = ? WHERE sequence = ?')
   const setCheckpoint = s.prepare('UPDATE chain_checkpoint SET head_hash = ?, key_fingerprint = ?, signature = ? WHERE sequence = ?')
   for (const e of events(s).slice(at)) {
-    const hash = rehash(s, { ...e, prev_hash: prev })
+    const hash = storedEventHash(s, { ...e, prev_hash: prev })
     setHash.run(prev, hash, e.sequence)
     prev = hash
   }

@@ -10,7 +10,7 @@ import { instanceId } from '../../db/ids'
 import { canonicalJson } from '../../db/canonical-json'
 import { openDatabase } from '../../db/client'
 import { machineLookup } from '../../db/machine-lookup'
-import type { SignOff, WorkflowEvent, WorkflowInstance } from '../../db/schema'
+import type { SignOff, WorkflowEvent } from '../../db/schema'
 import { manifestationHash } from '../../db/sign-off'
 import {
   headFilePath,
@@ -21,7 +21,8 @@ import {
   type SigningKey,
 } from '../../db/signing-key'
 import { checkSignOffs, verifyRecord } from '../../db/verify'
-import { eventHash, genesisHash, loadInstance, openWorkflowRecord, trustedSnapshots } from '../../db/workflow-record'
+import { genesisHash, loadInstance, openWorkflowRecord, trustedSnapshots } from '../../db/workflow-record'
+import { storedEventHash } from '../utils/record'
 import { copySeededDatabase } from '../utils/test-db'
 
 // Each test tampers with a copy of the seeded demo database as someone holding the
@@ -109,26 +110,6 @@ function insertSignOff(s: SQLite.Database, row: SignOff) {
   s.prepare(`INSERT INTO sign_off (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run(row)
 }
 
-function hashOf(s: SQLite.Database, e: WorkflowEvent) {
-  const i = s.prepare('SELECT * FROM workflow_instance WHERE id = ?').get(e.instance_id) as WorkflowInstance
-  return eventHash({
-    sequence: e.sequence,
-    instance: {
-      id: i.id,
-      machineId: i.machine_id,
-      machineVersion: i.machine_version,
-      reportId: i.report_id,
-      subject: JSON.parse(i.subject),
-      input: JSON.parse(i.input),
-    },
-    instanceVersion: e.instance_version,
-    event: JSON.parse(e.event),
-    actor: { userId: e.actor_user_id, role: e.actor_role },
-    recordedAt: e.recorded_at,
-    prevHash: e.prev_hash,
-  })
-}
-
 /**
  * Puts an event into the middle of a workflow's stored history and makes the
  * chain whole again with the real key: later sequences and versions moved up by
@@ -171,7 +152,7 @@ function insertIntoHistory(s: SQLite.Database, key: SigningKey, workflow: string
   )
   for (const e of tail) {
     const row = { ...e, prev_hash: prev }
-    row.hash = hashOf(s, row)
+    row.hash = storedEventHash(s, row)
     insert.run(row)
     checkpoint.run(
       row.sequence,
@@ -401,7 +382,7 @@ test('the page check: a current sign-off is genuine and current, one voided by a
       actor_role: 'cfo',
       prev_hash: last.hash,
     }
-    event.hash = hashOf(s, event)
+    event.hash = storedEventHash(s, event)
     s.prepare(
       `INSERT INTO workflow_event (sequence, instance_id, instance_version, event, event_type, actor_user_id, actor_role, recorded_at, prev_hash, hash)
        VALUES (@sequence, @instance_id, @instance_version, @event, @event_type, @actor_user_id, @actor_role, @recorded_at, @prev_hash, @hash)`,

@@ -12,10 +12,11 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { sendDutyEvent } from '../../db/commands'
 import { machineLookup } from '../../db/machine-lookup'
 import { witnessOfHead } from '../../db/outbox/witness'
-import type { WorkflowEvent, WorkflowInstance } from '../../db/schema'
+import type { WorkflowEvent } from '../../db/schema'
 import { headFilePath, loadOrCreateSigningKey, loadVerificationKey, publicKeyPath, signCheckpoint } from '../../db/signing-key'
 import { verifyRecord } from '../../db/verify'
-import { eventHash, openWorkflowRecord } from '../../db/workflow-record'
+import { openWorkflowRecord } from '../../db/workflow-record'
+import { storedEventHash } from '../utils/record'
 import { copySeededDatabase, type SeededCopy } from '../utils/test-db'
 
 const run = promisify(execFile)
@@ -58,26 +59,6 @@ const verifyWitness = (database: string) =>
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
   )
 
-function hashOf(s: SQLite.Database, e: WorkflowEvent) {
-  const i = s.prepare('SELECT * FROM workflow_instance WHERE id = ?').get(e.instance_id) as WorkflowInstance
-  return eventHash({
-    sequence: e.sequence,
-    instance: {
-      id: i.id,
-      machineId: i.machine_id,
-      machineVersion: i.machine_version,
-      reportId: i.report_id,
-      subject: JSON.parse(i.subject),
-      input: JSON.parse(i.input),
-    },
-    instanceVersion: e.instance_version,
-    event: JSON.parse(e.event),
-    actor: { userId: e.actor_user_id, role: e.actor_role },
-    recordedAt: e.recorded_at,
-    prevHash: e.prev_hash,
-  })
-}
-
 /**
  * A copy rewritten by someone holding the file: one event's time moved (a
  * backdating), every hash from there recomputed, and — without the real key —
@@ -106,7 +87,7 @@ async function forge(fromSequence: number): Promise<string> {
     for (const e of events) {
       if (e.sequence >= fromSequence) {
         const row = { ...e, prev_hash: prev!, recorded_at: e.sequence === fromSequence ? '2013-01-02T03:04:05.000Z' : e.recorded_at }
-        row.hash = hashOf(s, row)
+        row.hash = storedEventHash(s, row)
         s.prepare('UPDATE workflow_event SET prev_hash = ?, hash = ?, recorded_at = ? WHERE sequence = ?').run(
           row.prev_hash,
           row.hash,

@@ -1,9 +1,9 @@
 import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { DEMO_PASSWORD } from '../../seeds/hecla'
 import { startServer, type TestServer } from '../browser/global-setup'
 import { ACCESS_POLICY, PEOPLE, VISITORS, type Outcome, type Person, type SeedIds, type Visitor } from './access-policy'
 import { builtRoutes, type BuiltRoute } from './route-manifest'
+import { signInCookie } from './sessions'
 
 // Issue 12, "Access": every route of the build (loaders and actions) × every person
 // of the demo company and a visitor × own/other records, each answer checked against
@@ -54,17 +54,6 @@ const chainHead = () =>
       .get(),
   )
 
-async function signIn(email: string): Promise<string> {
-  const response = await fetch(`${server.baseURL}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { Origin: server.baseURL },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: '/' }),
-  })
-  expect(response.status, email).toBe(302)
-  return response.headers.get('set-cookie')!.split(';')[0]!
-}
-
 function classify(response: Response): Outcome | `unexpected ${number}` {
   const { status } = response
   if (status >= 200 && status < 300) return 'page'
@@ -98,7 +87,7 @@ let caseOpeningsAllowed = 0
 beforeAll(async () => {
   server = await startServer()
   routes = await builtRoutes()
-  for (const [who, email] of Object.entries(PEOPLE) as [Person, string][]) cookies.set(who, await signIn(email))
+  for (const [who, email] of Object.entries(PEOPLE) as [Person, string][]) cookies.set(who, await signInCookie(email, who, server.baseURL))
   ids = withDb((db) => {
     const one = (sql: string) => (db.prepare(sql).get() as { id: string }).id
     return {

@@ -9,11 +9,11 @@ import { openDatabase } from '../../db/client'
 import { machineLookup } from '../../db/machine-lookup'
 import { loadOrCreateSigningKey, signingKeyPath } from '../../db/signing-key'
 import { openWorkflowRecord } from '../../db/workflow-record'
-import { DEMO_PASSWORD } from '../../seeds/hecla'
 import { signRemainingDuties } from '../../seeds/history'
 import { prepareDatabase } from '../../seeds/prepare'
 import { startServer, type TestServer } from '../browser/global-setup'
 import { PEOPLE, type Person } from './access-policy'
+import { signInCookie } from './sessions'
 
 // Issue 12, "Bad input": every form of the app, found on the pages as each person
 // sees them (so a new form cannot be forgotten), takes generated submissions —
@@ -66,17 +66,6 @@ function snapshot(db: SQLite.Database): string {
     hash: string
   }
   return [...parts, `head=${head.sequence}:${head.hash}`].join(' ')
-}
-
-async function signIn(server: TestServer, email: string): Promise<string> {
-  const response = await fetch(`${server.baseURL}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { Origin: server.baseURL },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: '/' }),
-  })
-  expect(response.status, email).toBe(302)
-  return response.headers.get('set-cookie')!.split(';')[0]!
 }
 
 const decode = (s: string) =>
@@ -202,7 +191,7 @@ const forms: FoundForm[] = []
 async function openSite(databasePath?: string): Promise<Site> {
   const server = await startServer(databasePath ? { databasePath } : {})
   const cookies = new Map<Person, string>()
-  for (const [who, email] of Object.entries(PEOPLE) as [Person, string][]) cookies.set(who, await signIn(server, email))
+  for (const [who, email] of Object.entries(PEOPLE) as [Person, string][]) cookies.set(who, await signInCookie(email, who, server.baseURL))
   return { server, cookies }
 }
 

@@ -3,9 +3,8 @@ import { DEMO_PASSWORD } from '../../seeds/hecla'
 
 // Signing in over HTTP for the HTTP tests: one form post from this origin, as a browser would.
 
-/** The session cookie (`name=value`) of a fresh sign-in of `email`; the sign-in must redirect. */
-export async function signInCookie(email: string, label: string = email): Promise<string> {
-  const baseURL = inject('baseURL')
+/** The session cookie (`name=value`) of a fresh sign-in of `email` (on the shared server unless `baseURL` names another); the sign-in must redirect. */
+export async function signInCookie(email: string, label: string = email, baseURL: string = inject('baseURL')): Promise<string> {
   const response = await fetch(`${baseURL}/login`, {
     method: 'POST',
     redirect: 'manual',

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import net from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { DEMO_PASSWORD } from '../../seeds/hecla'
+import { freePort } from '../browser/global-setup'
 
 // The soak tests' clients (issue 12): the built server started as `npm start` runs
 // it (and killed with SIGKILL for the crash test), and people driving it over HTTP
@@ -33,17 +33,6 @@ export async function useFile(file: string) {
   state.file = file
   state.port = await freePort()
   state.baseURL = `http://127.0.0.1:${state.port}`
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 export async function startServer() {
