@@ -359,7 +359,11 @@ export async function reauthenticate(
   })
 }
 
-/** The seconds until a signing lock ends, for the Retry-After header of a 429 (RFC 9110 §10.2.3); null when not locked. */
+/**
+ * The seconds until a signing lock ends, for the Retry-After header of a 429 (RFC 9110 §10.2.3); null when not locked.
+ * `now` is the moment of the answer, not the request's start: the lock is dated after the password hash,
+ * so counting from the request's start would promise more than the lock's fifteen minutes (CI saw 901 s).
+ */
 export function retryAfterSeconds(result: Exclude<ReauthResult, { ok: true }>, now = new Date()): number | null {
   if (result.reason !== 'locked') return null
   return Math.max(1, Math.ceil((new Date(result.lockedUntil).getTime() - now.getTime()) / 1000))

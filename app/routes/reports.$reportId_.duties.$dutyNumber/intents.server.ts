@@ -141,7 +141,7 @@ export async function signIntent(c: IntentContext): Promise<IntentOutcome> {
   const reauth = await reauthenticate(c.db, c.officer.user, parsed.data.password, c.request)
   if (!reauth.ok) {
     const { status, ...refusal } = signingRefusal(reauth)
-    const wait = retryAfterSeconds(reauth, c.now)
+    const wait = retryAfterSeconds(reauth)
     return refused(
       status,
       { intent: 'sign', code: reauth.reason === 'locked' ? 'signing_locked' : 'wrong_password', ...refusal, values: c.values },

@@ -111,7 +111,7 @@ async function passwordOk(c: FilingIntentContext, intent: FilingIntent, password
   const reauth = await reauthenticate(c.db, c.user, password, c.request)
   if (reauth.ok) return null
   const { status, message, fieldErrors } = signingRefusal(reauth)
-  const wait = retryAfterSeconds(reauth, c.now)
+  const wait = retryAfterSeconds(reauth)
   return refusedWith(status, { intent, message, fieldErrors, values: kept }, wait === null ? undefined : { 'Retry-After': String(wait) })
 }
 
