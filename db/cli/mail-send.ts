@@ -25,6 +25,7 @@ if (!values.watch) {
     `Outbox: ${pass.sent} sent, ${pass.failed} to retry, ${pass.dead} dead; written: ${pass.reminders} reminders, ${pass.digests} digests, ${pass.witnesses} witness.` +
       (transport ? '' : ' SMTP_URL is not set: nothing was sent; the mails wait in the outbox (/admin/outbox).'),
   )
+  transport?.close()
   await db.destroy()
 } else {
   if (!transport) {

@@ -30,7 +30,7 @@ export async function runOutboxPass(
 }
 
 export interface OutboxLoop {
-  /** Waits for a pass under way to end, then stops: no mail is left half-marked by a shutdown. */
+  /** Waits for a pass under way to end, then stops and closes the transport: no mail is left half-marked by a shutdown. */
   stop(): Promise<void>
 }
 
@@ -63,6 +63,7 @@ export function startOutboxLoop(
       stopped = true
       if (timer) clearTimeout(timer)
       await running
+      transport.close()
     },
   }
 }
