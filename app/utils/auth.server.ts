@@ -352,7 +352,14 @@ export async function reauthenticate(
     if (!failure) {
       // A right password ends the run of wrong ones (OWASP: reset the counter on success; migration 021).
       if (email)
-        await appendSecurityEvent(trx, { occurred_at: at, kind: 'reauth_succeeded', user_id: row!.id, email_attempted: email, ip, detail: '{}' })
+        await appendSecurityEvent(trx, {
+          occurred_at: at,
+          kind: 'reauth_succeeded',
+          user_id: row!.id,
+          email_attempted: email,
+          ip,
+          detail: '{}',
+        })
       return { ok: true }
     }
     await logFailure(trx, { reason: failure })
