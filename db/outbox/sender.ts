@@ -11,6 +11,7 @@ import { sql } from 'kysely'
 import type { DB } from '../client'
 import type { OutboxMessage } from '../schema'
 import { immediateTransaction } from '../transaction'
+import type { DeliveryNote } from './delivered'
 
 /** Attempts before a mail is dead: 1 + the retries. */
 export const MAX_ATTEMPTS = 6
@@ -130,17 +131,23 @@ export interface SendResult {
 export async function sendDue(
   db: DB,
   transport: MailTransport | null,
-  options: { now?: () => Date; leaseMs?: number; limit?: number; from?: string } = {},
+  options: { now?: () => Date; leaseMs?: number; limit?: number; from?: string; note?: DeliveryNote } = {},
 ): Promise<SendResult> {
   const result = { sent: 0, failed: 0, dead: 0 }
   if (!transport) return result
   const now = options.now ?? (() => new Date())
   const limit = options.limit ?? 50
+  const note = options.note
   for (let n = 0; n < limit; n++) {
     const m = await claimNext(db, { now: now(), leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS })
     if (!m) break
+    // Taken by the SMTP server before a sender died, the record not yet told: it does not go again.
+    const alreadyTaken = note?.wasTaken(m.idempotency_key) ?? false
     try {
-      await transport.send(m, options.from ?? mailFrom())
+      if (!alreadyTaken) {
+        await transport.send(m, options.from ?? mailFrom())
+        note?.taken(m.idempotency_key)
+      }
     } catch (error) {
       const dead = m.attempts >= MAX_ATTEMPTS
       await db
@@ -165,6 +172,7 @@ export async function sendDue(
       .where('id', '=', m.id)
       .where('state', '=', 'sending')
       .execute()
+    note?.forget(m.idempotency_key)
     result.sent += 1
   }
   return result

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { databasePath, openDatabase } from '../client'
 import { machineLookup } from '../machine-lookup'
 import { loadOrCreateSigningKey, signingKeyPath } from '../signing-key'
+import { openDeliveryNote } from './delivered'
 import { startOutboxLoop } from './loop'
 import { smtpTransport } from './sender'
 
@@ -15,6 +16,7 @@ if (!transport) throw new Error('SMTP_URL is not set: the outbox thread has nowh
 const loop = startOutboxLoop(db, { lookup: machineLookup, key: loadOrCreateSigningKey(signingKeyPath(file)) }, transport, {
   intervalMs: options.intervalMs,
   leaseMs: options.leaseMs,
+  note: openDeliveryNote(file),
   onError: (error) => console.error(`Outbox: ${(error as Error).message}`),
 })
 parentPort!.on('message', (message) => {
