@@ -170,6 +170,7 @@ beforeAll(async () => {
     appUrl: APP,
   })
   transport.close()
+  await smtp.settled()
   expect(pass.dead).toBe(0)
   expect(pass.failed).toBe(0)
 }, 60_000)
