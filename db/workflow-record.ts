@@ -85,6 +85,36 @@ export function eventHash(fields: ChainedFields): string {
   return createHash('sha256').update(canonicalJson(fields)).digest('hex')
 }
 
+/** The chained fields whose larger parts are already canonical JSON text: the instance's (once per workflow) and the event as stored. */
+export interface ChainedParts {
+  sequence: number
+  instanceJson: string
+  instanceVersion: number
+  eventJson: string
+  actor: Actor
+  recordedAt: string
+  prevHash: string
+}
+
+/**
+ * `canonicalJson(fields)` spelled out, its keys in canonical order, for parts
+ * already canonical: the verifier hashes a million events without parsing and
+ * re-serialising each one (issue 13; docs/decisions/024). Equal to `eventHash`'s
+ * input whenever `eventJson` and `instanceJson` are canonical, which is how the
+ * write path stores them (tests/db/chained-json.test.ts pins it).
+ */
+export function chainedJson(p: ChainedParts): string {
+  return (
+    `{"actor":{"role":${JSON.stringify(p.actor.role)},"userId":${JSON.stringify(p.actor.userId)}},` +
+    `"event":${p.eventJson},"instance":${p.instanceJson},"instanceVersion":${JSON.stringify(p.instanceVersion)},` +
+    `"prevHash":${JSON.stringify(p.prevHash)},"recordedAt":${JSON.stringify(p.recordedAt)},"sequence":${JSON.stringify(p.sequence)}}`
+  )
+}
+
+export function chainedHash(p: ChainedParts): string {
+  return createHash('sha256').update(chainedJson(p)).digest('hex')
+}
+
 export function genesisHash(installationId: string): string {
   return createHash('sha256').update(`${GENESIS_PREFIX}${installationId}`).digest('hex')
 }
