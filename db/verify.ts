@@ -437,102 +437,114 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
     const dutySignCarriers = new Map<string, CarrierRow[]>()
     const actCarriers = new Map<string, CarrierRow[]>()
     let index = 0
-    let last: { sequence: number; hash: string; checkpoint: { head_hash: string; key_fingerprint: string; signature: string } } | null =
-      null
+    // The newest event read, and its checkpoint when that checkpoint's head is its hash.
+    let last: { sequence: number; hash: string; fingerprint: string; signature: string | null } | null = null
+    // Raw rows (arrays) and no object or closure per row: at a million rows, allocation is most of the cost.
     const rows = sqlite
       .prepare(
         'SELECT e.sequence, e.instance_id, e.instance_version, e.event, e.event_type, e.actor_user_id, e.actor_role, e.recorded_at, ' +
-          'e.prev_hash, e.hash, c.head_hash AS checkpoint_head_hash, c.key_fingerprint AS checkpoint_key_fingerprint, ' +
-          'c.signature AS checkpoint_signature FROM workflow_event e LEFT JOIN chain_checkpoint c ON c.sequence = e.sequence ORDER BY e.sequence',
+          'e.prev_hash, e.hash, c.head_hash, c.key_fingerprint, c.signature ' +
+          'FROM workflow_event e LEFT JOIN chain_checkpoint c ON c.sequence = e.sequence ORDER BY e.sequence',
       )
+      .raw(true)
       .iterate() as IterableIterator<
-      EventRow & { checkpoint_head_hash: string | null; checkpoint_key_fingerprint: string | null; checkpoint_signature: string | null }
+      [number, string, number, string, string, string | null, string, string, string, string, string | null, string | null, string | null]
     >
-    const checkpointFails = (row: { sequence: number }, fingerprint: string) => {
+    const checkpointFails = (sequence: number, fingerprint: string) => {
       const otherKey =
         fingerprint === options.key.fingerprint
           ? ''
           : ` (the checkpoint names key ${fingerprint.slice(0, 16)}…, this key is ${options.key.fingerprint.slice(0, 16)}…)`
       problem(
         'workflow_event',
-        row.sequence,
-        `workflow_event ${row.sequence}: the signed checkpoint does not verify with the key at ${options.key.keyPath}${otherKey}`,
-        row.sequence,
+        sequence,
+        `workflow_event ${sequence}: the signed checkpoint does not verify with the key at ${options.key.keyPath}${otherKey}`,
+        sequence,
       )
     }
-    for (const row of rows) {
+    const at = (sequence: number, message: string) => problem('workflow_event', sequence, `workflow_event ${sequence}: ${message}`, sequence)
+    const carrier = (r: readonly unknown[]): CarrierRow => ({
+      sequence: r[0] as number,
+      instance_id: r[1] as string,
+      event_type: r[4] as string,
+      event: r[3] as string,
+      actor_user_id: r[5] as string | null,
+    })
+    const actor = { userId: null as string | null, role: '' }
+    for (const r of rows) {
+      const [sequence, instanceId, instanceVersion, event, eventType, actorUserId, actorRole, recordedAt, storedPrev, hash] = r
+      const [checkpointHead, checkpointFingerprint, checkpointSignature] = [r[10], r[11], r[12]]
       index += 1
-      if (head && index === head.sequence) hashAtHeadPosition = row.hash
-      if (row.event_type === 'duty.sign') {
-        const id = String((parseJson(row.event) as { signatureId?: unknown } | undefined)?.signatureId)
+      if (head && index === head.sequence) hashAtHeadPosition = hash
+      if (eventType === 'duty.sign') {
+        const id = String((parseJson(event) as { signatureId?: unknown } | undefined)?.signatureId)
         const list = dutySignCarriers.get(id)
-        if (list) list.push(row)
-        else dutySignCarriers.set(id, [row])
-      } else if (row.event.includes('"signatureId"')) {
+        if (list) list.push(carrier(r))
+        else dutySignCarriers.set(id, [carrier(r)])
+      } else if (event.includes('"signatureId"')) {
         // Only an event whose text names a signatureId can carry one; the rest are not parsed.
-        const id = (parseJson(row.event) as { signatureId?: unknown } | undefined)?.signatureId
+        const id = (parseJson(event) as { signatureId?: unknown } | undefined)?.signatureId
         if (id !== undefined) {
           const list = actCarriers.get(String(id))
-          if (list) list.push(row)
-          else actCarriers.set(String(id), [row])
+          if (list) list.push(carrier(r))
+          else actCarriers.set(String(id), [carrier(r)])
         }
       }
-      const at = (message: string) => problem('workflow_event', row.sequence, `workflow_event ${row.sequence}: ${message}`, row.sequence)
-      if (row.sequence !== index) {
-        problem('workflow_event', index, `workflow_event ${index} is missing (the next stored is ${row.sequence})`, index)
-      }
-      const instance = instances.get(row.instance_id)
+      if (sequence !== index) problem('workflow_event', index, `workflow_event ${index} is missing (the next stored is ${sequence})`, index)
+      const instance = instances.get(instanceId)
       if (!instance) {
-        at(`names ${row.instance_id}, a workflow that is not stored`)
-        prevHash = row.hash
+        at(sequence, `names ${instanceId}, a workflow that is not stored`)
+        prevHash = hash
         continue
       }
-      const expectedVersion = (versions.get(row.instance_id) ?? 0) + 1
-      versions.set(row.instance_id, expectedVersion)
-      if (row.instance_version !== expectedVersion) {
-        at(`is version ${row.instance_version} of ${row.instance_id}; version ${expectedVersion} was expected`)
-      }
-      if (row.prev_hash !== prevHash) at('does not link to the event before it (its prev_hash is not that event’s hash)')
-      let json = instanceJson.get(instance.id)
-      if (json === undefined) instanceJson.set(instance.id, (json = instanceJsonOf(instance)))
+      const expectedVersion = (versions.get(instanceId) ?? 0) + 1
+      versions.set(instanceId, expectedVersion)
+      if (instanceVersion !== expectedVersion)
+        at(sequence, `is version ${instanceVersion} of ${instanceId}; version ${expectedVersion} was expected`)
+      if (storedPrev !== prevHash) at(sequence, 'does not link to the event before it (its prev_hash is not that event’s hash)')
+      let json = instanceJson.get(instanceId)
+      if (json === undefined) instanceJson.set(instanceId, (json = instanceJsonOf(instance)))
+      actor.userId = actorUserId
+      actor.role = actorRole
       // The stored text as it is; only when that misses, the parsed and re-serialised form (exactly the old check).
       const hashHolds =
-        chainedHash({
-          sequence: row.sequence,
-          instanceJson: json,
-          instanceVersion: row.instance_version,
-          eventJson: row.event,
-          actor: { userId: row.actor_user_id, role: row.actor_role },
-          recordedAt: row.recorded_at,
-          prevHash: row.prev_hash,
-        }) === row.hash || recomputedHash(row, instance) === row.hash
-      if (!hashHolds) at('its content does not match its hash (edited after it was written)')
-      if (row.checkpoint_head_hash === null) at('has no signed checkpoint')
-      else if (row.checkpoint_head_hash !== row.hash) checkpointFails(row, row.checkpoint_key_fingerprint!)
+        chainedHash({ sequence, instanceJson: json, instanceVersion, eventJson: event, actor, recordedAt, prevHash: storedPrev }) === hash ||
+        recomputedHash(
+          {
+            sequence,
+            instance_id: instanceId,
+            instance_version: instanceVersion,
+            event,
+            event_type: eventType,
+            actor_user_id: actorUserId,
+            actor_role: actorRole,
+            recorded_at: recordedAt,
+            prev_hash: storedPrev,
+            hash,
+          },
+          instance,
+        ) === hash
+      if (!hashHolds) at(sequence, 'its content does not match its hash (edited after it was written)')
+      const headHolds = checkpointHead === hash
+      if (checkpointHead === null) at(sequence, 'has no signed checkpoint')
+      else if (!headHolds) checkpointFails(sequence, checkpointFingerprint!)
       else if (
         signatures === 'every' &&
-        !verifyCheckpoint(
-          options.key,
-          { installationId: install, sequence: row.sequence, headHash: row.hash },
-          row.checkpoint_signature!,
-        )
+        !verifyCheckpoint(options.key, { installationId: install, sequence, headHash: hash }, checkpointSignature!)
       )
-        checkpointFails(row, row.checkpoint_key_fingerprint!)
-      prevHash = row.hash
-      last = {
-        sequence: row.sequence,
-        hash: row.hash,
-        checkpoint:
-          row.checkpoint_head_hash === row.hash
-            ? { head_hash: row.checkpoint_head_hash, key_fingerprint: row.checkpoint_key_fingerprint!, signature: row.checkpoint_signature! }
-            : { head_hash: '', key_fingerprint: '', signature: '' },
-      }
+        checkpointFails(sequence, checkpointFingerprint!)
+      prevHash = hash
+      if (last === null) last = { sequence, hash, fingerprint: '', signature: null }
+      last.sequence = sequence
+      last.hash = hash
+      last.fingerprint = checkpointFingerprint ?? ''
+      last.signature = headHolds ? checkpointSignature : null
     }
     counts.events = index
     // The newest checkpoint signs the head, and every earlier event through it.
-    if (signatures === 'newest' && last?.checkpoint.head_hash) {
-      if (!verifyCheckpoint(options.key, { installationId: install, sequence: last.sequence, headHash: last.hash }, last.checkpoint.signature))
-        checkpointFails(last, last.checkpoint.key_fingerprint)
+    if (signatures === 'newest' && last?.signature) {
+      if (!verifyCheckpoint(options.key, { installationId: install, sequence: last.sequence, headHash: last.hash }, last.signature))
+        checkpointFails(last.sequence, last.fingerprint)
     }
 
     const tail = into(afterChain)

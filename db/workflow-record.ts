@@ -2,7 +2,7 @@
 // can(event) → transition → append event + hash → signed checkpoint → snapshot
 // cache), in one IMMEDIATE transaction. Routes and seeds call it; nothing else
 // writes workflow state.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, hash as oneShotHash, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { ExpressionBuilder } from 'kysely'
@@ -112,7 +112,8 @@ export function chainedJson(p: ChainedParts): string {
 }
 
 export function chainedHash(p: ChainedParts): string {
-  return createHash('sha256').update(chainedJson(p)).digest('hex')
+  // The one-shot hash: no Hash object per event (node >= 20.12).
+  return oneShotHash('sha256', chainedJson(p), 'hex')
 }
 
 export function genesisHash(installationId: string): string {
