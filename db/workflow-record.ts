@@ -518,11 +518,41 @@ export interface RecordOptions {
   afterWrite?: (unit: WriteUnit, written: { events: readonly AppendedEvent[]; facts: readonly WrittenFact[] }) => Promise<void>
 }
 
+/** The size of the head file: one sector, space-padded JSON (JSON.parse reads past the padding). */
+export const HEAD_FILE_BYTES = 512
+
+/**
+ * Overwrites the head file in place, one 512-byte write at offset 0, instead of a
+ * temporary file renamed over it: on ext4 a rename (or truncation) that replaces
+ * a file forces its blocks out (auto_da_alloc), which cost 0.1–2 ms a commit here,
+ * as much as the commit's own fsync (issue 13; docs/decisions/024). A write of one
+ * sector is not torn by a power cut (SQLite's own powersafe-overwrite assumption),
+ * and the file never shrinks, so it always holds one whole head, old or new.
+ */
+export function writeHeadFile(file: string, json: string) {
+  const text = json.padEnd(HEAD_FILE_BYTES)
+  if (Buffer.byteLength(text) > HEAD_FILE_BYTES) throw new Error(`a signed head of ${Buffer.byteLength(text)} bytes does not fit the head file`)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644)
+  try {
+    fs.writeSync(fd, text, 0, 'utf8')
+    // A head file of the older, renamed kind is shorter; one longer than a sector is not this code's.
+    if (fs.fstatSync(fd).size > HEAD_FILE_BYTES) fs.ftruncateSync(fd, HEAD_FILE_BYTES)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
 export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKey, options: RecordOptions = {}): WorkflowRecord {
+  // A file's installation id is written once, by its first migration, and never changes.
+  let install: string | undefined
+  const installationOf = async (executor: Executor) => (install ??= await installationId(executor))
+
   async function appendInside(
     trx: DB,
     request: AppendRequest,
     alarms: NewSecurityEvent[],
+    chain: { head?: { sequence: number; hash: string } | null },
     written?: AppendedEvent[],
   ): Promise<AppendResult> {
     const recordedAt = (request.recordedAt ?? new Date()).toISOString()
@@ -577,8 +607,13 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
         })
         .execute()
     }
-    const head = await trx.selectFrom('workflow_event').select(['sequence', 'hash']).orderBy('sequence', 'desc').limit(1).executeTakeFirst()
-    const install = await installationId(trx)
+    // The chain's head, read once a transaction: the transaction holds the write lock, so after that it is what it last appended.
+    const head =
+      chain.head !== undefined
+        ? chain.head
+        : ((await trx.selectFrom('workflow_event').select(['sequence', 'hash']).orderBy('sequence', 'desc').limit(1).executeTakeFirst()) ??
+          null)
+    const install = await installationOf(trx)
     const sequence = (head?.sequence ?? 0) + 1
     const prevHash = head?.hash ?? genesisHash(install)
     // The stored JSON is re-parsed for the hash, so what is hashed is exactly what a verifier reads back.
@@ -637,6 +672,7 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
       .onConflict((oc) => oc.column('instance_id').doUpdateSet(snapshotRow))
       .execute()
     const result = { sequence, version: version + 1, hash, snapshot: next }
+    chain.head = { sequence, hash }
     written?.push({
       ...result,
       instanceId: instanceFields.id,
@@ -664,15 +700,12 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
     if (!last) return
     // Kept outside the file so that cutting events off the tail is caught (npm run verify).
     // Written after the commit: a crash in between leaves the file one step behind, never ahead.
-    const install = await installationId(db)
-    const file = headFilePath(key.keyPath, install)
-    fs.mkdirSync(path.dirname(file), { recursive: true })
+    const installation = await installationOf(db)
+    const file = headFilePath(key.keyPath, installation)
     const current = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { sequence: number }) : null
     if (current && current.sequence >= last.sequence) return
-    const body = { installationId: install, sequence: last.sequence, headHash: last.hash }
-    const tmp = `${file}.${process.pid}.tmp`
-    fs.writeFileSync(tmp, JSON.stringify({ ...body, signature: signCheckpoint(key, body) }))
-    fs.renameSync(tmp, file)
+    const body = { installationId: installation, sequence: last.sequence, headHash: last.hash }
+    writeHeadFile(file, JSON.stringify({ ...body, signature: signCheckpoint(key, body) }))
   }
 
   return {
@@ -697,6 +730,7 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
       const appended: AppendedEvent[] = []
       const facts: WrittenFact[] = []
       const alarms: NewSecurityEvent[] = []
+      const chain: { head?: { sequence: number; hash: string } | null } = {}
       const result = await afterwardsLogging(alarms, () =>
         immediateTransaction(db, async (trx) => {
           const unit: WriteUnit = {
@@ -704,7 +738,7 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
             lookup,
             key,
             load: (instanceId) => readInstance(trx, lookup, instanceId, key, (alarm) => alarms.push(alarm)),
-            append: (request) => appendInside(trx, request as AppendRequest, alarms, appended),
+            append: (request) => appendInside(trx, request as AppendRequest, alarms, chain, appended),
             tell: (fact) => facts.push(fact),
           }
           const out = await work(unit)
