@@ -140,7 +140,12 @@ for (let run = 1; run <= RUNS; run++) {
     let v = await versionOf(appended)
     const through = await ms(async () => {
       for (let i = 0; i < N; i++, v++)
-        await record.append({ instance: { id: appended }, expectedVersion: v, event: { type: 'duty.answer', answers: answers(v) }, actor: CEO })
+        await record.append({
+          instance: { id: appended },
+          expectedVersion: v,
+          event: { type: 'duty.answer', answers: answers(v) },
+          actor: CEO,
+        })
     })
     const command = await ms(async () => {
       for (let i = 0; i < N; i++, v++)
@@ -170,7 +175,10 @@ for (let run = 1; run <= RUNS; run++) {
       times.long.push(await ms(() => record.load(long)))
     }
     const replayShort = median(await Promise.all([0, 1, 2].map(() => ms(() => loadInstance(db, machineLookup, short)))))
-    const replayLong = median([await ms(() => loadInstance(db, machineLookup, long)), await ms(() => loadInstance(db, machineLookup, long))])
+    const replayLong = median([
+      await ms(() => loadInstance(db, machineLookup, long)),
+      await ms(() => loadInstance(db, machineLookup, long)),
+    ])
     Object.assign(row, {
       loadLongEvents: longV,
       loadShortEvents: shortV,
@@ -187,7 +195,9 @@ for (let run = 1; run <= RUNS; run++) {
     const scan = await ms(() => {
       let n = 0
       for (const r of sqlite
-        .prepare('SELECT e.*, c.head_hash, c.signature FROM workflow_event e LEFT JOIN chain_checkpoint c ON c.sequence = e.sequence ORDER BY e.sequence')
+        .prepare(
+          'SELECT e.*, c.head_hash, c.signature FROM workflow_event e LEFT JOIN chain_checkpoint c ON c.sequence = e.sequence ORDER BY e.sequence',
+        )
         .iterate())
         n += (r as { sequence: number }).sequence > 0 ? 1 : 0
       if (n !== events) throw new Error(`read ${n} of ${events} events`)

@@ -425,9 +425,7 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
 
     // The head signed outside the file, read first so that the pass can note the event at its position.
     const headFile = headFilePath(options.key.keyPath, install)
-    const head = fs.existsSync(headFile)
-      ? (JSON.parse(fs.readFileSync(headFile, 'utf8')) as { sequence: number; headHash: string; signature: string })
-      : null
+    const head = readSignedHead(headFile, options.key, install)
     let hashAtHeadPosition: string | undefined
 
     // The chain: every link, every hash, every checkpoint.
@@ -462,7 +460,8 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
         sequence,
       )
     }
-    const at = (sequence: number, message: string) => problem('workflow_event', sequence, `workflow_event ${sequence}: ${message}`, sequence)
+    const at = (sequence: number, message: string) =>
+      problem('workflow_event', sequence, `workflow_event ${sequence}: ${message}`, sequence)
     const carrier = (r: readonly unknown[]): CarrierRow => ({
       sequence: r[0] as number,
       instance_id: r[1] as string,
@@ -508,7 +507,8 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
       actor.role = actorRole
       // The stored text as it is; only when that misses, the parsed and re-serialised form (exactly the old check).
       const hashHolds =
-        chainedHash({ sequence, instanceJson: json, instanceVersion, eventJson: event, actor, recordedAt, prevHash: storedPrev }) === hash ||
+        chainedHash({ sequence, instanceJson: json, instanceVersion, eventJson: event, actor, recordedAt, prevHash: storedPrev }) ===
+          hash ||
         recomputedHash(
           {
             sequence,
@@ -562,7 +562,12 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
         if (options.olderCopy) warnings.push(message)
         else tail('workflow_event', index + 1, message, index + 1)
       } else if (hashAtHeadPosition !== head.headHash) {
-        tail('workflow_event', head.sequence, `workflow_event ${head.sequence} is not the one whose head was signed outside the file`, head.sequence)
+        tail(
+          'workflow_event',
+          head.sequence,
+          `workflow_event ${head.sequence} is not the one whose head was signed outside the file`,
+          head.sequence,
+        )
       }
     } else {
       warnings.push(`No signed head outside the file (${headFile}); a cut tail cannot be ruled out.`)
@@ -607,10 +612,14 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
       .prepare(
         `SELECT ${SIGN_OFF_COLUMNS.split(', ')
           .map((c) => `s.${c}`)
-          .join(', ')}, ${joinedEvent('e_')} FROM sign_off s LEFT JOIN workflow_event e ON e.sequence = s.workflow_sequence ORDER BY s.workflow_sequence`,
+          .join(
+            ', ',
+          )}, ${joinedEvent('e_')} FROM sign_off s LEFT JOIN workflow_event e ON e.sequence = s.workflow_sequence ORDER BY s.workflow_sequence`,
       )
       .all() as (SignOffRow & Record<string, unknown>)[]
-    const signOffs = signOffJoined.map((r) => Object.fromEntries(SIGN_OFF_COLUMNS.split(', ').map((c) => [c, r[c]])) as unknown as SignOffRow)
+    const signOffs = signOffJoined.map(
+      (r) => Object.fromEntries(SIGN_OFF_COLUMNS.split(', ').map((c) => [c, r[c]])) as unknown as SignOffRow,
+    )
     counts.signOffs = signOffs.length
     const rowsById = new Map(signOffs.map((s) => [s.id, s]))
     signOffJoined.forEach((joined, i) => {
@@ -624,7 +633,11 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
       for (const e of naming) {
         const row = rowsById.get(id)
         if (!row)
-          rest('workflow_event', e.sequence, `workflow_event ${e.sequence}: its duty.sign carries signature ${id}, which has no sign_off row`)
+          rest(
+            'workflow_event',
+            e.sequence,
+            `workflow_event ${e.sequence}: its duty.sign carries signature ${id}, which has no sign_off row`,
+          )
         else if (row.workflow_sequence !== e.sequence && naming.length === 1)
           rest('sign_off', id, `sign_off ${id}: it is carried by event ${e.sequence} but names event ${row.workflow_sequence}`)
       }
@@ -635,7 +648,9 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
       .prepare(
         `SELECT ${SIGNATURE_COLUMNS.split(', ')
           .map((c) => `s.${c}`)
-          .join(', ')}, ${joinedEvent('e_')} FROM signature s LEFT JOIN workflow_event e ON e.sequence = s.workflow_sequence ORDER BY s.workflow_sequence`,
+          .join(
+            ', ',
+          )}, ${joinedEvent('e_')} FROM signature s LEFT JOIN workflow_event e ON e.sequence = s.workflow_sequence ORDER BY s.workflow_sequence`,
       )
       .all() as (SignatureRow & Record<string, unknown>)[]
     const signatureRows = signatureJoined.map(
@@ -686,6 +701,27 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
     sqlite.close()
     throw error
   }
+}
+
+type SignedHeadFile = { sequence: number; headHash: string; signature: string }
+
+/**
+ * The head file, read once more when it does not parse or verify: the record
+ * overwrites it in place (db/workflow-record.ts writeHeadFile), and a read that
+ * races that write could see part of each; a second read a moment later sees one.
+ */
+function readSignedHead(file: string, key: SigningKey, install: string): SignedHeadFile | null {
+  if (!fs.existsSync(file)) return null
+  const read = () => parseJson(fs.readFileSync(file, 'utf8')) as SignedHeadFile | undefined
+  const holds = (h: SignedHeadFile | undefined) =>
+    !!h && verifyCheckpoint(key, { installationId: install, sequence: h.sequence, headHash: h.headHash }, h.signature)
+  const first = read()
+  if (holds(first)) return first!
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
+  const second = read()
+  if (second) return second
+  if (first) return first
+  throw new Error(`${file} is not JSON`)
 }
 
 function finishReport(problems: VerifyProblem[], warnings: string[], counts: Pass['counts']): VerifyReport {
@@ -785,8 +821,7 @@ function eventlessWorkflows(pass: Pass): VerifyProblem[] {
   const named = new Set(
     (pass.sqlite.prepare('SELECT DISTINCT instance_id FROM workflow_event').all() as { instance_id: string }[]).map((r) => r.instance_id),
   )
-  for (const id of pass.instances.keys())
-    if (!named.has(id)) into(found)('workflow_instance', id, `workflow_instance ${id} has no events`)
+  for (const id of pass.instances.keys()) if (!named.has(id)) into(found)('workflow_instance', id, `workflow_instance ${id} has no events`)
   return found
 }
 
@@ -1084,9 +1119,7 @@ export function checkpointSignatureProblems(
  * range). Same checks, same report; the workers replay with this code's machines
  * (db/machine-lookup.ts), so there is no `lookup` to pass.
  */
-export async function verifyRecordInParallel(
-  options: Omit<VerifyOptions, 'lookup'> & { workers?: number },
-): Promise<VerifyReport> {
+export async function verifyRecordInParallel(options: Omit<VerifyOptions, 'lookup'> & { workers?: number }): Promise<VerifyReport> {
   const replay = options.replay ?? true
   const lookup = machineLookup
   const workers = Math.max(1, options.workers ?? os.availableParallelism())
@@ -1100,7 +1133,8 @@ export async function verifyRecordInParallel(
     const meta = plan.prepare('SELECT installation_id FROM record_meta').all() as { installation_id: string }[]
     if (meta.length !== 1) return verifyRecord({ ...options, lookup })
     const upTo = (plan.prepare('SELECT COALESCE(MAX(sequence), 0) AS s FROM workflow_event').get() as { s: number }).s
-    const hasStateTable = plan.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workflow_event_state'`).get() !== undefined
+    const hasStateTable =
+      plan.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workflow_event_state'`).get() !== undefined
     // The cache's version is only a weight for sharing the work out; the replay does not trust it.
     const weighed = plan
       .prepare(

@@ -531,7 +531,8 @@ export const HEAD_FILE_BYTES = 512
  */
 export function writeHeadFile(file: string, json: string) {
   const text = json.padEnd(HEAD_FILE_BYTES)
-  if (Buffer.byteLength(text) > HEAD_FILE_BYTES) throw new Error(`a signed head of ${Buffer.byteLength(text)} bytes does not fit the head file`)
+  if (Buffer.byteLength(text) > HEAD_FILE_BYTES)
+    throw new Error(`a signed head of ${Buffer.byteLength(text)} bytes does not fit the head file`)
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644)
   try {
