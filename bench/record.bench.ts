@@ -50,9 +50,9 @@ const { values: opts } = parseArgs({
     out: { type: 'string' },
     only: { type: 'string', default: 'append,load,verify,export' },
     report: { type: 'string' },
-    // Which verifications: chain (--no-replay), newest (replay, newest signature, both cores),
+    // Which verifications: chain (--no-replay in one thread), chain2 (the same in two segments on two threads, as the CLI runs it), newest (replay, newest signature, both cores),
     // newest1 (the same in one thread), everything (npm run verify's default, both cores).
-    verify: { type: 'string', default: 'chain,newest,newest1,everything' },
+    verify: { type: 'string', default: 'chain,chain2,newest,newest1,everything' },
   },
 })
 const RUNS = Number(opts.runs)
@@ -220,6 +220,8 @@ for (let run = 1; run <= RUNS; run++) {
     const figure = (name: string, t: number) =>
       Object.assign(row, { [`${name}Ms`]: t, [`${name}VsScan`]: t / scan, [`${name}EventsPerS`]: (events / t) * 1000 })
     if (modes.has('chain')) figure('chain', await check('chain', () => verifyRecord({ file, key, lookup: machineLookup, replay: false })))
+    if (modes.has('chain2'))
+      figure('chainTwoThreads', await check('chain, two threads', () => verifyRecordInParallel({ file, key, replay: false, workers: 2 })))
     if (modes.has('newest'))
       figure('replayNewest', await check('replay, newest checkpoint', () => verifyRecordInParallel({ file, key, checkpoints: 'newest' })))
     if (modes.has('newest1'))

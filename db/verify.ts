@@ -12,19 +12,21 @@ import SQLite from 'better-sqlite3'
 import type { EventObject } from 'xstate'
 import { EventRefusedError, persistSnapshot, replayStates } from '../machines/replay'
 import { canonicalJson } from './canonical-json'
+import {
+  checkChainSegment,
+  parseJson,
+  recomputedHash,
+  type CarrierRow,
+  type ChainSegmentResult,
+  type EventRow,
+  type InstanceRow,
+} from './verify-chain'
 import { machineLookup } from './machine-lookup'
+import type { ChainWorkerTask } from './verify-chain-worker'
 import type { Executor } from './queries/executor'
 import { actManifestationHash, manifestationHash } from './sign-off'
 import { headFilePath, verifyCheckpoint, type SigningKey } from './signing-key'
-import {
-  chainedHash,
-  eventHash,
-  genesisHash,
-  installationId,
-  loadInstance,
-  StoredEventRefusedError,
-  type MachineLookup,
-} from './workflow-record'
+import { genesisHash, installationId, loadInstance, StoredEventRefusedError, type MachineLookup } from './workflow-record'
 
 /** The tables whose rows verify names. */
 export type RecordTable =
@@ -60,28 +62,6 @@ export interface VerifyReport {
   firstBrokenSequence: number | null
   problems: VerifyProblem[]
   warnings: string[]
-}
-
-interface EventRow {
-  sequence: number
-  instance_id: string
-  instance_version: number
-  event: string
-  event_type: string
-  actor_user_id: string | null
-  actor_role: string
-  recorded_at: string
-  prev_hash: string
-  hash: string
-}
-
-interface InstanceRow {
-  id: string
-  machine_id: string
-  machine_version: number
-  report_id: string | null
-  subject: string
-  input: string
 }
 
 export interface SignOffRow {
@@ -136,14 +116,6 @@ const ACT_EVENT: Record<string, { eventType?: string; machineId: string }> = {
   audit_committee_review: { eventType: 'report.auditCommitteeReview', machineId: 'report-lifecycle' },
   approval_for_filing: { eventType: 'report.approveForFiling', machineId: 'report-lifecycle' },
   board_determination: { machineId: 'board-determination' },
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return undefined
-  }
 }
 
 /**
@@ -297,42 +269,6 @@ export function signatureBindingProblems(
   return problems
 }
 
-function chainedFields(row: EventRow, instance: InstanceRow) {
-  return {
-    sequence: row.sequence,
-    instance: {
-      id: instance.id,
-      machineId: instance.machine_id,
-      machineVersion: instance.machine_version,
-      reportId: instance.report_id,
-      subject: JSON.parse(instance.subject) as unknown,
-      input: JSON.parse(instance.input) as unknown,
-    },
-    instanceVersion: row.instance_version,
-    event: JSON.parse(row.event) as unknown,
-    actor: { userId: row.actor_user_id, role: row.actor_role },
-    recordedAt: row.recorded_at,
-    prevHash: row.prev_hash,
-  }
-}
-
-function recomputedHash(row: EventRow, instance: InstanceRow): string {
-  try {
-    return eventHash(chainedFields(row, instance))
-  } catch {
-    return ''
-  }
-}
-
-/** The canonical JSON of a workflow's chained fields, once per workflow; '' when its row cannot be read as JSON. */
-function instanceJsonOf(instance: InstanceRow): string {
-  try {
-    return canonicalJson(chainedFields({ event: 'null' } as EventRow, instance).instance)
-  } catch {
-    return ''
-  }
-}
-
 export interface VerifyOptions {
   file: string
   /** The public key is enough. */
@@ -382,14 +318,6 @@ const into =
   (table, row, message, sequence = null) =>
     list.push({ sequence, table, row: row === null ? null : String(row), message })
 
-interface CarrierRow {
-  sequence: number
-  instance_id: string
-  event_type: string
-  event: string
-  actor_user_id: string | null
-}
-
 /**
  * The whole file but the replay, in one streaming pass over the events (a
  * prepared statement's iterate(), the checkpoint joined to its event): nothing
@@ -398,9 +326,13 @@ interface CarrierRow {
  * (issue 13; docs/decisions/024). `signatures` says which checkpoints' signatures
  * this pass checks ('none': the worker threads check them).
  */
-function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | 'none'): Pass | VerifyReport {
-  if (!fs.existsSync(options.file)) throw new Error(`No database file at ${options.file}`)
-  const sqlite = new SQLite(options.file, { readonly: true, fileMustExist: true })
+function passOverFile(
+  options: VerifyOptions,
+  signatures: 'every' | 'newest' | 'none',
+  precomputed?: readonly ChainSegmentResult[],
+  opened?: SQLite.Database,
+): Pass | VerifyReport {
+  const sqlite = opened ?? openForVerify(options.file)
   const chain: VerifyProblem[] = []
   const afterChain: VerifyProblem[] = []
   const afterReplay: VerifyProblem[] = []
@@ -421,33 +353,39 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
       ).map((i) => [i.id, i]),
     )
     counts.instances = instances.size
-    const instanceJson = new Map<string, string>()
-
     // The head signed outside the file, read first so that the pass can note the event at its position.
     const headFile = headFilePath(options.key.keyPath, install)
     const head = readSignedHead(headFile, options.key, install)
-    let hashAtHeadPosition: string | undefined
 
-    // The chain: every link, every hash, every checkpoint.
+    // The chain: every link, every hash, every checkpoint; in this thread, or in segments done by threads.
+    const segments = precomputed ?? [
+      checkChainSegment(sqlite, options.key, install, instances, {
+        from: 1,
+        to: Number.MAX_SAFE_INTEGER,
+        rowsBefore: 0,
+        prevHash: genesisHash(install),
+        versionsBefore: new Map(),
+        headPosition: head?.sequence ?? null,
+        signatures: signatures === 'every' ? 'every' : 'none',
+      }),
+    ]
     const problem = into(chain)
-    let prevHash = genesisHash(install)
-    const versions = new Map<string, number>()
     const dutySignCarriers = new Map<string, CarrierRow[]>()
     const actCarriers = new Map<string, CarrierRow[]>()
     let index = 0
-    // The newest event read, and its checkpoint when that checkpoint's head is its hash.
-    let last: { sequence: number; hash: string; fingerprint: string; signature: string | null } | null = null
-    // Raw rows (arrays) and no object or closure per row: at a million rows, allocation is most of the cost.
-    const rows = sqlite
-      .prepare(
-        'SELECT e.sequence, e.instance_id, e.instance_version, e.event, e.event_type, e.actor_user_id, e.actor_role, e.recorded_at, ' +
-          'e.prev_hash, e.hash, c.head_hash, c.key_fingerprint, c.signature ' +
-          'FROM workflow_event e LEFT JOIN chain_checkpoint c ON c.sequence = e.sequence ORDER BY e.sequence',
-      )
-      .raw(true)
-      .iterate() as IterableIterator<
-      [number, string, number, string, string, string | null, string, string, string, string, string | null, string | null, string | null]
-    >
+    let hashAtHeadPosition: string | undefined
+    let last: ChainSegmentResult['last'] = null
+    for (const segment of segments) {
+      chain.push(...segment.problems)
+      index += segment.rows
+      hashAtHeadPosition ??= segment.hashAtHeadPosition
+      last = segment.last ?? last
+      for (const [into, from] of [
+        [dutySignCarriers, segment.dutySignCarriers],
+        [actCarriers, segment.actCarriers],
+      ] as const)
+        for (const [id, rows] of from) into.set(id, [...(into.get(id) ?? []), ...rows])
+    }
     const checkpointFails = (sequence: number, fingerprint: string) => {
       const otherKey =
         fingerprint === options.key.fingerprint
@@ -459,86 +397,6 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
         `workflow_event ${sequence}: the signed checkpoint does not verify with the key at ${options.key.keyPath}${otherKey}`,
         sequence,
       )
-    }
-    const at = (sequence: number, message: string) =>
-      problem('workflow_event', sequence, `workflow_event ${sequence}: ${message}`, sequence)
-    const carrier = (r: readonly unknown[]): CarrierRow => ({
-      sequence: r[0] as number,
-      instance_id: r[1] as string,
-      event_type: r[4] as string,
-      event: r[3] as string,
-      actor_user_id: r[5] as string | null,
-    })
-    const actor = { userId: null as string | null, role: '' }
-    for (const r of rows) {
-      const [sequence, instanceId, instanceVersion, event, eventType, actorUserId, actorRole, recordedAt, storedPrev, hash] = r
-      const [checkpointHead, checkpointFingerprint, checkpointSignature] = [r[10], r[11], r[12]]
-      index += 1
-      if (head && index === head.sequence) hashAtHeadPosition = hash
-      if (eventType === 'duty.sign') {
-        const id = String((parseJson(event) as { signatureId?: unknown } | undefined)?.signatureId)
-        const list = dutySignCarriers.get(id)
-        if (list) list.push(carrier(r))
-        else dutySignCarriers.set(id, [carrier(r)])
-      } else if (event.includes('"signatureId"')) {
-        // Only an event whose text names a signatureId can carry one; the rest are not parsed.
-        const id = (parseJson(event) as { signatureId?: unknown } | undefined)?.signatureId
-        if (id !== undefined) {
-          const list = actCarriers.get(String(id))
-          if (list) list.push(carrier(r))
-          else actCarriers.set(String(id), [carrier(r)])
-        }
-      }
-      if (sequence !== index) problem('workflow_event', index, `workflow_event ${index} is missing (the next stored is ${sequence})`, index)
-      const instance = instances.get(instanceId)
-      if (!instance) {
-        at(sequence, `names ${instanceId}, a workflow that is not stored`)
-        prevHash = hash
-        continue
-      }
-      const expectedVersion = (versions.get(instanceId) ?? 0) + 1
-      versions.set(instanceId, expectedVersion)
-      if (instanceVersion !== expectedVersion)
-        at(sequence, `is version ${instanceVersion} of ${instanceId}; version ${expectedVersion} was expected`)
-      if (storedPrev !== prevHash) at(sequence, 'does not link to the event before it (its prev_hash is not that event’s hash)')
-      let json = instanceJson.get(instanceId)
-      if (json === undefined) instanceJson.set(instanceId, (json = instanceJsonOf(instance)))
-      actor.userId = actorUserId
-      actor.role = actorRole
-      // The stored text as it is; only when that misses, the parsed and re-serialised form (exactly the old check).
-      const hashHolds =
-        chainedHash({ sequence, instanceJson: json, instanceVersion, eventJson: event, actor, recordedAt, prevHash: storedPrev }) ===
-          hash ||
-        recomputedHash(
-          {
-            sequence,
-            instance_id: instanceId,
-            instance_version: instanceVersion,
-            event,
-            event_type: eventType,
-            actor_user_id: actorUserId,
-            actor_role: actorRole,
-            recorded_at: recordedAt,
-            prev_hash: storedPrev,
-            hash,
-          },
-          instance,
-        ) === hash
-      if (!hashHolds) at(sequence, 'its content does not match its hash (edited after it was written)')
-      const headHolds = checkpointHead === hash
-      if (checkpointHead === null) at(sequence, 'has no signed checkpoint')
-      else if (!headHolds) checkpointFails(sequence, checkpointFingerprint!)
-      else if (
-        signatures === 'every' &&
-        !verifyCheckpoint(options.key, { installationId: install, sequence, headHash: hash }, checkpointSignature!)
-      )
-        checkpointFails(sequence, checkpointFingerprint!)
-      prevHash = hash
-      if (last === null) last = { sequence, hash, fingerprint: '', signature: null }
-      last.sequence = sequence
-      last.hash = hash
-      last.fingerprint = checkpointFingerprint ?? ''
-      last.signature = headHolds ? checkpointSignature : null
     }
     counts.events = index
     // The newest checkpoint signs the head, and every earlier event through it.
@@ -701,6 +559,14 @@ function passOverFile(options: VerifyOptions, signatures: 'every' | 'newest' | '
     sqlite.close()
     throw error
   }
+}
+
+/** Read-only, in one read transaction: every statement of the pass sees the file at one point. */
+function openForVerify(file: string): SQLite.Database {
+  if (!fs.existsSync(file)) throw new Error(`No database file at ${file}`)
+  const sqlite = new SQLite(file, { readonly: true, fileMustExist: true })
+  sqlite.exec('BEGIN')
+  return sqlite
 }
 
 type SignedHeadFile = { sequence: number; headHash: string; signature: string }
@@ -1062,6 +928,7 @@ function outboxProblems(
 
 /** What a verify worker thread is given (db/verify-worker.ts). */
 export interface VerifyWorkerTask {
+  entry: string
   file: string
   publicKeyPem: string
   fingerprint: string
@@ -1123,7 +990,8 @@ export async function verifyRecordInParallel(options: Omit<VerifyOptions, 'looku
   const replay = options.replay ?? true
   const lookup = machineLookup
   const workers = Math.max(1, options.workers ?? os.availableParallelism())
-  if (!replay || !fs.existsSync(options.file)) return verifyRecord({ ...options, lookup })
+  if (!fs.existsSync(options.file)) return verifyRecord({ ...options, lookup })
+  if (!replay) return verifyChainInParallel({ ...options, lookup }, workers)
   const checkpoints = options.checkpoints ?? 'every'
 
   // The plan, read before the pass so that the workers start at once: who replays what.
@@ -1150,6 +1018,7 @@ export async function verifyRecordInParallel(options: Omit<VerifyOptions, 'looku
     }
     const step = Math.ceil(upTo / workers)
     tasks = shares.map((share, i) => ({
+      entry: './verify-worker.ts',
       file: options.file,
       publicKeyPem: options.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       fingerprint: options.key.fingerprint,
@@ -1191,5 +1060,64 @@ export async function verifyRecordInParallel(options: Omit<VerifyOptions, 'looku
     return assemble(pass, signatures, replayed)
   } finally {
     pass.sqlite.close()
+  }
+}
+
+/** Below this many events a thread costs more to start than it saves. */
+const CHAIN_SPLIT_FROM = 50_000
+
+/**
+ * The chain check (`replay: false`) in segments over `workers` threads, the rest
+ * of the pass in this one, all reading the file at the point this thread's read
+ * transaction opened (the segments end at its newest event). `splitAt` forces
+ * the segments' bounds (tests).
+ */
+export async function verifyChainInParallel(options: VerifyOptions & { splitAt?: number[] }, workers: number): Promise<VerifyReport> {
+  const sqlite = openForVerify(options.file)
+  let handedOver = false
+  try {
+    const meta = sqlite.prepare('SELECT installation_id FROM record_meta').all() as { installation_id: string }[]
+    const upTo = (sqlite.prepare('SELECT COALESCE(MAX(sequence), 0) AS s FROM workflow_event').get() as { s: number }).s
+    if (meta.length !== 1 || (upTo < CHAIN_SPLIT_FROM && !options.splitAt) || workers < 2) {
+      handedOver = true
+      const pass = passOverFile(options, 'newest', undefined, sqlite)
+      if (!('sqlite' in pass)) return pass
+      return assemble(pass, [], eventlessWorkflows(pass))
+    }
+    const install = meta[0]!.installation_id
+    const head = readSignedHead(headFilePath(options.key.keyPath, install), options.key, install)
+    const bounds = options.splitAt ?? Array.from({ length: workers - 1 }, (_, i) => Math.floor(((i + 1) * upTo) / workers))
+    const starts = [1, ...bounds.map((b) => b + 1)]
+    const running = starts.map(
+      (from, i) =>
+        new Promise<ChainSegmentResult>((resolve, reject) => {
+          const task: ChainWorkerTask = {
+            entry: './verify-chain-worker.ts',
+            file: options.file,
+            publicKeyPem: options.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+            fingerprint: options.key.fingerprint,
+            keyPath: options.key.keyPath,
+            installationId: install,
+            from,
+            to: i + 1 < starts.length ? starts[i + 1]! - 1 : upTo,
+            headPosition: head?.sequence ?? null,
+          }
+          const worker = new Worker(new URL('./verify-worker-boot.mjs', import.meta.url), { workerData: task })
+          worker.once('message', resolve)
+          worker.once('error', reject)
+          worker.once('exit', (code) => {
+            if (code !== 0) reject(new Error(`a verify worker stopped with exit code ${code}`))
+          })
+        }),
+    )
+    for (const r of running) r.catch(() => undefined)
+    const segments = await Promise.all(running)
+    handedOver = true
+    const pass = passOverFile(options, 'newest', segments, sqlite)
+    if (!('sqlite' in pass)) return pass
+    return assemble(pass, [], eventlessWorkflows(pass))
+  } finally {
+    if (!handedOver) sqlite.close()
+    else if (sqlite.open) sqlite.close()
   }
 }

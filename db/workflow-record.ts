@@ -2,13 +2,14 @@
 // can(event) → transition → append event + hash → signed checkpoint → snapshot
 // cache), in one IMMEDIATE transaction. Routes and seeds call it; nothing else
 // writes workflow state.
-import { createHash, createHmac, hash as oneShotHash, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { ExpressionBuilder } from 'kysely'
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate'
 import { EventRefusedError, persistSnapshot, replay, restoreSnapshot as restorePersisted } from '../machines/replay'
 import { canonicalJson } from './canonical-json'
+import { eventHash, genesisHash, type ChainedFields } from './chain-hash'
 import type { DB } from './client'
 import { appendSecurityEvent } from './queries/auth'
 import type { Database, NewSecurityEvent } from './schema'
@@ -17,7 +18,7 @@ import { headFilePath, signCheckpoint, snapshotSealKey, type SigningKey } from '
 import { immediateTransaction } from './transaction'
 import { DomainError, EventNotAllowedError, InvalidWorkflowInputError, WorkflowConflictError, WorkflowNotFoundError } from './errors'
 
-export const GENESIS_PREFIX = 'hecla-attest/genesis/'
+export { GENESIS_PREFIX, chainedHash, chainedJson, eventHash, genesisHash, type ChainedFields, type ChainedParts } from './chain-hash'
 
 export interface MachineEntry {
   machine: AnyStateMachine
@@ -68,56 +69,6 @@ export interface AppendResult {
   version: number
   hash: string
   snapshot: AnyMachineSnapshot
-}
-
-export interface ChainedFields {
-  sequence: number
-  instance: { id: string; machineId: string; machineVersion: number; reportId: string | null; subject: unknown; input: unknown }
-  instanceVersion: number
-  event: unknown
-  actor: Actor
-  recordedAt: string
-  prevHash: string
-}
-
-/** The hash of one event: sha-256 over the canonical form, which includes the previous hash. */
-export function eventHash(fields: ChainedFields): string {
-  return createHash('sha256').update(canonicalJson(fields)).digest('hex')
-}
-
-/** The chained fields whose larger parts are already canonical JSON text: the instance's (once per workflow) and the event as stored. */
-export interface ChainedParts {
-  sequence: number
-  instanceJson: string
-  instanceVersion: number
-  eventJson: string
-  actor: Actor
-  recordedAt: string
-  prevHash: string
-}
-
-/**
- * `canonicalJson(fields)` spelled out, its keys in canonical order, for parts
- * already canonical: the verifier hashes a million events without parsing and
- * re-serialising each one (issue 13; docs/decisions/024). Equal to `eventHash`'s
- * input whenever `eventJson` and `instanceJson` are canonical, which is how the
- * write path stores them (tests/db/chained-json.test.ts pins it).
- */
-export function chainedJson(p: ChainedParts): string {
-  return (
-    `{"actor":{"role":${JSON.stringify(p.actor.role)},"userId":${JSON.stringify(p.actor.userId)}},` +
-    `"event":${p.eventJson},"instance":${p.instanceJson},"instanceVersion":${JSON.stringify(p.instanceVersion)},` +
-    `"prevHash":${JSON.stringify(p.prevHash)},"recordedAt":${JSON.stringify(p.recordedAt)},"sequence":${JSON.stringify(p.sequence)}}`
-  )
-}
-
-export function chainedHash(p: ChainedParts): string {
-  // The one-shot hash: no Hash object per event (node >= 20.12).
-  return oneShotHash('sha256', chainedJson(p), 'hex')
-}
-
-export function genesisHash(installationId: string): string {
-  return createHash('sha256').update(`${GENESIS_PREFIX}${installationId}`).digest('hex')
 }
 
 export async function installationId(db: Executor): Promise<string> {

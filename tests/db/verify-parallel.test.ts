@@ -5,7 +5,7 @@ import { afterEach, expect, test } from 'vitest'
 import { canonicalJson } from '../../db/canonical-json'
 import { machineLookup } from '../../db/machine-lookup'
 import { headFilePath, loadVerificationKey } from '../../db/signing-key'
-import { verifyRecord, verifyRecordInParallel } from '../../db/verify'
+import { verifyChainInParallel, verifyRecord, verifyRecordInParallel } from '../../db/verify'
 import { chainedJson, HEAD_FILE_BYTES, writeHeadFile } from '../../db/workflow-record'
 import { copySeededDatabase, type SeededCopy } from '../utils/test-db'
 
@@ -24,6 +24,7 @@ function tamper(file: string, work: (s: SQLite.Database) => void) {
   const s = new SQLite(file)
   for (const t of s.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[])
     s.exec(`DROP TRIGGER "${t.name}"`)
+  s.pragma('foreign_keys = OFF')
   s.transaction(() => work(s))()
   s.close()
 }
@@ -136,3 +137,29 @@ test('the head file is one padded sector, overwritten in place, and read as JSON
   expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(JSON.parse(head))
   expect(verifyRecord({ file: copy.file, key, lookup: machineLookup, replay: false }).ok).toBe(true)
 })
+
+test('the chain check in segments on threads reports what one pass reports, wherever the damage falls', async () => {
+  copy = copySeededDatabase('verify-chain-segments')
+  const key = loadVerificationKey(copy.keyPath)
+  const file = copy.file
+  const events = (new SQLite(file, { readonly: true }).prepare('SELECT COUNT(*) AS n FROM workflow_event').get() as { n: number }).n
+  const bounds = [Math.floor(events / 3), Math.floor((2 * events) / 3)]
+  const same = async () => {
+    const single = verifyRecord({ file, key, lookup: machineLookup, replay: false })
+    expect(await verifyChainInParallel({ file, key, lookup: machineLookup, replay: false, splitAt: bounds }, 3)).toEqual(single)
+    return single
+  }
+  expect((await same()).ok).toBe(true)
+  // At a segment's first row and around it: an edit, a deleted row, two rows swapped.
+  const at = bounds[0]! + 1
+  tamper(file, (s) => {
+    s.prepare(`UPDATE workflow_event SET recorded_at = '2001-01-01T00:00:00.000Z' WHERE sequence = ?`).run(at)
+    s.prepare('DELETE FROM workflow_event WHERE sequence = ?').run(bounds[1]!)
+    s.prepare('UPDATE workflow_event SET sequence = 1000000 WHERE sequence = ?').run(at + 2)
+    s.prepare('UPDATE workflow_event SET sequence = ? WHERE sequence = ?').run(at + 2, at + 3)
+    s.prepare('UPDATE workflow_event SET sequence = ? WHERE sequence = 1000000').run(at + 3)
+  })
+  const damaged = await same()
+  expect(damaged.ok).toBe(false)
+  expect(damaged.firstBrokenSequence).toBe(at)
+}, 60_000)
