@@ -7,7 +7,8 @@
 // of an act against its manifestation and the event that carries it. A copy is checked
 // with the key beside it unless --key names one. Exit code 0 when the record
 // holds, 1 when it does not (or cannot be read), 2 on usage or when no key is found.
-// The replay and the checkpoint signatures run in worker threads, one per core by
+// On a record of 50,000 events or more, the replay and the checkpoint signatures
+// (or, with --no-replay, the chain itself) run in worker threads, one per core by
 // default (--workers). --no-replay is the chain check alone (db/verify.ts
 // VerifyOptions.replay): the hashes, every checkpoint's head, the newest
 // checkpoint's signature, the head outside the file, every sign-off and signature
