@@ -6,14 +6,27 @@
 // determination) against its manifestation and the event that carries it. Needs
 // only the public key.
 import fs from 'node:fs'
+import os from 'node:os'
+import { Worker } from 'node:worker_threads'
 import SQLite from 'better-sqlite3'
 import type { EventObject } from 'xstate'
 import { EventRefusedError, persistSnapshot, replayStates } from '../machines/replay'
 import { canonicalJson } from './canonical-json'
+import {
+  checkChainSegment,
+  parseJson,
+  recomputedHash,
+  type CarrierRow,
+  type ChainSegmentResult,
+  type EventRow,
+  type InstanceRow,
+} from './verify-chain'
+import { machineLookup } from './machine-lookup'
+import type { ChainWorkerTask } from './verify-chain-worker'
 import type { Executor } from './queries/executor'
 import { actManifestationHash, manifestationHash } from './sign-off'
 import { headFilePath, verifyCheckpoint, type SigningKey } from './signing-key'
-import { eventHash, genesisHash, installationId, loadInstance, StoredEventRefusedError, type MachineLookup } from './workflow-record'
+import { genesisHash, installationId, loadInstance, StoredEventRefusedError, type MachineLookup } from './workflow-record'
 
 /** The tables whose rows verify names. */
 export type RecordTable =
@@ -49,28 +62,6 @@ export interface VerifyReport {
   firstBrokenSequence: number | null
   problems: VerifyProblem[]
   warnings: string[]
-}
-
-interface EventRow {
-  sequence: number
-  instance_id: string
-  instance_version: number
-  event: string
-  event_type: string
-  actor_user_id: string | null
-  actor_role: string
-  recorded_at: string
-  prev_hash: string
-  hash: string
-}
-
-interface InstanceRow {
-  id: string
-  machine_id: string
-  machine_version: number
-  report_id: string | null
-  subject: string
-  input: string
 }
 
 export interface SignOffRow {
@@ -125,14 +116,6 @@ const ACT_EVENT: Record<string, { eventType?: string; machineId: string }> = {
   audit_committee_review: { eventType: 'report.auditCommitteeReview', machineId: 'report-lifecycle' },
   approval_for_filing: { eventType: 'report.approveForFiling', machineId: 'report-lifecycle' },
   board_determination: { machineId: 'board-determination' },
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return undefined
-  }
 }
 
 /**
@@ -286,34 +269,7 @@ export function signatureBindingProblems(
   return problems
 }
 
-function chainedFields(row: EventRow, instance: InstanceRow) {
-  return {
-    sequence: row.sequence,
-    instance: {
-      id: instance.id,
-      machineId: instance.machine_id,
-      machineVersion: instance.machine_version,
-      reportId: instance.report_id,
-      subject: JSON.parse(instance.subject) as unknown,
-      input: JSON.parse(instance.input) as unknown,
-    },
-    instanceVersion: row.instance_version,
-    event: JSON.parse(row.event) as unknown,
-    actor: { userId: row.actor_user_id, role: row.actor_role },
-    recordedAt: row.recorded_at,
-    prevHash: row.prev_hash,
-  }
-}
-
-function recomputedHash(row: EventRow, instance: InstanceRow): string {
-  try {
-    return eventHash(chainedFields(row, instance))
-  } catch {
-    return ''
-  }
-}
-
-export function verifyRecord(options: {
+export interface VerifyOptions {
   file: string
   /** The public key is enough. */
   key: SigningKey
@@ -321,19 +277,74 @@ export function verifyRecord(options: {
   lookup: MachineLookup
   /** A backup may end before the latest head signed outside the file; say so rather than fail. */
   olderCopy?: boolean
-}): VerifyReport {
-  if (!fs.existsSync(options.file)) throw new Error(`No database file at ${options.file}`)
-  const sqlite = new SQLite(options.file, { readonly: true, fileMustExist: true })
-  const problems: VerifyProblem[] = []
+  /**
+   * false: the chain check alone (`npm run verify -- --no-replay`): every link and
+   * hash, every checkpoint's head against its event, the newest checkpoint's
+   * signature, the head outside the file, every sign-off and signature of an act,
+   * the outbox and the dated titles; no workflow replayed, so neither the cache nor
+   * the derived states are checked. Default true: all of that, every checkpoint's
+   * signature, and every workflow replayed.
+   */
+  replay?: boolean
+  /**
+   * Which checkpoints' signatures are checked; by default every one with the replay
+   * and the newest without. The newest alone already covers every earlier event
+   * (each hash takes in the one before it); checking every one also names a damaged
+   * checkpoint row and the first event of a chain rewritten without the key.
+   */
+  checkpoints?: 'every' | 'newest'
+}
+
+/** Where verification stands after its own pass over the file, before (or without) the replay. */
+interface Pass {
+  sqlite: SQLite.Database
+  install: string
+  instances: Map<string, InstanceRow>
+  hasStateTable: boolean
+  /** Problems in the order the report lists them, by part. */
+  chain: VerifyProblem[]
+  afterChain: VerifyProblem[]
+  afterReplay: VerifyProblem[]
+  warnings: string[]
+  counts: { events: number; instances: number; signOffs: number; signatures: number }
+  /** The highest sequence the pass read (the replay reads no further). */
+  lastSequence: number
+}
+
+type ProblemAt = (table: RecordTable | null, row: string | number | null, message: string, sequence?: number | null) => void
+
+const into =
+  (list: VerifyProblem[]): ProblemAt =>
+  (table, row, message, sequence = null) =>
+    list.push({ sequence, table, row: row === null ? null : String(row), message })
+
+/**
+ * The whole file but the replay, in one streaming pass over the events (a
+ * prepared statement's iterate(), the checkpoint joined to its event): nothing
+ * of the chain is held in memory but the events that carry a signature. A
+ * million events in a few seconds, where loading every row took minutes
+ * (issue 13; docs/decisions/024). `signatures` says which checkpoints' signatures
+ * this pass checks ('none': the worker threads check them).
+ */
+function passOverFile(
+  options: VerifyOptions,
+  signatures: 'every' | 'newest' | 'none',
+  precomputed?: readonly ChainSegmentResult[],
+  opened?: SQLite.Database,
+): Pass | VerifyReport {
+  const sqlite = opened ?? openForVerify(options.file)
+  const chain: VerifyProblem[] = []
+  const afterChain: VerifyProblem[] = []
+  const afterReplay: VerifyProblem[] = []
   const warnings: string[] = []
-  const problem = (table: RecordTable | null, row: string | number | null, message: string, sequence: number | null = null) =>
-    problems.push({ sequence, table, row: row === null ? null : String(row), message })
   const counts = { events: 0, instances: 0, signOffs: 0, signatures: 0 }
   try {
     const meta = sqlite.prepare('SELECT installation_id FROM record_meta').all() as { installation_id: string }[]
     if (meta.length !== 1) {
-      problem('record_meta', null, `record_meta holds ${meta.length} rows, not one`)
-      return finish()
+      sqlite.close()
+      const problems = [] as VerifyProblem[]
+      into(problems)('record_meta', null, `record_meta holds ${meta.length} rows, not one`)
+      return finishReport(problems, warnings, counts)
     }
     const install = meta[0]!.installation_id
     const instances = new Map(
@@ -341,82 +352,75 @@ export function verifyRecord(options: {
         sqlite.prepare('SELECT id, machine_id, machine_version, report_id, subject, input FROM workflow_instance').all() as InstanceRow[]
       ).map((i) => [i.id, i]),
     )
-    const checkpoints = new Map(
-      (
-        sqlite.prepare('SELECT sequence, head_hash, key_fingerprint, signature FROM chain_checkpoint').all() as {
-          sequence: number
-          head_hash: string
-          key_fingerprint: string
-          signature: string
-        }[]
-      ).map((c) => [c.sequence, c]),
-    )
-    const events = sqlite
-      .prepare(
-        'SELECT sequence, instance_id, instance_version, event, event_type, actor_user_id, actor_role, recorded_at, prev_hash, hash FROM workflow_event ORDER BY sequence',
-      )
-      .all() as EventRow[]
-    counts.events = events.length
     counts.instances = instances.size
+    // The head signed outside the file, read first so that the pass can note the event at its position.
+    const headFile = headFilePath(options.key.keyPath, install)
+    const head = readSignedHead(headFile, options.key, install)
 
-    // The chain: every link, every hash, every checkpoint.
-    let prevHash = genesisHash(install)
-    const versions = new Map<string, number>()
-    events.forEach((row, index) => {
-      const at = (message: string) => problem('workflow_event', row.sequence, `workflow_event ${row.sequence}: ${message}`, row.sequence)
-      const expectedSequence = index + 1
-      if (row.sequence !== expectedSequence) {
-        problem(
-          'workflow_event',
-          expectedSequence,
-          `workflow_event ${expectedSequence} is missing (the next stored is ${row.sequence})`,
-          expectedSequence,
-        )
-      }
-      const instance = instances.get(row.instance_id)
-      if (!instance) {
-        at(`names ${row.instance_id}, a workflow that is not stored`)
-        prevHash = row.hash
-        return
-      }
-      const expectedVersion = (versions.get(row.instance_id) ?? 0) + 1
-      versions.set(row.instance_id, expectedVersion)
-      if (row.instance_version !== expectedVersion) {
-        at(`is version ${row.instance_version} of ${row.instance_id}; version ${expectedVersion} was expected`)
-      }
-      if (row.prev_hash !== prevHash) at('does not link to the event before it (its prev_hash is not that event’s hash)')
-      if (recomputedHash(row, instance) !== row.hash) at('its content does not match its hash (edited after it was written)')
-      const checkpoint = checkpoints.get(row.sequence)
-      if (!checkpoint) at('has no signed checkpoint')
-      else if (
-        checkpoint.head_hash !== row.hash ||
-        !verifyCheckpoint(options.key, { installationId: install, sequence: row.sequence, headHash: row.hash }, checkpoint.signature)
-      ) {
-        const otherKey =
-          checkpoint.key_fingerprint === options.key.fingerprint
-            ? ''
-            : ` (the checkpoint names key ${checkpoint.key_fingerprint.slice(0, 16)}…, this key is ${options.key.fingerprint.slice(0, 16)}…)`
-        at(`the signed checkpoint does not verify with the key at ${options.key.keyPath}${otherKey}`)
-      }
-      prevHash = row.hash
-    })
-    for (const sequence of checkpoints.keys()) {
-      if (sequence > events.length)
-        problem('chain_checkpoint', sequence, `chain_checkpoint ${sequence} is signed for an event the file does not hold`, sequence)
+    // The chain: every link, every hash, every checkpoint; in this thread, or in segments done by threads.
+    const segments = precomputed ?? [
+      checkChainSegment(sqlite, options.key, install, instances, {
+        from: 1,
+        to: Number.MAX_SAFE_INTEGER,
+        rowsBefore: 0,
+        prevHash: genesisHash(install),
+        versionsBefore: new Map(),
+        headPosition: head?.sequence ?? null,
+        signatures: signatures === 'every' ? 'every' : 'none',
+      }),
+    ]
+    const problem = into(chain)
+    const dutySignCarriers = new Map<string, CarrierRow[]>()
+    const actCarriers = new Map<string, CarrierRow[]>()
+    let index = 0
+    let hashAtHeadPosition: string | undefined
+    let last: ChainSegmentResult['last'] = null
+    for (const segment of segments) {
+      chain.push(...segment.problems)
+      index += segment.rows
+      hashAtHeadPosition ??= segment.hashAtHeadPosition
+      last = segment.last ?? last
+      for (const [into, from] of [
+        [dutySignCarriers, segment.dutySignCarriers],
+        [actCarriers, segment.actCarriers],
+      ] as const)
+        for (const [id, rows] of from) into.set(id, [...(into.get(id) ?? []), ...rows])
+    }
+    const checkpointFails = (sequence: number, fingerprint: string) => {
+      const otherKey =
+        fingerprint === options.key.fingerprint
+          ? ''
+          : ` (the checkpoint names key ${fingerprint.slice(0, 16)}…, this key is ${options.key.fingerprint.slice(0, 16)}…)`
+      problem(
+        'workflow_event',
+        sequence,
+        `workflow_event ${sequence}: the signed checkpoint does not verify with the key at ${options.key.keyPath}${otherKey}`,
+        sequence,
+      )
+    }
+    counts.events = index
+    // The newest checkpoint signs the head, and every earlier event through it.
+    if (signatures === 'newest' && last?.signature) {
+      if (!verifyCheckpoint(options.key, { installationId: install, sequence: last.sequence, headHash: last.hash }, last.signature))
+        checkpointFails(last.sequence, last.fingerprint)
     }
 
-    const headFile = headFilePath(options.key.keyPath, install)
-    if (fs.existsSync(headFile)) {
-      const head = JSON.parse(fs.readFileSync(headFile, 'utf8')) as { sequence: number; headHash: string; signature: string }
+    const tail = into(afterChain)
+    for (const { sequence } of sqlite.prepare('SELECT sequence FROM chain_checkpoint WHERE sequence > ? ORDER BY sequence').all(index) as {
+      sequence: number
+    }[])
+      tail('chain_checkpoint', sequence, `chain_checkpoint ${sequence} is signed for an event the file does not hold`, sequence)
+
+    if (head) {
       const { signature, ...claim } = head
       if (!verifyCheckpoint(options.key, { installationId: install, sequence: claim.sequence, headHash: claim.headHash }, signature)) {
-        problem(null, null, `the signed head in ${headFile} does not verify`)
-      } else if (head.sequence > events.length) {
-        const message = `the file ends at event ${events.length}, but a head at event ${head.sequence} was signed: events were cut off the tail, or this is an older copy`
+        tail(null, null, `the signed head in ${headFile} does not verify`)
+      } else if (head.sequence > index) {
+        const message = `the file ends at event ${index}, but a head at event ${head.sequence} was signed: events were cut off the tail, or this is an older copy`
         if (options.olderCopy) warnings.push(message)
-        else problem('workflow_event', events.length + 1, message, events.length + 1)
-      } else if (events[head.sequence - 1]?.hash !== head.headHash) {
-        problem(
+        else tail('workflow_event', index + 1, message, index + 1)
+      } else if (hashAtHeadPosition !== head.headHash) {
+        tail(
           'workflow_event',
           head.sequence,
           `workflow_event ${head.sequence} is not the one whose head was signed outside the file`,
@@ -427,188 +431,291 @@ export function verifyRecord(options: {
       warnings.push(`No signed head outside the file (${headFile}); a cut tail cannot be ruled out.`)
     }
 
-    // Every workflow replayed from its events (a refused event is an error), against its cache row.
-    const cache = new Map(
-      (
-        sqlite.prepare('SELECT instance_id, version, status, state, snapshot FROM workflow_snapshot').all() as {
-          instance_id: string
-          version: number
-          status: string
-          state: string
-          snapshot: string
-        }[]
-      ).map((c) => [c.instance_id, c]),
-    )
     // The derived state after each event (migration 016); a file from before it has none to check.
     const hasStateTable =
       sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workflow_event_state'`).get() !== undefined
-    const stateRows = hasStateTable
-      ? new Map(
-          (
-            sqlite.prepare('SELECT sequence, state_value FROM workflow_event_state').all() as { sequence: number; state_value: string }[]
-          ).map((r) => [r.sequence, r.state_value]),
-        )
-      : null
-    if (!stateRows)
+    if (!hasStateTable)
       warnings.push('No workflow_event_state table (a file from before migration 016): the states shown between events are not checked.')
-    const held = new Set(events.map((e) => e.sequence))
-    for (const sequence of stateRows?.keys() ?? []) {
-      if (!held.has(sequence))
-        problem('workflow_event_state', sequence, `workflow_event_state ${sequence} is the state after an event the file does not hold`)
-    }
-    const byInstance = new Map<string, EventRow[]>()
-    for (const e of events) {
-      const list = byInstance.get(e.instance_id)
-      if (list) list.push(e)
-      else byInstance.set(e.instance_id, [e])
-    }
-    for (const instance of instances.values()) {
-      const history = byInstance.get(instance.id) ?? []
-      if (history.length === 0) problem('workflow_instance', instance.id, `workflow_instance ${instance.id} has no events`)
-      let replayed: { version: number; persisted: ReturnType<typeof persistSnapshot> }
-      try {
-        // One pass gives the state after every event (for workflow_event_state) and the last one (for the cache).
-        const machine = options.lookup.atVersion(instance.machine_id, instance.machine_version)
-        let result: ReturnType<typeof replayStates>
-        try {
-          result = replayStates(
-            machine,
-            JSON.parse(instance.input) as never,
-            history.map((e) => JSON.parse(e.event) as EventObject),
-          )
-        } catch (error) {
-          if (error instanceof EventRefusedError && error.index !== null)
-            throw new StoredEventRefusedError(instance.id, history[error.index]!.sequence, error.eventType, error.state)
-          throw error
-        }
-        replayed = { version: history.length, persisted: persistSnapshot(machine, result.snapshot) }
-        if (stateRows) {
-          history.forEach((e, i) => {
-            const stored = stateRows.get(e.sequence)
-            const truth = canonicalJson(result.states[i])
-            if (stored === undefined)
-              problem('workflow_event_state', e.sequence, `workflow_event_state ${e.sequence} is missing (the state after that event)`)
-            else if (stored !== truth)
-              problem(
-                'workflow_event_state',
-                e.sequence,
-                `workflow_event_state ${e.sequence}: it says event ${e.sequence} led to ${stored}; the replay of ${instance.id} says ${truth}`,
-              )
-          })
-        }
-      } catch (error) {
-        if (error instanceof StoredEventRefusedError) {
-          problem('workflow_event', error.sequence, `workflow_event ${error.sequence}: ${error.message}`, error.sequence)
-        } else problem('workflow_instance', instance.id, `workflow_instance ${instance.id} cannot be replayed: ${(error as Error).message}`)
-        continue
-      }
-      const row = cache.get(instance.id)
-      if (!row) {
-        problem('workflow_snapshot', instance.id, `workflow_snapshot ${instance.id} is missing`)
-        continue
-      }
-      const truth = {
-        version: replayed.version,
-        status: replayed.persisted.status,
-        state: typeof replayed.persisted.value === 'string' ? replayed.persisted.value : canonicalJson(replayed.persisted.value),
-        snapshot: canonicalJson(replayed.persisted),
-      }
-      const differing = (['version', 'status', 'state', 'snapshot'] as const).filter((column) => row[column] !== truth[column])
-      if (differing.length) {
-        problem(
-          'workflow_snapshot',
-          instance.id,
-          `workflow_snapshot ${instance.id}: the cached ${differing.join(' and ')} ${differing.length === 1 ? 'differs' : 'differ'} from the replay of its events (the cache says ${row.state} at version ${row.version}; the events say ${truth.state} at version ${truth.version})`,
+    else {
+      const orphans = sqlite
+        .prepare(
+          'SELECT s.sequence FROM workflow_event_state s LEFT JOIN workflow_event e ON e.sequence = s.sequence WHERE e.sequence IS NULL ORDER BY s.sequence',
         )
-      }
-    }
-    for (const id of cache.keys()) {
-      if (!instances.has(id)) problem('workflow_snapshot', id, `workflow_snapshot ${id} caches a workflow that is not stored`)
+        .all() as { sequence: number }[]
+      for (const { sequence } of orphans)
+        tail('workflow_event_state', sequence, `workflow_event_state ${sequence} is the state after an event the file does not hold`)
     }
 
-    // Every sign-off: its own row, its one duty.sign event, and every duty.sign its row.
-    const signOffs = sqlite.prepare(`SELECT ${SIGN_OFF_COLUMNS} FROM sign_off ORDER BY workflow_sequence`).all() as SignOffRow[]
+    const rest = into(afterReplay)
+    const cacheOrphans = sqlite
+      .prepare('SELECT s.instance_id FROM workflow_snapshot s LEFT JOIN workflow_instance i ON i.id = s.instance_id WHERE i.id IS NULL')
+      .all() as { instance_id: string }[]
+    for (const { instance_id } of cacheOrphans)
+      rest('workflow_snapshot', instance_id, `workflow_snapshot ${instance_id} caches a workflow that is not stored`)
+
+    // Every sign-off: its own row, its one duty.sign event (joined), and every duty.sign its row.
+    const joinedEvent = (alias: string) =>
+      `e.sequence AS ${alias}sequence, e.instance_id AS ${alias}instance_id, e.event_type AS ${alias}event_type, e.event AS ${alias}event, e.actor_user_id AS ${alias}actor_user_id`
+    const eventOf = (r: Record<string, unknown>): CarrierRow | undefined =>
+      r.e_sequence === null
+        ? undefined
+        : {
+            sequence: r.e_sequence as number,
+            instance_id: r.e_instance_id as string,
+            event_type: r.e_event_type as string,
+            event: r.e_event as string,
+            actor_user_id: r.e_actor_user_id as string | null,
+          }
+    const signOffJoined = sqlite
+      .prepare(
+        `SELECT ${SIGN_OFF_COLUMNS.split(', ')
+          .map((c) => `s.${c}`)
+          .join(
+            ', ',
+          )}, ${joinedEvent('e_')} FROM sign_off s LEFT JOIN workflow_event e ON e.sequence = s.workflow_sequence ORDER BY s.workflow_sequence`,
+      )
+      .all() as (SignOffRow & Record<string, unknown>)[]
+    const signOffs = signOffJoined.map(
+      (r) => Object.fromEntries(SIGN_OFF_COLUMNS.split(', ').map((c) => [c, r[c]])) as unknown as SignOffRow,
+    )
     counts.signOffs = signOffs.length
-    const eventAt = new Map(events.map((e) => [e.sequence, e]))
-    const namedBy = new Map<string, EventRow[]>()
-    for (const e of events) {
-      if (e.event_type !== 'duty.sign') continue
-      const id = String((parseJson(e.event) as { signatureId?: unknown } | undefined)?.signatureId)
-      namedBy.set(id, [...(namedBy.get(id) ?? []), e])
-    }
     const rowsById = new Map(signOffs.map((s) => [s.id, s]))
-    for (const row of signOffs) {
-      const found = [
-        ...signOffRowProblems(row),
-        ...signOffBindingProblems(row, eventAt.get(row.workflow_sequence), instances.get(row.workflow_instance_id)),
-      ]
-      const naming = namedBy.get(row.id) ?? []
+    signOffJoined.forEach((joined, i) => {
+      const row = signOffs[i]!
+      const found = [...signOffRowProblems(row), ...signOffBindingProblems(row, eventOf(joined), instances.get(row.workflow_instance_id))]
+      const naming = dutySignCarriers.get(row.id) ?? []
       if (naming.length > 1) found.push(`${naming.length} duty.sign events carry it (${naming.map((e) => e.sequence).join(', ')}), not one`)
-      for (const message of found) problem('sign_off', row.id, `sign_off ${row.id}: ${message}`)
-    }
-    for (const [id, naming] of namedBy) {
+      for (const message of found) rest('sign_off', row.id, `sign_off ${row.id}: ${message}`)
+    })
+    for (const [id, naming] of dutySignCarriers) {
       for (const e of naming) {
         const row = rowsById.get(id)
         if (!row)
-          problem(
+          rest(
             'workflow_event',
             e.sequence,
             `workflow_event ${e.sequence}: its duty.sign carries signature ${id}, which has no sign_off row`,
           )
         else if (row.workflow_sequence !== e.sequence && naming.length === 1)
-          problem('sign_off', id, `sign_off ${id}: it is carried by event ${e.sequence} but names event ${row.workflow_sequence}`)
+          rest('sign_off', id, `sign_off ${id}: it is carried by event ${e.sequence} but names event ${row.workflow_sequence}`)
       }
     }
 
-    // Every signature of an act: its own row, its one event, and every event carrying one its row.
-    const signatures = sqlite.prepare(`SELECT ${SIGNATURE_COLUMNS} FROM signature ORDER BY workflow_sequence`).all() as SignatureRow[]
-    counts.signatures = signatures.length
-    const actsNamedBy = new Map<string, EventRow[]>()
-    for (const e of events) {
-      if (e.event_type === 'duty.sign') continue
-      const id = (parseJson(e.event) as { signatureId?: unknown } | undefined)?.signatureId
-      if (id === undefined) continue
-      actsNamedBy.set(String(id), [...(actsNamedBy.get(String(id)) ?? []), e])
-    }
-    const signaturesById = new Map(signatures.map((s) => [s.id, s]))
-    for (const row of signatures) {
+    // Every signature of an act: its own row, its one event (joined), and every event carrying one its row.
+    const signatureJoined = sqlite
+      .prepare(
+        `SELECT ${SIGNATURE_COLUMNS.split(', ')
+          .map((c) => `s.${c}`)
+          .join(
+            ', ',
+          )}, ${joinedEvent('e_')} FROM signature s LEFT JOIN workflow_event e ON e.sequence = s.workflow_sequence ORDER BY s.workflow_sequence`,
+      )
+      .all() as (SignatureRow & Record<string, unknown>)[]
+    const signatureRows = signatureJoined.map(
+      (r) => Object.fromEntries(SIGNATURE_COLUMNS.split(', ').map((c) => [c, r[c]])) as unknown as SignatureRow,
+    )
+    counts.signatures = signatureRows.length
+    const signaturesById = new Map(signatureRows.map((s) => [s.id, s]))
+    signatureJoined.forEach((joined, i) => {
+      const row = signatureRows[i]!
       const found = [
         ...signatureRowProblems(row),
-        ...signatureBindingProblems(row, eventAt.get(row.workflow_sequence), instances.get(row.workflow_instance_id)),
+        ...signatureBindingProblems(row, eventOf(joined), instances.get(row.workflow_instance_id)),
       ]
-      const naming = actsNamedBy.get(row.id) ?? []
+      const naming = actCarriers.get(row.id) ?? []
       if (naming.length > 1) found.push(`${naming.length} events carry it (${naming.map((e) => e.sequence).join(', ')}), not one`)
-      for (const message of found) problem('signature', row.id, `signature ${row.id}: ${message}`)
-    }
-    for (const [id, naming] of actsNamedBy) {
+      for (const message of found) rest('signature', row.id, `signature ${row.id}: ${message}`)
+    })
+    for (const [id, naming] of actCarriers) {
       for (const e of naming) {
         const row = signaturesById.get(id)
         if (!row)
-          problem(
+          rest(
             'workflow_event',
             e.sequence,
             `workflow_event ${e.sequence}: its ${e.event_type} carries signature ${id}, which has no signature row`,
           )
         else if (row.workflow_sequence !== e.sequence && naming.length === 1)
-          problem('signature', id, `signature ${id}: it is carried by event ${e.sequence} but names event ${row.workflow_sequence}`)
+          rest('signature', id, `signature ${id}: it is carried by event ${e.sequence} but names event ${row.workflow_sequence}`)
       }
     }
-    for (const p of outboxProblems(sqlite, eventAt, options.key, install)) problem('outbox_message', p.row, p.message)
-    checkDatedPeriods(sqlite, signOffs, signatures, problem)
-    return finish()
-  } finally {
-    sqlite.close()
-  }
-
-  function finish(): VerifyReport {
-    const sequences = problems.map((p) => p.sequence).filter((s): s is number => s !== null)
+    const hashOf = sqlite.prepare('SELECT hash FROM workflow_event WHERE sequence = ?')
+    const eventAt = (sequence: number) => hashOf.get(sequence) as { hash: string } | undefined
+    for (const p of outboxProblems(sqlite, eventAt, options.key, install)) rest('outbox_message', p.row, p.message)
+    checkDatedPeriods(sqlite, signOffs, signatureRows, rest)
     return {
-      ok: problems.length === 0,
-      ...counts,
-      firstBrokenSequence: sequences.length ? Math.min(...sequences) : null,
-      problems,
+      sqlite,
+      install,
+      instances,
+      hasStateTable,
+      chain,
+      afterChain,
+      afterReplay,
       warnings,
+      counts,
+      lastSequence: last?.sequence ?? 0,
     }
+  } catch (error) {
+    sqlite.close()
+    throw error
+  }
+}
+
+/** Read-only, in one read transaction: every statement of the pass sees the file at one point. */
+function openForVerify(file: string): SQLite.Database {
+  if (!fs.existsSync(file)) throw new Error(`No database file at ${file}`)
+  const sqlite = new SQLite(file, { readonly: true, fileMustExist: true })
+  sqlite.exec('BEGIN')
+  return sqlite
+}
+
+type SignedHeadFile = { sequence: number; headHash: string; signature: string }
+
+/**
+ * The head file, read once more when it does not parse or verify: the record
+ * overwrites it in place (db/workflow-record.ts writeHeadFile), and a read that
+ * races that write could see part of each; a second read a moment later sees one.
+ */
+function readSignedHead(file: string, key: SigningKey, install: string): SignedHeadFile | null {
+  if (!fs.existsSync(file)) return null
+  const read = () => parseJson(fs.readFileSync(file, 'utf8')) as SignedHeadFile | undefined
+  const holds = (h: SignedHeadFile | undefined) =>
+    !!h && verifyCheckpoint(key, { installationId: install, sequence: h.sequence, headHash: h.headHash }, h.signature)
+  const first = read()
+  if (holds(first)) return first!
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
+  const second = read()
+  if (second) return second
+  if (first) return first
+  throw new Error(`${file} is not JSON`)
+}
+
+function finishReport(problems: VerifyProblem[], warnings: string[], counts: Pass['counts']): VerifyReport {
+  let first: number | null = null
+  for (const p of problems) if (p.sequence !== null && (first === null || p.sequence < first)) first = p.sequence
+  return { ok: problems.length === 0, ...counts, firstBrokenSequence: first, problems, warnings }
+}
+
+/**
+ * Replays each named workflow from its events (a refused event is an error) and
+ * compares the state after each event, and the cache row, with the replay. Reads
+ * each workflow's events by its index, no further than `upTo`, so the main pass
+ * and the worker threads read the same events. Returns the problems by the
+ * workflow's position in `ids`.
+ */
+export function replayWorkflows(
+  sqlite: SQLite.Database,
+  lookup: MachineLookup,
+  instances: readonly InstanceRow[],
+  hasStateTable: boolean,
+  upTo: number,
+): VerifyProblem[][] {
+  const historyOf = sqlite.prepare(
+    hasStateTable
+      ? 'SELECT e.sequence, e.event, s.state_value FROM workflow_event e LEFT JOIN workflow_event_state s ON s.sequence = e.sequence WHERE e.instance_id = ? AND e.sequence <= ? ORDER BY e.sequence'
+      : 'SELECT e.sequence, e.event, NULL AS state_value FROM workflow_event e WHERE e.instance_id = ? AND e.sequence <= ? ORDER BY e.sequence',
+  )
+  const cacheOf = sqlite.prepare('SELECT version, status, state, snapshot FROM workflow_snapshot WHERE instance_id = ?')
+  return instances.map((instance) => {
+    const found: VerifyProblem[] = []
+    const problem = into(found)
+    const history = historyOf.all(instance.id, upTo) as { sequence: number; event: string; state_value: string | null }[]
+    if (history.length === 0) problem('workflow_instance', instance.id, `workflow_instance ${instance.id} has no events`)
+    let replayed: { version: number; persisted: ReturnType<typeof persistSnapshot> }
+    try {
+      // One pass gives the state after every event (for workflow_event_state) and the last one (for the cache).
+      const machine = lookup.atVersion(instance.machine_id, instance.machine_version)
+      let result: ReturnType<typeof replayStates>
+      try {
+        result = replayStates(
+          machine,
+          JSON.parse(instance.input) as never,
+          history.map((e) => JSON.parse(e.event) as EventObject),
+        )
+      } catch (error) {
+        if (error instanceof EventRefusedError && error.index !== null)
+          throw new StoredEventRefusedError(instance.id, history[error.index]!.sequence, error.eventType, error.state)
+        throw error
+      }
+      replayed = { version: history.length, persisted: persistSnapshot(machine, result.snapshot) }
+      if (hasStateTable) {
+        history.forEach((e, i) => {
+          const stored = e.state_value
+          const truth = canonicalJson(result.states[i])
+          if (stored === null)
+            problem('workflow_event_state', e.sequence, `workflow_event_state ${e.sequence} is missing (the state after that event)`)
+          else if (stored !== truth)
+            problem(
+              'workflow_event_state',
+              e.sequence,
+              `workflow_event_state ${e.sequence}: it says event ${e.sequence} led to ${stored}; the replay of ${instance.id} says ${truth}`,
+            )
+        })
+      }
+    } catch (error) {
+      if (error instanceof StoredEventRefusedError) {
+        problem('workflow_event', error.sequence, `workflow_event ${error.sequence}: ${error.message}`, error.sequence)
+      } else problem('workflow_instance', instance.id, `workflow_instance ${instance.id} cannot be replayed: ${(error as Error).message}`)
+      return found
+    }
+    const row = cacheOf.get(instance.id) as { version: number; status: string; state: string; snapshot: string } | undefined
+    if (!row) {
+      problem('workflow_snapshot', instance.id, `workflow_snapshot ${instance.id} is missing`)
+      return found
+    }
+    const truth = {
+      version: replayed.version,
+      status: replayed.persisted.status,
+      state: typeof replayed.persisted.value === 'string' ? replayed.persisted.value : canonicalJson(replayed.persisted.value),
+      snapshot: canonicalJson(replayed.persisted),
+    }
+    const differing = (['version', 'status', 'state', 'snapshot'] as const).filter((column) => row[column] !== truth[column])
+    if (differing.length) {
+      problem(
+        'workflow_snapshot',
+        instance.id,
+        `workflow_snapshot ${instance.id}: the cached ${differing.join(' and ')} ${differing.length === 1 ? 'differs' : 'differ'} from the replay of its events (the cache says ${row.state} at version ${row.version}; the events say ${truth.state} at version ${truth.version})`,
+      )
+    }
+    return found
+  })
+}
+
+/** Workflows that no event names (the replay says it of each workflow it replays). */
+function eventlessWorkflows(pass: Pass): VerifyProblem[] {
+  const found: VerifyProblem[] = []
+  const named = new Set(
+    (pass.sqlite.prepare('SELECT DISTINCT instance_id FROM workflow_event').all() as { instance_id: string }[]).map((r) => r.instance_id),
+  )
+  for (const id of pass.instances.keys()) if (!named.has(id)) into(found)('workflow_instance', id, `workflow_instance ${id} has no events`)
+  return found
+}
+
+function assemble(pass: Pass, signatureProblems: VerifyProblem[], replayProblems: VerifyProblem[]): VerifyReport {
+  // A checkpoint's signature is named after its event's other problems, as one pass would name them.
+  const chain: VerifyProblem[] = []
+  const bySequence = [...signatureProblems].sort((a, b) => a.sequence! - b.sequence!)
+  let j = 0
+  for (const p of pass.chain) {
+    while (j < bySequence.length && bySequence[j]!.sequence! < (p.sequence ?? 0)) chain.push(bySequence[j++]!)
+    chain.push(p)
+  }
+  while (j < bySequence.length) chain.push(bySequence[j++]!)
+  return finishReport([...chain, ...pass.afterChain, ...replayProblems, ...pass.afterReplay], pass.warnings, pass.counts)
+}
+
+/** Verifies the file in this thread (the page, backups, tests); `verifyRecordInParallel` spreads it over the cores. */
+export function verifyRecord(options: VerifyOptions): VerifyReport {
+  const replay = options.replay ?? true
+  const pass = passOverFile(options, options.checkpoints ?? (replay ? 'every' : 'newest'))
+  if (!('sqlite' in pass)) return pass
+  try {
+    const replayed = replay
+      ? replayWorkflows(pass.sqlite, options.lookup, [...pass.instances.values()], pass.hasStateTable, pass.lastSequence).flat()
+      : eventlessWorkflows(pass)
+    return assemble(pass, [], replayed)
+  } finally {
+    pass.sqlite.close()
   }
 }
 
@@ -771,7 +878,7 @@ export async function checkSignOffs(
  */
 function outboxProblems(
   sqlite: SQLite.Database,
-  eventAt: ReadonlyMap<number, { hash: string }>,
+  eventAt: (sequence: number) => { hash: string } | undefined,
   key: SigningKey,
   installationId: string,
 ): Array<{ row: number; message: string }> {
@@ -787,14 +894,14 @@ function outboxProblems(
   }[]
   const byId = new Map(mails.map((m) => [m.id, m]))
   for (const m of mails) {
-    if (m.cause_sequence !== null && !eventAt.has(m.cause_sequence))
+    if (m.cause_sequence !== null && !eventAt(m.cause_sequence))
       out.push({ row: m.id, message: `outbox_message ${m.id}: its cause, event ${m.cause_sequence}, is not in the chain` })
     if (m.kind !== 'witness') continue
     const w = m.attachment
       ? (parseJson((parseJson(m.attachment) as { content?: string } | undefined)?.content ?? '') as Record<string, unknown> | undefined)
       : undefined
     const sequence = typeof w?.sequence === 'number' ? w.sequence : null
-    const event = sequence === null ? undefined : eventAt.get(sequence)
+    const event = sequence === null ? undefined : eventAt(sequence)
     if (!w || sequence === null || !event || event.hash !== w.headHash)
       out.push({ row: m.id, message: `outbox_message ${m.id}: its witness is not the head of the chain at event ${String(sequence)}` })
     else if (
@@ -817,4 +924,203 @@ function outboxProblems(
     }
   }
   return out
+}
+
+/** What a verify worker thread is given (db/verify-worker.ts). */
+export interface VerifyWorkerTask {
+  entry: string
+  file: string
+  publicKeyPem: string
+  fingerprint: string
+  keyPath: string
+  installationId: string
+  instances: InstanceRow[]
+  hasStateTable: boolean
+  upTo: number
+  signatureRanges: Array<[number, number]>
+}
+
+export interface VerifyWorkerResult {
+  signatures: VerifyProblem[]
+  replay: Array<{ id: string; problems: VerifyProblem[] }>
+}
+
+/**
+ * The signatures of the checkpoints from `from` to `to` whose head is their
+ * event's hash (the pass over the file names the others), each verified.
+ */
+export function checkpointSignatureProblems(
+  sqlite: SQLite.Database,
+  key: SigningKey,
+  install: string,
+  from: number,
+  to: number,
+): VerifyProblem[] {
+  const found: VerifyProblem[] = []
+  const rows = sqlite
+    .prepare(
+      'SELECT c.sequence, c.key_fingerprint, c.signature, e.hash FROM chain_checkpoint c JOIN workflow_event e ON e.sequence = c.sequence ' +
+        'JOIN workflow_instance i ON i.id = e.instance_id WHERE c.sequence BETWEEN ? AND ? AND c.head_hash = e.hash ORDER BY c.sequence',
+    )
+    .iterate(from, to) as IterableIterator<{ sequence: number; key_fingerprint: string; signature: string; hash: string }>
+  for (const row of rows) {
+    if (verifyCheckpoint(key, { installationId: install, sequence: row.sequence, headHash: row.hash }, row.signature)) continue
+    const otherKey =
+      row.key_fingerprint === key.fingerprint
+        ? ''
+        : ` (the checkpoint names key ${row.key_fingerprint.slice(0, 16)}…, this key is ${key.fingerprint.slice(0, 16)}…)`
+    into(found)(
+      'workflow_event',
+      row.sequence,
+      `workflow_event ${row.sequence}: the signed checkpoint does not verify with the key at ${key.keyPath}${otherKey}`,
+      row.sequence,
+    )
+  }
+  return found
+}
+
+/**
+ * `verifyRecord` over the cores (issue 13): the pass over the file in this
+ * thread while `workers` threads replay the workflows (split by workflow, each
+ * share about as many events) and check the checkpoint signatures (split by
+ * range). Same checks, same report; the workers replay with this code's machines
+ * (db/machine-lookup.ts), so there is no `lookup` to pass.
+ */
+export async function verifyRecordInParallel(options: Omit<VerifyOptions, 'lookup'> & { workers?: number }): Promise<VerifyReport> {
+  const replay = options.replay ?? true
+  const lookup = machineLookup
+  const workers = Math.max(1, options.workers ?? os.availableParallelism())
+  if (!fs.existsSync(options.file)) return verifyRecord({ ...options, lookup })
+  if (!replay) return verifyChainInParallel({ ...options, lookup }, workers)
+  const checkpoints = options.checkpoints ?? 'every'
+
+  // The plan, read before the pass so that the workers start at once: who replays what.
+  const plan = new SQLite(options.file, { readonly: true, fileMustExist: true })
+  let tasks: VerifyWorkerTask[]
+  try {
+    const meta = plan.prepare('SELECT installation_id FROM record_meta').all() as { installation_id: string }[]
+    if (meta.length !== 1) return verifyRecord({ ...options, lookup })
+    const upTo = (plan.prepare('SELECT COALESCE(MAX(sequence), 0) AS s FROM workflow_event').get() as { s: number }).s
+    // A worker loading the machines takes ≈ 2 s to start: on a small record one thread is done sooner.
+    if (options.workers === undefined && upTo < REPLAY_THREADS_FROM) return verifyRecord({ ...options, lookup })
+    const hasStateTable =
+      plan.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workflow_event_state'`).get() !== undefined
+    // The cache's version is only a weight for sharing the work out; the replay does not trust it.
+    const weighed = plan
+      .prepare(
+        'SELECT i.id, i.machine_id, i.machine_version, i.report_id, i.subject, i.input, COALESCE(s.version, 0) AS weight ' +
+          'FROM workflow_instance i LEFT JOIN workflow_snapshot s ON s.instance_id = i.id',
+      )
+      .all() as (InstanceRow & { weight: number })[]
+    const shares = Array.from({ length: workers }, () => ({ weight: 0, instances: [] as InstanceRow[] }))
+    for (const { weight, ...instance } of [...weighed].sort((a, b) => b.weight - a.weight)) {
+      const lightest = shares.reduce((a, b) => (b.weight < a.weight ? b : a))
+      lightest.weight += weight + 1
+      lightest.instances.push(instance)
+    }
+    const step = Math.ceil(upTo / workers)
+    tasks = shares.map((share, i) => ({
+      entry: './verify-worker.ts',
+      file: options.file,
+      publicKeyPem: options.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      fingerprint: options.key.fingerprint,
+      keyPath: options.key.keyPath,
+      installationId: meta[0]!.installation_id,
+      instances: share.instances,
+      hasStateTable,
+      upTo,
+      signatureRanges: checkpoints === 'every' && i * step < upTo ? [[i * step + 1, Math.min(upTo, (i + 1) * step)]] : [],
+    }))
+  } finally {
+    plan.close()
+  }
+  const running = tasks.map(
+    (task) =>
+      new Promise<VerifyWorkerResult>((resolve, reject) => {
+        const worker = new Worker(new URL('./verify-worker-boot.mjs', import.meta.url), { workerData: task })
+        worker.once('message', (result: VerifyWorkerResult) => resolve(result))
+        worker.once('error', reject)
+        worker.once('exit', (code) => {
+          if (code !== 0) reject(new Error(`a verify worker stopped with exit code ${code}`))
+        })
+      }),
+  )
+  // Rejections are awaited below; until then they must not count as unhandled.
+  for (const r of running) r.catch(() => undefined)
+
+  const pass = passOverFile({ ...options, lookup }, checkpoints === 'every' ? 'none' : 'newest')
+  if (!('sqlite' in pass)) return pass
+  try {
+    const results = await Promise.all(running)
+    const upTo = tasks[0]!.upTo
+    const signatures = results.flatMap((r) => r.signatures)
+    // Events appended after the plan was read (a live file): their signatures here, their workflows are replayed up to the plan's head.
+    if (checkpoints === 'every' && pass.lastSequence > upTo)
+      signatures.push(...checkpointSignatureProblems(pass.sqlite, options.key, pass.install, upTo + 1, pass.lastSequence))
+    const byId = new Map(results.flatMap((r) => r.replay.map((x) => [x.id, x.problems] as const)))
+    const replayed = [...pass.instances.keys()].flatMap((id) => byId.get(id) ?? [])
+    return assemble(pass, signatures, replayed)
+  } finally {
+    pass.sqlite.close()
+  }
+}
+
+/** Below this many events a thread costs more to start than it saves. */
+const CHAIN_SPLIT_FROM = 50_000
+const REPLAY_THREADS_FROM = 50_000
+
+/**
+ * The chain check (`replay: false`) in segments over `workers` threads, the rest
+ * of the pass in this one, all reading the file at the point this thread's read
+ * transaction opened (the segments end at its newest event). `splitAt` forces
+ * the segments' bounds (tests).
+ */
+export async function verifyChainInParallel(options: VerifyOptions & { splitAt?: number[] }, workers: number): Promise<VerifyReport> {
+  const sqlite = openForVerify(options.file)
+  let handedOver = false
+  try {
+    const meta = sqlite.prepare('SELECT installation_id FROM record_meta').all() as { installation_id: string }[]
+    const upTo = (sqlite.prepare('SELECT COALESCE(MAX(sequence), 0) AS s FROM workflow_event').get() as { s: number }).s
+    if (meta.length !== 1 || (upTo < CHAIN_SPLIT_FROM && !options.splitAt) || workers < 2) {
+      handedOver = true
+      const pass = passOverFile(options, 'newest', undefined, sqlite)
+      if (!('sqlite' in pass)) return pass
+      return assemble(pass, [], eventlessWorkflows(pass))
+    }
+    const install = meta[0]!.installation_id
+    const head = readSignedHead(headFilePath(options.key.keyPath, install), options.key, install)
+    const bounds = options.splitAt ?? Array.from({ length: workers - 1 }, (_, i) => Math.floor(((i + 1) * upTo) / workers))
+    const starts = [1, ...bounds.map((b) => b + 1)]
+    const running = starts.map(
+      (from, i) =>
+        new Promise<ChainSegmentResult>((resolve, reject) => {
+          const task: ChainWorkerTask = {
+            entry: './verify-chain-worker.ts',
+            file: options.file,
+            publicKeyPem: options.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+            fingerprint: options.key.fingerprint,
+            keyPath: options.key.keyPath,
+            installationId: install,
+            from,
+            to: i + 1 < starts.length ? starts[i + 1]! - 1 : upTo,
+            headPosition: head?.sequence ?? null,
+          }
+          const worker = new Worker(new URL('./verify-worker-boot.mjs', import.meta.url), { workerData: task })
+          worker.once('message', resolve)
+          worker.once('error', reject)
+          worker.once('exit', (code) => {
+            if (code !== 0) reject(new Error(`a verify worker stopped with exit code ${code}`))
+          })
+        }),
+    )
+    for (const r of running) r.catch(() => undefined)
+    const segments = await Promise.all(running)
+    handedOver = true
+    const pass = passOverFile(options, 'newest', segments, sqlite)
+    if (!('sqlite' in pass)) return pass
+    return assemble(pass, [], eventlessWorkflows(pass))
+  } finally {
+    if (!handedOver) sqlite.close()
+    else if (sqlite.open) sqlite.close()
+  }
 }

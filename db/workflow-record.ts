@@ -2,13 +2,14 @@
 // can(event) → transition → append event + hash → signed checkpoint → snapshot
 // cache), in one IMMEDIATE transaction. Routes and seeds call it; nothing else
 // writes workflow state.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { ExpressionBuilder } from 'kysely'
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate'
 import { EventRefusedError, persistSnapshot, replay, restoreSnapshot as restorePersisted } from '../machines/replay'
 import { canonicalJson } from './canonical-json'
+import { eventHash, genesisHash, type ChainedFields } from './chain-hash'
 import type { DB } from './client'
 import { appendSecurityEvent } from './queries/auth'
 import type { Database, NewSecurityEvent } from './schema'
@@ -17,7 +18,7 @@ import { headFilePath, signCheckpoint, snapshotSealKey, type SigningKey } from '
 import { immediateTransaction } from './transaction'
 import { DomainError, EventNotAllowedError, InvalidWorkflowInputError, WorkflowConflictError, WorkflowNotFoundError } from './errors'
 
-export const GENESIS_PREFIX = 'hecla-attest/genesis/'
+export { GENESIS_PREFIX, chainedHash, chainedJson, eventHash, genesisHash, type ChainedFields, type ChainedParts } from './chain-hash'
 
 export interface MachineEntry {
   machine: AnyStateMachine
@@ -68,25 +69,6 @@ export interface AppendResult {
   version: number
   hash: string
   snapshot: AnyMachineSnapshot
-}
-
-export interface ChainedFields {
-  sequence: number
-  instance: { id: string; machineId: string; machineVersion: number; reportId: string | null; subject: unknown; input: unknown }
-  instanceVersion: number
-  event: unknown
-  actor: Actor
-  recordedAt: string
-  prevHash: string
-}
-
-/** The hash of one event: sha-256 over the canonical form, which includes the previous hash. */
-export function eventHash(fields: ChainedFields): string {
-  return createHash('sha256').update(canonicalJson(fields)).digest('hex')
-}
-
-export function genesisHash(installationId: string): string {
-  return createHash('sha256').update(`${GENESIS_PREFIX}${installationId}`).digest('hex')
 }
 
 export async function installationId(db: Executor): Promise<string> {
@@ -487,11 +469,42 @@ export interface RecordOptions {
   afterWrite?: (unit: WriteUnit, written: { events: readonly AppendedEvent[]; facts: readonly WrittenFact[] }) => Promise<void>
 }
 
+/** The size of the head file: one sector, space-padded JSON (JSON.parse reads past the padding). */
+export const HEAD_FILE_BYTES = 512
+
+/**
+ * Overwrites the head file in place, one 512-byte write at offset 0, instead of a
+ * temporary file renamed over it: on ext4 a rename (or truncation) that replaces
+ * a file forces its blocks out (auto_da_alloc), which cost 0.1–2 ms a commit here,
+ * as much as the commit's own fsync (issue 13; docs/decisions/024). A write of one
+ * sector is not torn by a power cut (SQLite's own powersafe-overwrite assumption),
+ * and the file never shrinks, so it always holds one whole head, old or new.
+ */
+export function writeHeadFile(file: string, json: string) {
+  const text = json.padEnd(HEAD_FILE_BYTES)
+  if (Buffer.byteLength(text) > HEAD_FILE_BYTES)
+    throw new Error(`a signed head of ${Buffer.byteLength(text)} bytes does not fit the head file`)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644)
+  try {
+    fs.writeSync(fd, text, 0, 'utf8')
+    // A head file of the older, renamed kind is shorter; one longer than a sector is not this code's.
+    if (fs.fstatSync(fd).size > HEAD_FILE_BYTES) fs.ftruncateSync(fd, HEAD_FILE_BYTES)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
 export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKey, options: RecordOptions = {}): WorkflowRecord {
+  // A file's installation id is written once, by its first migration, and never changes.
+  let install: string | undefined
+  const installationOf = async (executor: Executor) => (install ??= await installationId(executor))
+
   async function appendInside(
     trx: DB,
     request: AppendRequest,
     alarms: NewSecurityEvent[],
+    chain: { head?: { sequence: number; hash: string } | null },
     written?: AppendedEvent[],
   ): Promise<AppendResult> {
     const recordedAt = (request.recordedAt ?? new Date()).toISOString()
@@ -546,8 +559,13 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
         })
         .execute()
     }
-    const head = await trx.selectFrom('workflow_event').select(['sequence', 'hash']).orderBy('sequence', 'desc').limit(1).executeTakeFirst()
-    const install = await installationId(trx)
+    // The chain's head, read once a transaction: the transaction holds the write lock, so after that it is what it last appended.
+    const head =
+      chain.head !== undefined
+        ? chain.head
+        : ((await trx.selectFrom('workflow_event').select(['sequence', 'hash']).orderBy('sequence', 'desc').limit(1).executeTakeFirst()) ??
+          null)
+    const install = await installationOf(trx)
     const sequence = (head?.sequence ?? 0) + 1
     const prevHash = head?.hash ?? genesisHash(install)
     // The stored JSON is re-parsed for the hash, so what is hashed is exactly what a verifier reads back.
@@ -606,6 +624,7 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
       .onConflict((oc) => oc.column('instance_id').doUpdateSet(snapshotRow))
       .execute()
     const result = { sequence, version: version + 1, hash, snapshot: next }
+    chain.head = { sequence, hash }
     written?.push({
       ...result,
       instanceId: instanceFields.id,
@@ -633,15 +652,12 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
     if (!last) return
     // Kept outside the file so that cutting events off the tail is caught (npm run verify).
     // Written after the commit: a crash in between leaves the file one step behind, never ahead.
-    const install = await installationId(db)
-    const file = headFilePath(key.keyPath, install)
-    fs.mkdirSync(path.dirname(file), { recursive: true })
+    const installation = await installationOf(db)
+    const file = headFilePath(key.keyPath, installation)
     const current = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { sequence: number }) : null
     if (current && current.sequence >= last.sequence) return
-    const body = { installationId: install, sequence: last.sequence, headHash: last.hash }
-    const tmp = `${file}.${process.pid}.tmp`
-    fs.writeFileSync(tmp, JSON.stringify({ ...body, signature: signCheckpoint(key, body) }))
-    fs.renameSync(tmp, file)
+    const body = { installationId: installation, sequence: last.sequence, headHash: last.hash }
+    writeHeadFile(file, JSON.stringify({ ...body, signature: signCheckpoint(key, body) }))
   }
 
   return {
@@ -666,6 +682,7 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
       const appended: AppendedEvent[] = []
       const facts: WrittenFact[] = []
       const alarms: NewSecurityEvent[] = []
+      const chain: { head?: { sequence: number; hash: string } | null } = {}
       const result = await afterwardsLogging(alarms, () =>
         immediateTransaction(db, async (trx) => {
           const unit: WriteUnit = {
@@ -673,7 +690,7 @@ export function openWorkflowRecord(db: DB, lookup: MachineLookup, key: SigningKe
             lookup,
             key,
             load: (instanceId) => readInstance(trx, lookup, instanceId, key, (alarm) => alarms.push(alarm)),
-            append: (request) => appendInside(trx, request as AppendRequest, alarms, appended),
+            append: (request) => appendInside(trx, request as AppendRequest, alarms, chain, appended),
             tell: (fact) => facts.push(fact),
           }
           const out = await work(unit)
