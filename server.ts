@@ -1,5 +1,5 @@
 // The production server: prepares the SQLite file, then serves the Remix build.
-// Run by `npm start` after `npm run build`.
+// `npm run build` compiles it (esbuild) to build/server.js, which `npm start` runs with node (docs/decisions/023).
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'

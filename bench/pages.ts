@@ -24,6 +24,7 @@ const { values: flags } = parseArgs({
     runs: { type: 'string' },
     out: { type: 'string' },
     only: { type: 'string' },
+    server: { type: 'string' },
   },
 })
 const file = path.resolve(flags.file ?? process.env.BENCH_FILE ?? '/tmp/hecla-bench/record.sqlite')
@@ -31,7 +32,12 @@ const duration = Number(flags.duration ?? process.env.BENCH_DURATION ?? 10)
 const connectionCounts = (flags.connections ?? process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number)
 const runs = Number(flags.runs ?? process.env.BENCH_RUNS ?? 1)
 if (!fs.existsSync(file)) throw new Error(`${file} does not exist: run bench/generate.ts first`)
-if (!fs.existsSync('build/server/index.js')) throw new Error('no production build: run `npm run build` first')
+if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js'))
+  throw new Error('no production build: run `npm run build` first')
+// `build` (default): the compiled server, as `npm start` runs it; `tsx`: server.ts through the tsx loader, as it ran
+// before the server was compiled (issue 13's "before and after").
+const serverKind = flags.server ?? 'build'
+if (serverKind !== 'build' && serverKind !== 'tsx') throw new Error(`--server is build or tsx, not ${serverKind}`)
 
 // What the pages show depends on the record: read it once (read-only) to pick the addresses.
 const read = new Database(file, { readonly: true, fileMustExist: true })
@@ -88,8 +94,9 @@ const port = await new Promise<number>((resolve, reject) => {
 const origin = `http://127.0.0.1:${port}`
 
 const startedAt = performance.now()
-// As `npm start` runs it (node with the tsx loader, the production build), niced: the machine is shared.
-const server = spawn('nice', ['-n', '19', process.execPath, '--import', 'tsx', 'server.ts'], {
+// As `npm start` runs it (node on the compiled server, the production build), niced: the machine is shared.
+const serverArgs = serverKind === 'tsx' ? ['--import', 'tsx', 'server.ts'] : ['build/server.js']
+const server = spawn('nice', ['-n', '19', process.execPath, ...serverArgs], {
   env: { ...process.env, DATABASE_PATH: file, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
   stdio: ['ignore', 'ignore', 'inherit'],
 })
@@ -328,7 +335,7 @@ const result = {
     loadAverageAtEnd: os.loadavg().map((x) => round(x)),
   },
   record: { file, events, fileBytes: fs.statSync(file).size },
-  settings: { durationSeconds: duration, connections: connectionCounts, runs, transitionWorkflows: targets.length },
+  settings: { durationSeconds: duration, connections: connectionCounts, runs, transitionWorkflows: targets.length, server: serverKind },
   server: { firstResponseMs: Math.round(firstResponseMs), peakRssMb },
   summary,
   rows,

@@ -36,8 +36,8 @@ export async function useFile(file: string) {
 }
 
 export async function startServer() {
-  // node itself, not the tsx CLI: the CLI forks a child that a SIGKILL would miss.
-  child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  // node itself on the compiled server (as `npm start`), not a CLI that forks a child a SIGKILL would miss.
+  child = spawn(process.execPath, ['build/server.js'], {
     env: {
       ...process.env,
       DATABASE_PATH: state.file,
