@@ -51,7 +51,8 @@ export interface TestServer {
  * one for the others (locking an officer out, say) starts its own.
  */
 export async function startServer(options: { databasePath?: string } = {}): Promise<TestServer> {
-  if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js')) throw new Error('No production build: run `npm run build` first')
+  if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js'))
+    throw new Error('No production build: run `npm run build` first')
   // A caller may prepare the file first (e.g. bring a report to committee review through the commands).
   const dir = options.databasePath ? path.dirname(options.databasePath) : fs.mkdtempSync(path.join(os.tmpdir(), 'attest-browser-'))
   const databasePath = options.databasePath ?? path.join(dir, 'app.sqlite')

@@ -28,7 +28,8 @@ const { acknowledged, counts } = state
 let smtp: TestSmtpServer
 
 beforeAll(async () => {
-  if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js')) throw new Error('No production build: run `npm run build` first')
+  if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js'))
+    throw new Error('No production build: run `npm run build` first')
   await prepareDatabase(file, { today: new Date() })
   await useFile(file)
   // The mails the matters reported cause (routing, always at once) go out through a real SMTP server on loopback.
