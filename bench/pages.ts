@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import { DEMO_PASSWORD } from '../seeds/hecla'
+import { serverNodeArgs } from '../scripts/server-command'
 
 const { values: flags } = parseArgs({
   options: {
@@ -95,7 +96,7 @@ const origin = `http://127.0.0.1:${port}`
 
 const startedAt = performance.now()
 // As `npm start` runs it (node on the compiled server, the production build), niced: the machine is shared.
-const serverArgs = serverKind === 'tsx' ? ['--import', 'tsx', 'server.ts'] : ['build/server.js']
+const serverArgs = serverKind === 'tsx' ? ['--import', 'tsx', 'server.ts'] : serverNodeArgs()
 const server = spawn('nice', ['-n', '19', process.execPath, ...serverArgs], {
   env: { ...process.env, DATABASE_PATH: file, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
   stdio: ['ignore', 'ignore', 'inherit'],

@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { CHROMIUM_PATH } from './chromium'
+import { serverNodeArgs } from '../../scripts/server-command'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -59,7 +60,7 @@ export async function startServer(options: { databasePath?: string } = {}): Prom
   const port = await freePort()
   const baseURL = `http://127.0.0.1:${port}`
   let log = ''
-  const child = spawn(process.execPath, ['build/server.js'], {
+  const child = spawn(process.execPath, serverNodeArgs(), {
     env: { ...process.env, DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
