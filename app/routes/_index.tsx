@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { initialTransition } from 'xstate'
-import { filerCategoryOn, getInstalledCompany } from '../../db/queries/company'
+import { filerCategoryAmong, getInstalledCompany, listFilerCategories } from '../../db/queries/company'
 import { listDashboardReports, type DashboardReportRow } from '../../db/queries/dashboard'
 import { DUTIES } from '../../machines/duties'
 import { deadlineWords, filingDeadline, filingTimeliness, isOverdue, type FilerCategory } from '../../machines/filing-deadline'
@@ -41,9 +41,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // The server's clock, as a UTC calendar day: never the browser's.
   const today = new Date().toISOString().slice(0, 10)
   const rows = await listDashboardReports(db, await getRecord(), company.id, isOfficer ? { officerUserId: user.id } : {})
-  const reports = await Promise.all(
-    rows.map(async (row) => toCard(row, await filerCategoryOn(db, company.id, row.period_end), today, dutiesDue)),
-  )
+  // One query for every card's category rather than one a card (issue 13: 77 reports on the 20-year record).
+  const categories = await listFilerCategories(db, company.id)
+  const reports = rows.map((row) => toCard(row, filerCategoryAmong(categories, row.period_end), today, dutiesDue))
   return {
     company: { name: company.name, ticker: company.ticker, exchange: company.exchange },
     today,
@@ -62,10 +62,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
+// A deadline depends only on its form, period and category: worked out once a process (the
+// holidays of each year included) rather than for every card of every request (issue 13).
+const deadlines = new Map<string, ReturnType<typeof filingDeadline>>()
+function deadlineOf(form: DashboardReportRow['form'], periodEnd: string, category: FilerCategory) {
+  const key = `${form}|${periodEnd}|${category}`
+  let deadline = deadlines.get(key)
+  if (!deadline) deadlines.set(key, (deadline = filingDeadline({ form, periodEnd, category })))
+  return deadline
+}
+
 function toCard(row: DashboardReportRow, category: FilerCategory | null, today: string, dutiesDue: number) {
   // The deadline follows the filer category in force for the period (General
   // Instruction A of Forms 10-K and 10-Q), moved past weekends and holidays (Rule 0-3).
-  const deadline = category ? filingDeadline({ form: row.form, periodEnd: row.period_end, category }) : null
+  const deadline = category ? deadlineOf(row.form, row.period_end, category) : null
   const lifecycle = row.lifecycle ?? initialTransition(reportLifecycleMachine, { form: row.form })[0]
   const filing = lifecycle.context.filing
   // The filing date is the UTC calendar day of the recorded filing instant, as every date here.
