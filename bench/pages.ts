@@ -26,6 +26,9 @@ const { values: flags } = parseArgs({
     out: { type: 'string' },
     only: { type: 'string' },
     server: { type: 'string' },
+    // A directory: the server runs under `node --cpu-prof` and is stopped with SIGTERM so the
+    // profile is written there (read it with bench/cpu-profile.ts).
+    profile: { type: 'string' },
   },
 })
 const file = path.resolve(flags.file ?? process.env.BENCH_FILE ?? '/tmp/hecla-bench/record.sqlite')
@@ -96,7 +99,10 @@ const origin = `http://127.0.0.1:${port}`
 
 const startedAt = performance.now()
 // As `npm start` runs it (node on the compiled server, the production build), niced: the machine is shared.
-const serverArgs = serverKind === 'tsx' ? ['--import', 'tsx', 'server.ts'] : serverNodeArgs()
+const serverArgs = [
+  ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags.profile)}`] : []),
+  ...(serverKind === 'tsx' ? ['--import', 'tsx', 'server.ts'] : serverNodeArgs()),
+]
 const server = spawn('nice', ['-n', '19', process.execPath, ...serverArgs], {
   env: { ...process.env, DATABASE_PATH: file, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
   stdio: ['ignore', 'ignore', 'inherit'],
@@ -292,7 +298,11 @@ for (let run = 1; run <= runs; run++) {
 const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8')
 // `nice` execs node in place, so the pid is the server's own.
 const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024)
-server.kill('SIGKILL')
+if (flags.profile) {
+  const exited = new Promise((resolve) => server.once('exit', resolve))
+  server.kill('SIGTERM')
+  await exited
+} else server.kill('SIGKILL')
 fs.rmSync(targetsFile, { force: true })
 
 const median = (xs: number[]) => {
