@@ -17,10 +17,7 @@ import {
 } from './app/utils/request-security.server'
 import { serverPidFile } from './db/backup'
 import { databasePath, openDatabase } from './db/client'
-import { machineLookup } from './db/machine-lookup'
-import { startOutboxLoop, type OutboxLoop } from './db/outbox/loop'
-import { smtpTransport } from './db/outbox/sender'
-import { loadOrCreateSigningKey, signingKeyPath } from './db/signing-key'
+import { startOutboxThread, type OutboxThread } from './db/outbox/thread'
 import { prepareDatabase } from './seeds/prepare'
 import { DEMO_PASSWORD, users } from './seeds/hecla'
 
@@ -143,19 +140,17 @@ process.on('exit', () => {
   }
 })
 
-// The outbox's sender, in this process (issue 11, docs/decisions/020): every few
+// The outbox's sender, in a thread of this process (issue 11, docs/decisions/020): every few
 // seconds when SMTP_URL names a server. Without it the mails wait in the outbox
 // for the administrator (/admin/outbox) and the loop is not started at all.
-const transport = smtpTransport(process.env.SMTP_URL)
-let outbox: OutboxLoop | null = null
-if (transport) {
-  outbox = startOutboxLoop(db, { lookup: machineLookup, key: loadOrCreateSigningKey(signingKeyPath(file)) }, transport, {
+let outbox: OutboxThread | null = null
+if (process.env.SMTP_URL) {
+  outbox = startOutboxThread({
     intervalMs: Number(process.env.OUTBOX_INTERVAL_MS || 5000),
     // How long a claim holds before another pass may take the mail again (ADR 020); as for `npm run mail:send`.
     leaseMs: process.env.OUTBOX_LEASE_MS ? Number(process.env.OUTBOX_LEASE_MS) : undefined,
-    onError: (error) => console.error(`Outbox: ${(error as Error).message}`),
   })
-  console.log(`Notifications: sending through ${new URL(process.env.SMTP_URL!).host} (npm run mail:send can also send them).`)
+  console.log(`Notifications: sending through ${new URL(process.env.SMTP_URL).host} (npm run mail:send can also send them).`)
 } else {
   console.log('Notifications: SMTP_URL is not set; mails wait in the outbox for the administrator (/admin/outbox).')
 }

@@ -3,6 +3,7 @@ import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, u
 import { ErrorPage, errorMeta } from './components/error-page'
 import { UserText } from './components/user-text'
 import { getCurrentUser } from './utils/auth.server'
+import { sectionsFor } from './utils/sections.server'
 import { useNonce } from './utils/nonce'
 import stylesUrl from './styles.css?url'
 
@@ -10,7 +11,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesUrl 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request)
-  return { user: user ? { fullName: user.fullName, title: user.title } : null }
+  return { user: user ? { fullName: user.fullName, title: user.title, sections: sectionsFor(user.roles) } : null }
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -57,7 +58,7 @@ export default function App() {
   return <Outlet />
 }
 
-function SessionNav({ user }: { user: { fullName: string; title: string } | null }) {
+function SessionNav({ user }: { user: { fullName: string; title: string; sections: { href: string; label: string }[] } | null }) {
   return (
     <nav className="session-nav" aria-label="Account">
       {user ? (
@@ -69,6 +70,11 @@ function SessionNav({ user }: { user: { fullName: string; title: string } | null
             </strong>
             , <UserText>{user.title}</UserText>
           </span>
+          {user.sections.map((s) => (
+            <a key={s.href} href={s.href}>
+              {s.label}
+            </a>
+          ))}
           <a href="/cases/new">Report a matter</a>
           <a href="/cases/mine">My reports</a>
           <a href="/settings/notifications">Notifications</a>

@@ -16,6 +16,7 @@ import * as m014 from './migrations/014-amendments'
 import * as m016 from './migrations/016-dated-titles-and-states'
 import * as m017 from './migrations/017-outbox'
 import * as m018 from './migrations/018-kept-reference-rows'
+import * as m021 from './migrations/021-reauth-succeeded'
 
 // Static imports, not FileMigrationProvider: that one loads files at run time and
 // cannot import .ts under Vitest or from the bundled server (docs/decisions/002).
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '016-dated-titles-and-states': m016,
   '017-outbox': m017,
   '018-kept-reference-rows': m018,
+  '021-reauth-succeeded': m021,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -374,6 +374,7 @@ export const SECURITY_EVENT_KINDS = [
   'sign_in_succeeded',
   'signed_out',
   'reauth_failed',
+  'reauth_succeeded',
   'cross_site_refused',
   'forbidden',
   'record_cache_mismatch',

@@ -6,6 +6,7 @@ import {
   boardDeterminationMachine,
   DETERMINATION_STATE_LABELS,
   describeDeterminationState,
+  determinationWaitsFor,
 } from './board-determination'
 import {
   AT,
@@ -108,6 +109,22 @@ test('written notice to the individual comes before closing, and nothing moves a
   expect(closed.status).toBe('done')
   expect(closed.context.decision).toEqual({ ...SAMPLE_DECISIONS[2], decidedAt: LATER })
   for (const event of determinationRandomEvents(closed)) expect(closed.can(event), event.type).toBe(false)
+})
+
+test('what a referred matter waits for follows its determination, to "nothing more" once closed, never saying the outcome', () => {
+  expect(determinationWaitsFor(at([])).waitsFor).toMatch(/facts and factors to be recorded/)
+  expect(determinationWaitsFor(at([factors])).waitsFor).toMatch(/its decision and signatures/)
+  const decided = determinationWaitsFor(at([factors, decide(0)]))
+  expect(decided).toEqual({ waitsFor: 'written notice to the individual of the Board’s determination', since: LATER })
+  expect(determinationWaitsFor(at([factors, decide(1), notice])).waitsFor).toMatch(/acknowledgement of the written notice/)
+  const closed = determinationWaitsFor(at([factors, decide(2), notice, close]))
+  expect(closed.waitsFor).toBe('nothing more: the Board has made its determination and closed it')
+  expect(closed.since).not.toBeNull()
+  for (const events of [
+    [factors, decide(0)],
+    [factors, decide(2), notice, close],
+  ])
+    expect(determinationWaitsFor(at(events)).waitsFor).not.toMatch(/violation/)
 })
 
 test('written text holding the NUL character is refused; every state has a label', () => {

@@ -266,6 +266,38 @@ export const DETERMINATION_STATE_LABELS: Readonly<Record<string, string>> = {
   closed: 'Closed',
 }
 
+/**
+ * Where the Board's determination of a referred matter stands, for the matter's own
+ * "waits for" line (the inbox, the case page, the reporter's view): without it a
+ * matter the Board had long determined and closed still read "waits for the
+ * Board's determination". `since` is null while nothing has happened yet (the
+ * caller has the referral's time).
+ */
+export function determinationWaitsFor(snapshot: { value: unknown; context: BoardDeterminationContext }): {
+  waitsFor: string
+  since: string | null
+} {
+  const c = snapshot.context
+  // Never the outcome: the line reaches the reporter (even anonymous) and every recipient body,
+  // and what the Board decided about a person is for the directors and the person (the notice).
+  switch (statePath(snapshot.value)) {
+    case 'opened':
+      return { waitsFor: 'the Board’s determination (duty 5): the facts and factors to be recorded', since: null }
+    case 'factorsRecorded':
+      return { waitsFor: 'the Board’s determination (duty 5): its decision and signatures', since: c.factors?.recordedAt ?? null }
+    case 'decided':
+      return { waitsFor: 'written notice to the individual of the Board’s determination', since: c.decision?.decidedAt ?? null }
+    case 'noticeGiven':
+      return { waitsFor: 'the individual’s acknowledgement of the written notice', since: c.notice?.at ?? null }
+    case 'noticeAcknowledged':
+      return { waitsFor: 'the determination to be closed', since: c.noticeAcknowledgedAt }
+    case 'closed':
+      return { waitsFor: 'nothing more: the Board has made its determination and closed it', since: c.closedAt }
+    default:
+      return { waitsFor: 'the Board’s determination (duty 5)', since: null }
+  }
+}
+
 /** What the determination waits for, in one plain-English line, from a live or a persisted snapshot. */
 export function describeDeterminationState(snapshot: { value: unknown; context: BoardDeterminationContext }): string {
   const c = snapshot.context

@@ -268,7 +268,11 @@ export function receivingBodies(context: Pick<CaseContext, 'routing' | 'referral
 }
 
 /** What a case waits for, in a few words, and since when (an instant), for a list of cases. */
-export function caseWaitsFor(snapshot: { value: unknown; context: CaseContext }): { waitsFor: string; since: string } {
+export function caseWaitsFor(
+  snapshot: { value: unknown; context: CaseContext },
+  /** For a referred matter, where its determination stands (board-determination.ts determinationWaitsFor), when the caller has read it. */
+  determination?: { waitsFor: string; since: string | null },
+): { waitsFor: string; since: string } {
   const c = snapshot.context
   const lastAcknowledgement = c.acknowledgements.at(-1)?.at
   switch (statePath(snapshot.value)) {
@@ -286,7 +290,9 @@ export function caseWaitsFor(snapshot: { value: unknown; context: CaseContext })
     case 'resolved':
       return { waitsFor: 'nothing more: it is resolved', since: c.resolution?.at ?? c.reportedAt }
     case 'referredForDetermination':
-      return { waitsFor: 'the Board’s determination (duty 5)', since: c.referral?.at ?? c.reportedAt }
+      return determination
+        ? { waitsFor: determination.waitsFor, since: determination.since ?? c.referral?.at ?? c.reportedAt }
+        : { waitsFor: 'the Board’s determination (duty 5)', since: c.referral?.at ?? c.reportedAt }
     default:
       return { waitsFor: 'unknown', since: c.reportedAt }
   }

@@ -3,6 +3,7 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData } from '@remix-run/react'
 import { addCaseInformation, writeCaseMessage } from '../../db/commands'
 import { findCase, listCaseMessages } from '../../db/queries/cases'
+import { determinationProgress } from '../../db/queries/determinations'
 import { listCaseAdditions } from '../../db/queries/reporting'
 import { ANONYMOUS_CHANNEL_USER_ID } from '../../db/schema'
 import { MATTER_KINDS, caseStateWords, caseWaitsFor } from '../../machines/case'
@@ -39,10 +40,11 @@ type Refused = { open: false; message: string; fieldErrors: FieldErrors }
 
 async function view(caseId: string) {
   const db = await getDb()
-  const found = await findCase(db, await getRecord(), caseId)
+  const record = await getRecord()
+  const found = await findCase(db, record, caseId)
   if (!found) return null
   const c = found.context
-  const waits = caseWaitsFor({ value: found.snapshot.value, context: c })
+  const waits = caseWaitsFor({ value: found.snapshot.value, context: c }, await determinationProgress(db, record, found))
   return {
     kind: c.matterKind ? MATTER_KINDS[c.matterKind].words : CASE_DUTY_WORDS[c.duty],
     summary: c.summary,

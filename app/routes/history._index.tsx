@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { getInstalledCompany } from '../../db/queries/company'
 import { formatTimelineCursor, listTimeline } from '../../db/queries/history'
 import { listPeople } from '../../db/queries/people'
+import { EVENT_KINDS, eventWords } from '../../machines/event-words'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc } from '../utils/format'
 import { requireHistoryReader, seesCaseIds } from '../utils/permissions.server'
@@ -14,8 +15,10 @@ import { timelineWords } from '../utils/timeline-words'
 // 400 on a bad one), a page at a time by keyset. Who acted, in which role at the
 // time (as the chain recorded it) with the title and roles they held that day
 // (migration 016), when in UTC and in company time, and the workflow's state
-// before and after, in words (machines/state-words.ts). An officer sees the
-// events they took only.
+// before and after, and the kind of event, in words (machines/state-words.ts,
+// machines/event-words.ts). An officer sees the events they took only.
+
+const capitalised = (words: string) => words.charAt(0).toUpperCase() + words.slice(1)
 
 export const meta: MetaFunction = () => [{ title: 'History — Code of Ethics attestations' }]
 
@@ -37,22 +40,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const people = reader.ownOnly === null && company ? await listPeople(db, company.id) : []
   const search = new URLSearchParams(query.params)
   const next = page.nextCursor ? new URLSearchParams({ ...query.params, after: formatTimelineCursor(page.nextCursor) }) : null
+  const reportLabel = new Map(
+    reports.map((r) => [
+      r.id,
+      r.form === '10-K' ? `Form 10-K, fiscal ${r.fiscal_year}` : `Form 10-Q, Q${r.fiscal_quarter} ${r.fiscal_year}`,
+    ]),
+  )
   return {
     ownOnly: reader.ownOnly !== null,
     params: query.params,
-    reports: reports.map((r) => ({
-      id: r.id,
-      label: r.form === '10-K' ? `Form 10-K, fiscal ${r.fiscal_year}` : `Form 10-Q, Q${r.fiscal_quarter} ${r.fiscal_year}`,
-    })),
+    reports: [...reportLabel].map(([id, label]) => ({ id, label })),
     people: people.map((p) => ({ id: p.id, name: p.name })),
+    kinds: EVENT_KINDS.map((value) => ({ value, words: capitalised(eventWords(value)) })),
     rows: page.rows.map((r) => ({
       sequence: r.sequence,
       utc: formatInstantUtc(r.recordedAt),
       local: local.format(new Date(r.recordedAt)),
-      kind: r.eventType,
+      kind: capitalised(eventWords(r.eventType)),
       who: r.actorName ?? 'The app',
       ...timelineWords(r),
       reportId: r.workflow.reportId,
+      report: r.workflow.reportId ? (reportLabel.get(r.workflow.reportId) ?? r.workflow.reportId) : null,
       duty: r.workflow.dutyNumber,
       caseId: showCases ? r.workflow.caseId : null,
       aboutCase: r.workflow.caseId !== null,
@@ -115,9 +123,18 @@ export default function TimelinePage() {
             ))}
           </select>
         </label>
-        <label>
-          Kind of event <input name="kind" defaultValue={d.params.kind ?? ''} placeholder="duty.sign" size={24} />
-        </label>
+        {/* Labelled by id, not by wrapping: the label's text is then its own words, not every choice's. */}
+        <span>
+          <label htmlFor="timeline-kind">Kind of event</label>{' '}
+          <select id="timeline-kind" name="kind" defaultValue={d.params.kind ?? ''}>
+            <option value="">Every kind</option>
+            {d.kinds.map((k) => (
+              <option key={k.value} value={k.value}>
+                {k.words}
+              </option>
+            ))}
+          </select>
+        </span>
         <label>
           From <input type="date" name="from" defaultValue={d.params.from ?? ''} />
         </label>
@@ -167,9 +184,7 @@ export default function TimelinePage() {
                         {r.rolesThen.length ? `; held then: ${r.rolesThen.join(', ')}` : null}
                       </span>
                     </td>
-                    <td>
-                      <code>{r.kind}</code>
-                    </td>
+                    <td>{r.kind}</td>
                     <td>
                       {r.from === r.to ? (
                         <>{r.to} (unchanged)</>
@@ -180,7 +195,7 @@ export default function TimelinePage() {
                       )}
                     </td>
                     <td>
-                      {r.reportId ? <Link to={`/reports/${r.reportId}/history`}>{r.reportId}</Link> : null}
+                      {r.reportId ? <Link to={`/reports/${r.reportId}/history`}>{r.report}</Link> : null}
                       {r.duty ? `, duty ${r.duty}` : null}
                       {r.caseId ? (
                         <>

@@ -349,7 +349,19 @@ export async function reauthenticate(
       await logFailure(trx, { reason: 'locked', lockedUntil: lockNow.lockedUntil })
       return { ok: false, reason: 'locked', lockedUntil: lockNow.lockedUntil }
     }
-    if (!failure) return { ok: true }
+    if (!failure) {
+      // A right password ends the run of wrong ones (OWASP: reset the counter on success; migration 021).
+      if (email)
+        await appendSecurityEvent(trx, {
+          occurred_at: at,
+          kind: 'reauth_succeeded',
+          user_id: row!.id,
+          email_attempted: email,
+          ip,
+          detail: '{}',
+        })
+      return { ok: true }
+    }
     await logFailure(trx, { reason: failure })
     if (!email) return { ok: false, reason: 'wrong', attemptsLeft: 0 }
     const outcome = await lockIfTooManyFailures(trx, { email, userId: row?.id ?? null, ip, now })

@@ -13,9 +13,22 @@ export interface AnswerChange {
   after: string | null
 }
 
-const words = (value: unknown): string => (typeof value === 'string' ? value : canonicalJson(value))
+/**
+ * A value as the page shows it: text as written; a list as its entries; a group of
+ * fields as "Field: value; …" in the answers' own field names — never JSON, which
+ * the audit committee does not read. Yes and no stay "true" and "false" here
+ * (valueWords says them at display).
+ */
+function words(value: unknown): string {
+  if (value === null || value === undefined) return 'none'
+  if (typeof value === 'string') return value
+  if (typeof value !== 'object') return String(value)
+  if (Array.isArray(value)) return value.length ? value.map(entryWords).join('; ') : 'none'
+  const fields = Object.entries(value as Record<string, unknown>)
+  return fields.length ? fields.map(([key, v]) => `${pathWords(key)}: ${valueWords(words(v))}`).join('; ') : 'none'
+}
 
-/** A list entry in a few words: its summary or title when it has one. */
+/** A list entry in a few words: its summary or title when it has one, else its fields. */
 function entryWords(value: unknown): string {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const v = value as Record<string, unknown>

@@ -2,17 +2,20 @@ import { Readable } from 'node:stream'
 import { stringify } from 'csv-stringify'
 import { type TimelineCursor, type TimelineFilters, TIMELINE_MAX_LIMIT, listTimeline } from '../../db/queries/history'
 import type { Executor } from '../../db/queries/executor'
+import { eventWords } from '../../machines/event-words'
 import { timelineWords } from './timeline-words'
 
 // The events behind a filtered timeline as CSV, one row per event, streamed a
 // page at a time (never the whole file in memory). Formulas are escaped: a cell
-// starting with =, +, -, @ cannot run in a spreadsheet.
+// starting with =, +, -, @ cannot run in a spreadsheet. `event` is the kind as
+// stored (for a spreadsheet's filter), `what_happened` the same in words.
 
 export const TIMELINE_CSV_COLUMNS = [
   'sequence',
   'recorded_at_utc',
   'recorded_at_company_time',
   'event',
+  'what_happened',
   'person',
   'person_id',
   'role_at_the_time',
@@ -42,6 +45,7 @@ export function timelineCsv(db: Executor, filters: TimelineFilters, timeZone: st
           recorded_at_utc: r.recordedAt,
           recorded_at_company_time: local.format(new Date(r.recordedAt)),
           event: r.eventType,
+          what_happened: eventWords(r.eventType),
           person: r.actorName ?? '',
           person_id: r.actorUserId ?? '',
           role_at_the_time: r.actorRole,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { EVENT_KINDS } from '../../machines/event-words'
 import {
   TIMELINE_DEFAULT_LIMIT,
   TIMELINE_MAX_LIMIT,
@@ -31,7 +32,7 @@ const TimelineParamsSchema = z
     kind: z
       .string()
       .max(80)
-      .regex(/^[a-z]+(\.[A-Za-z]+)+$/, 'a kind of event is written like duty.sign')
+      .refine((k) => EVENT_KINDS.includes(k), 'not a kind of event the record holds')
       .optional(),
     from: date.optional(),
     to: date.optional(),

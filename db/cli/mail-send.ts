@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util'
 import { databasePath, openDatabase } from '../client'
 import { machineLookup } from '../machine-lookup'
+import { openDeliveryNote } from '../outbox/delivered'
 import { runOutboxPass, startOutboxLoop } from '../outbox/loop'
 import { smtpTransport } from '../outbox/sender'
 import { loadOrCreateSigningKey, signingKeyPath } from '../signing-key'
@@ -20,11 +21,14 @@ const transport = smtpTransport(process.env.SMTP_URL)
 const leaseMs = process.env.OUTBOX_LEASE_MS ? Number(process.env.OUTBOX_LEASE_MS) : undefined
 
 if (!values.watch) {
-  const pass = await runOutboxPass(db, reader, transport, { leaseMs })
+  const note = openDeliveryNote(file)
+  const pass = await runOutboxPass(db, reader, transport, { leaseMs, note })
+  note.close()
   console.log(
     `Outbox: ${pass.sent} sent, ${pass.failed} to retry, ${pass.dead} dead; written: ${pass.reminders} reminders, ${pass.digests} digests, ${pass.witnesses} witness.` +
       (transport ? '' : ' SMTP_URL is not set: nothing was sent; the mails wait in the outbox (/admin/outbox).'),
   )
+  transport?.close()
   await db.destroy()
 } else {
   if (!transport) {
@@ -36,6 +40,7 @@ if (!values.watch) {
   const loop = startOutboxLoop(db, reader, transport, {
     intervalMs: Number(values.interval) * 1000,
     leaseMs,
+    note: openDeliveryNote(file),
     onPass: (p) => {
       if (p.sent || p.failed || p.dead) console.log(`sent ${p.sent}, retry ${p.failed}, dead ${p.dead}`)
     },

@@ -5,6 +5,7 @@ import type { DB } from '../client'
 import type { RecordReader } from '../queries/workflows'
 import { appUrl } from './enqueue'
 import { queueDigests, queueReminders, queueWeeklyWitness } from './jobs'
+import type { DeliveryNote } from './delivered'
 import { type MailTransport, type SendResult, sendDue } from './sender'
 
 export interface OutboxPass extends SendResult {
@@ -18,19 +19,19 @@ export async function runOutboxPass(
   db: DB,
   reader: RecordReader,
   transport: MailTransport | null,
-  options: { now?: () => Date; leaseMs?: number; appUrl?: string } = {},
+  options: { now?: () => Date; leaseMs?: number; appUrl?: string; note?: DeliveryNote } = {},
 ): Promise<OutboxPass> {
   const now = options.now ?? (() => new Date())
   const url = options.appUrl ?? appUrl()
   const digests = await queueDigests(db, { now: now(), appUrl: url })
   const reminders = await queueReminders(db, reader, { now: now(), appUrl: url })
   const witnesses = await queueWeeklyWitness(db, reader.key, { now: now(), appUrl: url })
-  const sent = await sendDue(db, transport, { now, leaseMs: options.leaseMs })
+  const sent = await sendDue(db, transport, { now, leaseMs: options.leaseMs, note: options.note })
   return { ...sent, reminders, digests, witnesses }
 }
 
 export interface OutboxLoop {
-  /** Waits for a pass under way to end, then stops: no mail is left half-marked by a shutdown. */
+  /** Waits for a pass under way to end, then stops and closes the transport: no mail is left half-marked by a shutdown. */
   stop(): Promise<void>
 }
 
@@ -44,13 +45,19 @@ export function startOutboxLoop(
   db: DB,
   reader: RecordReader,
   transport: MailTransport,
-  options: { intervalMs: number; leaseMs?: number; onError?: (error: unknown) => void; onPass?: (pass: OutboxPass) => void },
+  options: {
+    intervalMs: number
+    leaseMs?: number
+    note?: DeliveryNote
+    onError?: (error: unknown) => void
+    onPass?: (pass: OutboxPass) => void
+  },
 ): OutboxLoop {
   let stopped = false
   let running: Promise<void> = Promise.resolve()
   let timer: NodeJS.Timeout | undefined
   const tick = () => {
-    running = runOutboxPass(db, reader, transport, { leaseMs: options.leaseMs })
+    running = runOutboxPass(db, reader, transport, { leaseMs: options.leaseMs, note: options.note })
       .then((pass) => options.onPass?.(pass))
       .catch((error) => options.onError?.(error))
       .finally(() => {
@@ -63,6 +70,8 @@ export function startOutboxLoop(
       stopped = true
       if (timer) clearTimeout(timer)
       await running
+      transport.close()
+      options.note?.close()
     },
   }
 }

@@ -11,6 +11,7 @@ import { sql } from 'kysely'
 import type { DB } from '../client'
 import type { OutboxMessage } from '../schema'
 import { immediateTransaction } from '../transaction'
+import type { DeliveryNote } from './delivered'
 
 /** Attempts before a mail is dead: 1 + the retries. */
 export const MAX_ATTEMPTS = 6
@@ -32,12 +33,25 @@ export const messageIdOf = (key: string) => `<${key}@hecla-attest>`
 
 export interface MailTransport {
   send(message: OutboxMessage, from: string): Promise<void>
+  /** Ends the pooled connection, so a process that is done can exit. */
+  close(): void
 }
 
 /** The transport for `SMTP_URL` (e.g. smtp://user:pass@mail.example:587), or null when it is unset (the demo). */
 export function smtpTransport(url: string | undefined): MailTransport | null {
   if (!url) return null
-  const transporter: Transporter = createTransport(url)
+  // One pooled connection, reused from mail to mail: a new SMTP session per mail cost
+  // ~100 ms here (connection, greeting, EHLO), so a burst of routed matters waited
+  // minutes. Nodemailer waits up to 10 minutes on a silent socket by default; a send
+  // that hangs holds the whole pass, so every stage gets 30 s, well inside the lease.
+  const transporter: Transporter = createTransport({
+    url,
+    pool: true,
+    maxConnections: 1,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 30_000,
+  })
   return {
     async send(m, from) {
       const attachment = m.attachment ? (JSON.parse(m.attachment) as { filename: string; contentType: string; content: string }) : null
@@ -51,6 +65,9 @@ export function smtpTransport(url: string | undefined): MailTransport | null {
         attachments: attachment ? [attachment] : [],
       })
     },
+    close() {
+      transporter.close()
+    },
   }
 }
 
@@ -59,11 +76,14 @@ export function mailFrom(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Claims up to `limit` due mails in one IMMEDIATE transaction: queued ones whose
- * time has come, and 'sending' ones whose lease lapsed (their sender died). Each
- * claim counts as an attempt, so a mail that kills its sender every time still ends dead.
+ * Claims the next due mail in one IMMEDIATE transaction: a queued one whose time
+ * has come, or a 'sending' one whose lease lapsed (its sender died). One mail at a
+ * time, so a lease covers one send and a sender killed mid-pass leaves one mail
+ * claimed, not a batch: the others were never taken, and no claim they did not use
+ * counts against them. Each claim counts as an attempt, so a mail that kills its
+ * sender every time still ends dead.
  */
-export async function claimDue(db: DB, options: { now: Date; leaseMs: number; limit: number }): Promise<OutboxMessage[]> {
+export async function claimNext(db: DB, options: { now: Date; leaseMs: number }): Promise<OutboxMessage | undefined> {
   const now = options.now.toISOString()
   const leaseUntil = new Date(options.now.getTime() + options.leaseMs).toISOString()
   return immediateTransaction(db, async (trx) => {
@@ -89,19 +109,15 @@ export async function claimDue(db: DB, options: { now: Date; leaseMs: number; li
         ]),
       )
       .orderBy('id')
-      .limit(options.limit)
-      .execute()
-    if (due.length === 0) return []
+      .limit(1)
+      .executeTakeFirst()
+    if (!due) return undefined
     return trx
       .updateTable('outbox_message')
       .set((eb) => ({ state: 'sending', attempts: eb('attempts', '+', 1), lease_until: leaseUntil }))
-      .where(
-        'id',
-        'in',
-        due.map((d) => d.id),
-      )
+      .where('id', '=', due.id)
       .returningAll()
-      .execute()
+      .executeTakeFirstOrThrow()
   })
 }
 
@@ -111,19 +127,27 @@ export interface SendResult {
   dead: number
 }
 
-/** One pass: claim what is due and send it, one mail after the other. Nothing to do without a transport. */
+/** One pass: claim, send and mark up to `limit` due mails, one after the other. Nothing to do without a transport. */
 export async function sendDue(
   db: DB,
   transport: MailTransport | null,
-  options: { now?: () => Date; leaseMs?: number; limit?: number; from?: string } = {},
+  options: { now?: () => Date; leaseMs?: number; limit?: number; from?: string; note?: DeliveryNote } = {},
 ): Promise<SendResult> {
   const result = { sent: 0, failed: 0, dead: 0 }
   if (!transport) return result
   const now = options.now ?? (() => new Date())
-  const claimed = await claimDue(db, { now: now(), leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, limit: options.limit ?? 50 })
-  for (const m of claimed) {
+  const limit = options.limit ?? 50
+  const note = options.note
+  for (let n = 0; n < limit; n++) {
+    const m = await claimNext(db, { now: now(), leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS })
+    if (!m) break
+    // Taken by the SMTP server before a sender died, the record not yet told: it does not go again.
+    const alreadyTaken = note?.wasTaken(m.idempotency_key) ?? false
     try {
-      await transport.send(m, options.from ?? mailFrom())
+      if (!alreadyTaken) {
+        await transport.send(m, options.from ?? mailFrom())
+        note?.taken(m.idempotency_key)
+      }
     } catch (error) {
       const dead = m.attempts >= MAX_ATTEMPTS
       await db
@@ -148,6 +172,7 @@ export async function sendDue(
       .where('id', '=', m.id)
       .where('state', '=', 'sending')
       .execute()
+    note?.forget(m.idempotency_key)
     result.sent += 1
   }
   return result

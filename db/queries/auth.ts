@@ -110,7 +110,7 @@ export async function countPasswordFailures(db: Executor, email: string, since: 
             .selectFrom('security_event')
             .select((e) => e.fn.max('occurred_at').as('reset_at'))
             .where('email_attempted', '=', email)
-            .where('kind', 'in', ['sign_in_succeeded', 'sign_in_locked']),
+            .where('kind', 'in', ['sign_in_succeeded', 'reauth_succeeded', 'sign_in_locked']),
           eb.val(''),
         ),
       ),

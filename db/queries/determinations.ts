@@ -1,7 +1,7 @@
 // Reads of the Board's determinations (duty 5): one by its case, those about one
 // person (for the prior violations the record holds), the directors' signatures,
 // who sits on the Board on a day, and the notices a person has still to acknowledge.
-import { BOARD_DETERMINATION_MACHINE_ID, type BoardDeterminationContext } from '../../machines/board-determination'
+import { BOARD_DETERMINATION_MACHINE_ID, type BoardDeterminationContext, determinationWaitsFor } from '../../machines/board-determination'
 import type { CaseContext } from '../../machines/case'
 import { type PriorViolation, priorViolationsOf } from '../../machines/prior-violations'
 import { statePath } from '../../machines/primitives'
@@ -38,6 +38,17 @@ export async function findDetermination(db: Executor, reader: RecordReader, case
     snapshot,
     context: withDefaults(snapshot.context),
   }
+}
+
+/** For a matter referred to the Board, where its determination stands (for the matter's "waits for"); undefined otherwise. */
+export async function determinationProgress(
+  db: Executor,
+  reader: RecordReader,
+  found: { caseId: string; path: string },
+): Promise<{ waitsFor: string; since: string | null } | undefined> {
+  if (found.path !== 'referredForDetermination') return undefined
+  const determination = await findDetermination(db, reader, found.caseId)
+  return determination ? determinationWaitsFor({ value: determination.snapshot.value, context: determination.context }) : undefined
 }
 
 /** A version 1 or 2 context read as version 3's: no signatures, no acknowledgement. */

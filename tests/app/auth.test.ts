@@ -264,6 +264,20 @@ test('five wrong passwords at signing lock the account: signing and sign-in are 
   expect(await reauthenticate(db, ceo.user, DEMO_PASSWORD, request(), { now: at(5 * MINUTE) })).toEqual({ ok: true })
 })
 
+test('a right password at signing ends the run of wrong ones, as a sign-in does', async () => {
+  const { user } = await signedIn('cfo@hecla.example')
+  // Two slips before each of three signatures within the window: six wrong passwords, none a guess.
+  for (let signature = 0; signature < 3; signature++) {
+    const t = (n: number) => at((signature * 3 + n + 1) * MINUTE)
+    expect(await reauthenticate(db, user, 'slip-a', request(), { now: t(0) })).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 4 })
+    expect(await reauthenticate(db, user, 'slip-b', request(), { now: t(1) })).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 3 })
+    expect(await reauthenticate(db, user, DEMO_PASSWORD, request(), { now: t(2) })).toEqual({ ok: true })
+  }
+  expect(await events('sign_in_locked')).toEqual([])
+  const succeeded = await events('reauth_succeeded')
+  expect(succeeded.map((e) => [e.user_id, e.email_attempted])).toEqual(Array(3).fill(['user-cfo', 'cfo@hecla.example']))
+})
+
 test('wrong passwords at sign-in and at signing add up to one count', async () => {
   for (let i = 0; i < 3; i++) await signIn(db, 'controller@hecla.example', `guess-${i}`, request(), { now: at(i * MINUTE) })
   // (The sign-in that follows succeeds and starts the count again: these two are after it.)

@@ -26,7 +26,23 @@ test('a material item raised last quarter and absent now is removed; a new one a
     { kind: 'changed', path: 'noneBeyondReported', before: 'false', after: 'true' },
   ])
   expect(compareAnswers(now, structuredClone(now))).toEqual([])
-  expect(compareAnswers(null, { items: [] })).toEqual([{ kind: 'changed', path: 'answers', before: 'null', after: '{"items":[]}' }])
+  expect(compareAnswers(null, { items: [] })).toEqual([{ kind: 'changed', path: 'answers', before: 'none', after: 'Items: none' }])
+})
+
+test('an entry with no summary or title reads as its fields in words, never as JSON', () => {
+  const before = { exceptions: [] as unknown[] }
+  const after = { exceptions: [{ dutyNumber: 3, caseId: 'case-9', acknowledged: true, bodies: ['audit_committee'] }] }
+  expect(compareAnswers(before, after)).toEqual([
+    {
+      kind: 'added',
+      path: 'exceptions',
+      before: null,
+      after: 'Duty number: 3; Case id: case-9; Acknowledged: yes; Bodies: audit_committee',
+    },
+  ])
+  expect(compareAnswers({ a: 1 }, { a: { limit: 2, items: [] } })).toEqual([
+    { kind: 'changed', path: 'a', before: '1', after: 'Limit: 2; Items: none' },
+  ])
 })
 
 test('where a change is reads in words, and so do yes and no', () => {

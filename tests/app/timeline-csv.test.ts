@@ -32,13 +32,14 @@ test('one row per event of the view, across every page, newest first', async () 
   const expected = await count(sql`i.report_id = 'report-2008-q2'`)
   expect(expected).toBeGreaterThan(200) // more than one page of listTimeline
   expect(all[0]).toBe(
-    'sequence,recorded_at_utc,recorded_at_company_time,event,person,person_id,role_at_the_time,title_at_the_time,roles_held_at_the_time,state_before,state_after,report,duty,officer,case,workflow',
+    'sequence,recorded_at_utc,recorded_at_company_time,event,what_happened,person,person_id,role_at_the_time,title_at_the_time,roles_held_at_the_time,state_before,state_after,report,duty,officer,case,workflow',
   )
   expect(all.length - 1).toBe(expected)
   const sequences = all.slice(1).map((line) => Number(line.split(',')[0]))
   expect(new Set(sequences).size).toBe(expected)
   const signs = await csvOf({ reportId: 'report-2008-q2', eventType: 'duty.sign', dutyNumber: 1 })
   expect(signs.length - 1).toBe(await count(sql`i.report_id = 'report-2008-q2' AND e.event_type = 'duty.sign' AND i.duty_number = 1`))
+  for (const line of signs.slice(1)) expect(line).toContain(',duty.sign,signed the duty,')
 })
 
 test('a cell starting with = comes out escaped, and a reader who may not see every case gets none named', async () => {

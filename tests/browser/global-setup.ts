@@ -51,7 +51,7 @@ export interface TestServer {
  * runs it. The suite shares one (below); a file whose test would spoil the shared
  * one for the others (locking an officer out, say) starts its own.
  */
-export async function startServer(options: { databasePath?: string } = {}): Promise<TestServer> {
+export async function startServer(options: { databasePath?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
   if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js'))
     throw new Error('No production build: run `npm run build` first')
   // A caller may prepare the file first (e.g. bring a report to committee review through the commands).
@@ -61,7 +61,7 @@ export async function startServer(options: { databasePath?: string } = {}): Prom
   const baseURL = `http://127.0.0.1:${port}`
   let log = ''
   const child = spawn(process.execPath, serverNodeArgs(), {
-    env: { ...process.env, DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    env: { ...process.env, DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout?.on('data', (d) => (log += d))

@@ -45,13 +45,13 @@ test('the Q2 2008 matrix, the filtered timeline, a sign-off, its receipt and the
   // The timeline of this report, filtered to the signatures of duty 1.
   await page.getByRole('link', { name: 'Every event of this report, in order' }).click()
   await page.getByLabel('Duty').selectOption('1')
-  await page.getByLabel('Kind of event').fill('duty.sign')
+  await page.getByLabel('Kind of event').selectOption({ label: 'Signed the duty' })
   await page.getByRole('button', { name: 'Show' }).click()
   await page.waitForURL(/\/history\?report=report-2008-q2&.*duty=1.*kind=duty\.sign/)
   const rows = page.getByRole('table').getByRole('row')
   const shown = (await rows.count()) - 1
   expect(shown).toBeGreaterThanOrEqual(3)
-  expect(await page.getByRole('table').getByRole('cell', { name: 'duty.sign', exact: true }).count()).toBe(shown)
+  expect(await page.getByRole('table').getByRole('cell', { name: 'Signed the duty', exact: true }).count()).toBe(shown)
   // Who signed in which title and roles then: the CFO was a Vice President in 2008 (a Senior Vice President since 2011),
   // and the duty went from one state to the next, in words.
   const cfoRow = rows.filter({ hasText: 'Avery Ledger' })

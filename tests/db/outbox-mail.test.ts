@@ -164,10 +164,13 @@ beforeAll(async () => {
 
   // On Thursday 28 February 2013, one business day before the FY2012 10-K is due
   // (Friday 1 March): the reminders, and the digests of the days before.
-  const pass = await runOutboxPass(db, record, smtpTransport(smtp.url), {
+  const transport = smtpTransport(smtp.url)!
+  const pass = await runOutboxPass(db, record, transport, {
     now: () => at('2013-02-28T17:00:00Z'),
     appUrl: APP,
   })
+  transport.close()
+  await smtp.settled()
   expect(pass.dead).toBe(0)
   expect(pass.failed).toBe(0)
 }, 60_000)

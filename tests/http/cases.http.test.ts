@@ -455,3 +455,12 @@ test('a file attached to a note is stored under its SHA-256 and downloadable by 
   // The reporter reads the thread, not the files; the subject and everyone else get the case's 404.
   for (const who of ['controller', 'internalAudit', 'admin', 'chairman'] as Who[]) expect((await get(path, who)).status, who).toBe(404)
 })
+
+test('a matter whose determination the Board closed waits for nothing more, for its recipients and its reporter alike', async () => {
+  // The demo's 2009 conflict of interest: referred, determined, noticed and closed (seeds/history.ts).
+  for (const who of ['auditChair', 'cfo'] as Who[]) {
+    const html = (await (await get('/cases/case-2009-supplier-relative', who)).text()).replaceAll('<!-- -->', '')
+    expect(html, who).toContain('Waits for nothing more: the Board has made its determination and closed it, since')
+    expect(html, who).not.toContain('Waits for the Board’s determination (duty 5)')
+  }
+})

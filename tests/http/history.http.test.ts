@@ -136,12 +136,12 @@ describe('a sign-off and its receipt', () => {
 describe('the timeline and its CSV', () => {
   test('filters as GET parameters, a page at a time with a link to the next', async () => {
     const first = await (await get('auditMember', `/history?report=${Q2}&kind=duty.sign&limit=5`)).text()
-    expect(first.match(/<code>duty\.sign<\/code>/g)?.length).toBe(5)
+    expect(first.match(/<td>Signed the duty<\/td>/g)?.length).toBe(5)
     const next = /href="(\/history\?[^"]*after=[^"]+)"/.exec(first)?.[1]?.replaceAll('&amp;', '&')
     expect(next).toBeDefined()
     const second = await get('auditMember', next!)
     expect(second.status).toBe(200)
-    expect((await second.text()).match(/<code>duty\.sign<\/code>/g)?.length).toBe(5)
+    expect((await second.text()).match(/<td>Signed the duty<\/td>/g)?.length).toBe(5)
     for (const who of READERS) expect(await status(who, '/history'), who).toBe(200)
     for (const who of OUTSIDERS) expect(await status(who, '/history'), who).toBe(403)
   })
@@ -150,6 +150,7 @@ describe('the timeline and its CSV', () => {
     ['from=2008-02-30', /from/],
     ['from=2008-08-01&to=2008-07-01', /first day comes after the last/],
     ['kind=DROP%20TABLE', /kind/],
+    ['kind=duty.unknownThing', /not a kind of event the record holds/],
     ['after=garbage', /page link/],
     ['limit=1000', /limit/],
     ['colour=red', /no filter called “colour”/],

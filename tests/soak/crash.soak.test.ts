@@ -8,11 +8,13 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { messageIdOf } from '../../db/outbox/sender'
 import { prepareDatabase } from '../../seeds/prepare'
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-test-server'
-import { kill, officer, recipient, reporter, sleep, startServer, state, useFile } from './drive'
+import { reportsAtCommitteeReview } from './committee-reports'
+import { committee, kill, officer, recipient, reporter, sleep, startServer, state, useFile } from './drive'
 
 // Issue 12, "Crash safety": the built server on a fresh demo file, 50 clients at
-// once answering and signing duties, withdrawing sign-offs, writing case notes and
-// reporting matters over HTTP, and the server killed with SIGKILL at random moments
+// once answering and signing duties, withdrawing sign-offs, writing case notes,
+// reporting matters, and taking the committees' steps and the approvals for filing
+// of three reports at committee review, over HTTP, and the server killed with SIGKILL at random moments
 // (KILLS times, 20 by default), restarted each time. Afterwards every write the
 // server acknowledged (2xx/3xx) is in the file, nothing is half-written, the file's
 // integrity check and `npm run verify` pass. Figures: kills, acknowledged writes, lost.
@@ -26,11 +28,13 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-crash-'))
 const file = path.join(dir, 'app.sqlite')
 const { acknowledged, counts } = state
 let smtp: TestSmtpServer
+let committeeReports: string[] = []
 
 beforeAll(async () => {
   if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js'))
     throw new Error('No production build: run `npm run build` first')
   await prepareDatabase(file, { today: new Date() })
+  committeeReports = await reportsAtCommitteeReview(file)
   await useFile(file)
   // The mails the matters reported cause (routing, always at once) go out through a real SMTP server on loopback.
   if (WITH_MAIL) {
@@ -86,10 +90,13 @@ test(`${CLIENTS} clients, the server killed ${KILLS} times: every acknowledged w
   const clients: Promise<void>[] = []
   // Two clients per officer on their own duty 6 (more would mostly refuse each other
   // as stale), the rest writing case notes and reporting matters.
+  // Those who take the steps of a report at committee review, in the order the report waits for them.
+  const signers = ['disclosure@hecla.example', 'audit.chair@hecla.example', 'ceo@hecla.example', 'cfo@hecla.example']
   for (let i = 0; i < CLIENTS; i++) {
     const [email, userId] = officers[i % 3]!
     const [member, caseId] = recipients[i % 4]!
     if (i < 6) clients.push(officer(email, userId))
+    else if (i < 10) clients.push(committee(signers[i - 6]!, committeeReports))
     else if (i % 4 !== 0) clients.push(recipient(member, caseId))
     else clients.push(reporter(reporters[i % 4]!))
   }
@@ -127,6 +134,16 @@ test(`${CLIENTS} clients, the server killed ${KILLS} times: every acknowledged w
       ).n
       if (stored < n) lost.push(`${n - stored} withdrawals of ${workflow}`)
     }
+    const STEP_EVENTS = "('report.disclosureCommitteeApprove', 'report.auditCommitteeReview', 'report.approveForFiling')"
+    for (const [reportId, n] of acknowledged.steps) {
+      const stored = (
+        db
+          .prepare(`SELECT COUNT(*) AS n FROM workflow_event WHERE instance_id = ? AND event_type IN ${STEP_EVENTS}`)
+          .get(`report/${reportId}`) as { n: number }
+      ).n
+      if (stored < n) lost.push(`${n - stored} committee steps of ${reportId}`)
+    }
+    const steps = [...acknowledged.steps.values()].reduce((a, b) => a + b, 0)
     // Nothing half-written: each sign-off has its duty.sign event, each workflow with events its cache at the last one.
     const orphanSignOffs = db
       .prepare(
@@ -144,10 +161,11 @@ test(`${CLIENTS} clients, the server killed ${KILLS} times: every acknowledged w
       acknowledged.answers.length +
       acknowledged.notes.length +
       acknowledged.reports.length +
-      [...acknowledged.signs.values(), ...acknowledged.withdraws.values()].reduce((a, b) => a + b, 0)
+      [...acknowledged.signs.values(), ...acknowledged.withdraws.values()].reduce((a, b) => a + b, 0) +
+      steps
     console.log(
       `Crash safety: ${KILLS} kills, ${writes} acknowledged writes (${acknowledged.answers.length} answers, ${[...acknowledged.signs.values()].reduce((a, b) => a + b, 0)} sign-offs, ` +
-        `${[...acknowledged.withdraws.values()].reduce((a, b) => a + b, 0)} withdrawals, ${acknowledged.notes.length} case notes, ${acknowledged.reports.length} reported matters), ` +
+        `${[...acknowledged.withdraws.values()].reduce((a, b) => a + b, 0)} withdrawals, ${acknowledged.notes.length} case notes, ${acknowledged.reports.length} reported matters, ${steps} committee steps and approvals), ` +
         `${lost.length} lost; ${counts.requests} answers, ${counts.refused} refused, ${counts.unreachable} attempts while the server was down`,
     )
     if (WITH_MAIL) {
@@ -155,7 +173,7 @@ test(`${CLIENTS} clients, the server killed ${KILLS} times: every acknowledged w
       const sent = (
         db.prepare("SELECT idempotency_key FROM outbox_message WHERE state = 'sent'").all() as { idempotency_key: string }[]
       ).map((r) => messageIdOf(r.idempotency_key))
-      const receivedIds = smtp.received.map((m) => m.messageId)
+      const receivedIds = smtp.accepted
       const distinct = new Set(receivedIds)
       const missing = sent.filter((id) => !distinct.has(id))
       const unknown = [...distinct].filter((id) => !sent.includes(id))
@@ -176,6 +194,7 @@ test(`${CLIENTS} clients, the server killed ${KILLS} times: every acknowledged w
     expect(integrity).toBe('ok')
     expect(acknowledged.signs.size, 'sign-offs were made').toBeGreaterThan(0)
     expect(acknowledged.notes.length).toBeGreaterThan(50)
+    expect(steps, 'committee steps were taken').toBeGreaterThan(0)
   } finally {
     db.close()
   }

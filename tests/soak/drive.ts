@@ -23,6 +23,8 @@ export const state = {
     reports: [] as string[],
     signs: new Map<string, number>(),
     withdraws: new Map<string, number>(),
+    /** Committee steps and approvals for filing the server acknowledged: report id → how many. */
+    steps: new Map<string, number>(),
   },
   counts: { requests: 0, refused: 0, unreachable: 0, serverErrors: 0 },
   /** Milliseconds of each answered request, for p50 and p99. */
@@ -234,6 +236,35 @@ export async function reporter(email: string) {
     const result = await send('/cases/new', cookie, data)
     if (result && isAcknowledged(result)) state.acknowledged.reports.push(text)
     else if (result) state.counts.refused++
+  }
+}
+
+/**
+ * A committee member or an approving officer on reports at committee review: on each
+ * report's filing page, the step it waits for from them (the committee's signed step,
+ * or the approval for filing), signed with the password; nothing when none is theirs.
+ */
+export async function committee(email: string, reportIds: readonly string[]) {
+  const cookie = await signIn(email)
+  while (state.running) {
+    let acted = false
+    for (const reportId of reportIds) {
+      const address = `/reports/${reportId}/filing`
+      const page = await send(address, cookie)
+      if (!page || page.status !== 200) continue
+      const forms = formsOn(page.html, token('step'))
+      const data = forms.get('committeeStep') ?? forms.get('approveForFiling')
+      if (!data) continue
+      const result = await send(address, cookie, data)
+      if (!result) continue
+      if (!isAcknowledged(result)) {
+        state.counts.refused++
+        continue
+      }
+      bump(state.acknowledged.steps, reportId)
+      acted = true
+    }
+    if (!acted) await sleep(300)
   }
 }
 

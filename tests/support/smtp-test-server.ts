@@ -19,7 +19,10 @@ export interface ReceivedMail {
 export interface TestSmtpServer {
   port: number
   url: string
+  /** The mails taken (answered 250), parsed; each lands a moment after its 250. */
   received: ReceivedMail[]
+  /** The Message-IDs of the mails taken, in the order of their 250. */
+  accepted: string[]
   /** Mails whose DATA arrived, accepted or not. */
   dataSeen: string[]
   /** From now on, the answer to DATA waits until `release()` or until its client is gone. */
@@ -33,6 +36,8 @@ export interface TestSmtpServer {
   /** Resolves when `n` DATA commands have arrived in all. */
   waitForData(n: number, timeoutMs?: number): Promise<void>
   waitForReceived(n: number, timeoutMs?: number): Promise<void>
+  /** Resolves once every mail taken so far has been read into `received`. */
+  settled(timeoutMs?: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -49,36 +54,50 @@ async function until(check: () => boolean, timeoutMs: number, what: string) {
 
 export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = []
+  const accepted: string[] = []
   const dataSeen: string[] = []
   const closedSessions = new Set<string>()
   let holding = false
-  let releaseAll: (() => void)[] = []
+  let held: { session: string; answer: () => void }[] = []
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'],
     authOptional: true,
     logger: false,
     onClose(session) {
       closedSessions.add(session.id)
-      for (const r of releaseAll) r()
+      // A held answer whose client is gone is given now (a refusal nobody reads).
+      for (const h of held.filter((h) => h.session === session.id)) h.answer()
+      held = held.filter((h) => h.session !== session.id)
     },
     onData(stream, session, callback) {
-      simpleParser(stream)
-        .then(async (parsed) => {
-          dataSeen.push(parsed.messageId ?? '')
-          if (holding) await new Promise<void>((r) => releaseAll.push(r))
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      stream.on('error', (error) => callback(error))
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks)
+        const messageId = /^Message-ID:\s*(<[^>\r\n]+>)/im.exec(raw.subarray(0, raw.indexOf('\r\n\r\n')).toString('utf8'))?.[1] ?? ''
+        dataSeen.push(messageId)
+        const answer = () => {
           // The client went away before the answer: no 250 was given, the mail was not taken.
           if (closedSessions.has(session.id)) return callback(new Error('connection closed'))
-          received.push({
-            messageId: parsed.messageId ?? '',
-            to: addresses(parsed.to),
-            subject: parsed.subject ?? '',
-            text: parsed.text ?? '',
-            kind: (parsed.headers.get('x-hecla-attest-kind') as string | undefined) ?? null,
-            attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', content: a.content.toString('utf8') })),
-          })
+          // Taken, and answered at once: the longer a server waits after the final dot, the likelier
+          // a client that dies meanwhile sends the mail again (RFC 1047). What it says is read after.
+          accepted.push(messageId)
           callback()
-        })
-        .catch((error: Error) => callback(error))
+          void simpleParser(raw).then((parsed) =>
+            received.push({
+              messageId,
+              to: addresses(parsed.to),
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              kind: (parsed.headers.get('x-hecla-attest-kind') as string | undefined) ?? null,
+              attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', content: a.content.toString('utf8') })),
+            }),
+          )
+        }
+        if (holding) held.push({ session: session.id, answer })
+        else answer()
+      })
     },
   })
   // A sender killed mid-session resets its connection: a real mail server shrugs that off,
@@ -92,6 +111,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     port,
     url: `smtp://127.0.0.1:${port}/?ignoreTLS=true`,
     received,
+    accepted,
     dataSeen,
     holdData: () => {
       holding = true
@@ -102,12 +122,13 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     waitForClosed: (n, timeoutMs = 15_000) => until(() => closedSessions.size >= n, timeoutMs, `${n} closed connections`),
     release: () => {
       holding = false
-      const all = releaseAll
-      releaseAll = []
-      for (const r of all) r()
+      const all = held
+      held = []
+      for (const h of all) h.answer()
     },
     waitForData: (n, timeoutMs = 15_000) => until(() => dataSeen.length >= n, timeoutMs, `${n} DATA commands`),
     waitForReceived: (n, timeoutMs = 15_000) => until(() => received.length >= n, timeoutMs, `${n} mails`),
+    settled: (timeoutMs = 15_000) => until(() => received.length >= accepted.length, timeoutMs, 'the mails taken to be read'),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }

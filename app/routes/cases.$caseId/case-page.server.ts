@@ -4,7 +4,9 @@
 import type { DB } from '../../../db/client'
 import { listCaseAdditions } from '../../../db/queries/reporting'
 import { listCaseAccess, listCaseAttachments, listCaseMessages, listCaseSteps, type FoundCase } from '../../../db/queries/cases'
+import { determinationProgress } from '../../../db/queries/determinations'
 import { findUserRecord } from '../../../db/queries/people'
+import type { RecordReader } from '../../../db/queries/workflows'
 import type { CaseCapacity } from '../../../db/schema'
 import { CASE_OUTCOMES, type CaseEvent, caseStateWords, caseWaitsFor, describeCaseState, receivingBodies } from '../../../machines/case'
 import { dutyByNumber } from '../../../machines/duties'
@@ -46,7 +48,7 @@ export function allowedCaseActions(found: FoundCase, viewer: CaseViewer, now: Da
   }
 }
 
-export async function loadCasePage(db: DB, found: FoundCase, viewer: CaseViewer, now: Date) {
+export async function loadCasePage(db: DB, reader: RecordReader, found: FoundCase, viewer: CaseViewer, now: Date) {
   const c = found.context
   const person = async (userId: string) => {
     const u = await findUserRecord(db, userId)
@@ -118,7 +120,7 @@ export async function loadCasePage(db: DB, found: FoundCase, viewer: CaseViewer,
       : null
 
   const duty = dutyByNumber(c.duty)
-  const waits = caseWaitsFor({ value: found.snapshot.value, context: c })
+  const waits = caseWaitsFor({ value: found.snapshot.value, context: c }, await determinationProgress(db, reader, found))
   return {
     caseId: found.caseId,
     version: found.version,

@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, db, record, found, viewer } = await caseFor(request, params.caseId)
   const now = new Date()
   await logCaseOpening(record, { caseId: found.caseId, userId: user.id, capacity: viewer.kind, at: now })
-  return loadCasePage(db, found, viewer, now)
+  return loadCasePage(db, record, found, viewer, now)
 }
 
 const IntentSchema = z.enum(CASE_INTENTS, { error: 'This form asked for a step this page does not know. Reload the page.' })

@@ -1,0 +1,44 @@
+import { expect, inject, test } from 'vitest'
+import { sessionsOf } from './sessions'
+
+// The header's links to the parts of the app a person's roles open
+// (app/utils/sections.server.ts): each person sees the ones their work needs, and
+// every link shown opens (200), never a refusal.
+
+const baseURL = inject('baseURL')
+const PEOPLE = {
+  ceo: 'ceo@hecla.example',
+  cfo: 'cfo@hecla.example',
+  controller: 'controller@hecla.example',
+  disclosure: 'disclosure@hecla.example',
+  chairman: 'chairman@hecla.example',
+  auditChair: 'audit.chair@hecla.example',
+  auditMember: 'audit.member@hecla.example',
+  internalAudit: 'internal.audit@hecla.example',
+  auditor: 'auditor@hecla.example',
+  admin: 'admin@hecla.example',
+} as const
+const session = sessionsOf(PEOPLE)
+
+const EXPECTED: Record<keyof typeof PEOPLE, string[]> = {
+  ceo: ['Matters received', 'History'],
+  cfo: ['Matters received', 'History'],
+  controller: ['Matters received', 'History'],
+  disclosure: ['Matters received', 'History'],
+  chairman: ['Matters received', 'History'],
+  auditChair: ['Matters received', 'History'],
+  auditMember: ['Matters received', 'History'],
+  internalAudit: [],
+  auditor: [],
+  admin: ['People', 'Outbox'],
+}
+
+test.each(Object.keys(PEOPLE) as (keyof typeof PEOPLE)[])('%s: the header links to what their roles open, and each opens', async (who) => {
+  const cookie = await session(who)
+  const home = await (await fetch(`${baseURL}/`, { headers: { Cookie: cookie } })).text()
+  const nav = /<nav class="session-nav"[^>]*>([\s\S]*?)<\/nav>/.exec(home)?.[1] ?? ''
+  const links = [...nav.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map(([, href, label]) => ({ href: href!, label: label! }))
+  const sections = links.filter((l) => !['/cases/new', '/cases/mine', '/settings/notifications'].includes(l.href))
+  expect(sections.map((l) => l.label)).toEqual(EXPECTED[who])
+  for (const { href } of sections) expect((await fetch(`${baseURL}${href}`, { headers: { Cookie: cookie } })).status, href).toBe(200)
+})
