@@ -1,5 +1,5 @@
 // The production server: prepares the SQLite file, then serves the Remix build.
-// Run by `npm start` after `npm run build`.
+// `npm run build` compiles it (esbuild) to build/server.js, which `npm start` runs with node (docs/decisions/023).
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -103,7 +103,9 @@ app.use((req, res, next) => {
 })
 // Fingerprinted assets never change; everything else is revalidated.
 app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
-app.use(express.static('build/client', { maxAge: '1h' }))
+// The rest of build/client is what public/ holds; with nothing there (today), every page
+// request would look for a file on disk first (a stat and an error each: issue 13's profile).
+if (fs.readdirSync('build/client').some((name) => name !== 'assets')) app.use(express.static('build/client', { maxAge: '1h' }))
 // Everything past the static files is answered by Remix, and none of it may be kept
 // by a cache: a page, a `.data` request or a download behind sign-in is the
 // officer's own, and after sign-out Back would show it again from the browser's

@@ -2,7 +2,7 @@
 // server's time went, from the profile `node --cpu-prof` writes on exit — self
 // time by function and by package/file, so "the dashboard is slow" becomes "the
 // dashboard spends 40 % in better-sqlite3's step and 20 % in JSON.parse".
-// Run the server with `node --cpu-prof --cpu-prof-dir=DIR --import tsx server.ts`,
+// Run the server with `node --cpu-prof --cpu-prof-dir=DIR build/server.js` (or `bench/pages.ts --profile DIR`),
 // load one page with wrk, then stop it with SIGTERM (server.ts exits cleanly).
 import fs from 'node:fs'
 

@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import { DEMO_PASSWORD } from '../seeds/hecla'
+import { serverNodeArgs } from '../scripts/server-command'
 
 const { values: flags } = parseArgs({
   options: {
@@ -24,6 +25,10 @@ const { values: flags } = parseArgs({
     runs: { type: 'string' },
     out: { type: 'string' },
     only: { type: 'string' },
+    server: { type: 'string' },
+    // A directory: the server runs under `node --cpu-prof` and is stopped with SIGTERM so the
+    // profile is written there (read it with bench/cpu-profile.ts).
+    profile: { type: 'string' },
   },
 })
 const file = path.resolve(flags.file ?? process.env.BENCH_FILE ?? '/tmp/hecla-bench/record.sqlite')
@@ -31,7 +36,12 @@ const duration = Number(flags.duration ?? process.env.BENCH_DURATION ?? 10)
 const connectionCounts = (flags.connections ?? process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number)
 const runs = Number(flags.runs ?? process.env.BENCH_RUNS ?? 1)
 if (!fs.existsSync(file)) throw new Error(`${file} does not exist: run bench/generate.ts first`)
-if (!fs.existsSync('build/server/index.js')) throw new Error('no production build: run `npm run build` first')
+if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js'))
+  throw new Error('no production build: run `npm run build` first')
+// `build` (default): the compiled server, as `npm start` runs it; `tsx`: server.ts through the tsx loader, as it ran
+// before the server was compiled (issue 13's "before and after").
+const serverKind = flags.server ?? 'build'
+if (serverKind !== 'build' && serverKind !== 'tsx') throw new Error(`--server is build or tsx, not ${serverKind}`)
 
 // What the pages show depends on the record: read it once (read-only) to pick the addresses.
 const read = new Database(file, { readonly: true, fileMustExist: true })
@@ -88,8 +98,12 @@ const port = await new Promise<number>((resolve, reject) => {
 const origin = `http://127.0.0.1:${port}`
 
 const startedAt = performance.now()
-// As `npm start` runs it (node with the tsx loader, the production build), niced: the machine is shared.
-const server = spawn('nice', ['-n', '19', process.execPath, '--import', 'tsx', 'server.ts'], {
+// As `npm start` runs it (node on the compiled server, the production build), niced: the machine is shared.
+const serverArgs = [
+  ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags.profile)}`] : []),
+  ...(serverKind === 'tsx' ? ['--import', 'tsx', 'server.ts'] : serverNodeArgs()),
+]
+const server = spawn('nice', ['-n', '19', process.execPath, ...serverArgs], {
   env: { ...process.env, DATABASE_PATH: file, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
   stdio: ['ignore', 'ignore', 'inherit'],
 })
@@ -284,7 +298,11 @@ for (let run = 1; run <= runs; run++) {
 const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8')
 // `nice` execs node in place, so the pid is the server's own.
 const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024)
-server.kill('SIGKILL')
+if (flags.profile) {
+  const exited = new Promise((resolve) => server.once('exit', resolve))
+  server.kill('SIGTERM')
+  await exited
+} else server.kill('SIGKILL')
 fs.rmSync(targetsFile, { force: true })
 
 const median = (xs: number[]) => {
@@ -328,7 +346,7 @@ const result = {
     loadAverageAtEnd: os.loadavg().map((x) => round(x)),
   },
   record: { file, events, fileBytes: fs.statSync(file).size },
-  settings: { durationSeconds: duration, connections: connectionCounts, runs, transitionWorkflows: targets.length },
+  settings: { durationSeconds: duration, connections: connectionCounts, runs, transitionWorkflows: targets.length, server: serverKind },
   server: { firstResponseMs: Math.round(firstResponseMs), peakRssMb },
   summary,
   rows,

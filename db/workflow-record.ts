@@ -106,6 +106,32 @@ interface Head {
   hash: string
 }
 
+/**
+ * Seals found to hold, by instance: every input of the HMAC (the key, the version,
+ * the head's hash, the snapshot) and the seal itself, with the state and status the
+ * snapshot says. A row matches only when all of them are equal, so a hit answers
+ * exactly what computing the HMAC again would; a row changed in any way (a forged
+ * snapshot under an old seal, an older row put back, a newer event landed) misses
+ * and is checked in full. Issue 13: the canonical JSON and the HMAC of every listed
+ * snapshot on every request were ≈ 20 % of a page's time on the 1M-event record.
+ * One entry an instance (the latest seal that held), so it holds at most the
+ * record's workflows; cleared whole past the bound rather than tracked (LRU) because
+ * a record of more workflows than that is far past what a page lists. The seal is
+ * compared as a plain string here: it is no secret (the file holds it beside the
+ * snapshot it seals); a seal that is new to this process is checked in constant time.
+ */
+interface HeldSeal {
+  sealKey: Buffer
+  version: number
+  headHash: string
+  seal: string
+  snapshot: string
+  state: string
+  status: string
+}
+const heldSeals = new Map<string, HeldSeal>()
+const HELD_SEALS_BOUND = 100_000
+
 /** Whether a cache row can be shown without replaying: sealed for the instance's latest event, its copies of state and status true to its snapshot. */
 function sealHolds(
   sealKey: Buffer,
@@ -114,14 +140,32 @@ function sealHolds(
   head: Head | undefined,
 ): boolean {
   if (!row.seal || !head || row.version !== head.version) return false
-  const expected = Buffer.from(snapshotSeal(sealKey, instanceId, row.version, row.snapshot, head.hash), 'hex')
-  const given = Buffer.from(row.seal, 'hex')
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false
-  if (row.state === undefined && row.status === undefined) return true
-  const persisted = JSON.parse(row.snapshot) as { status: string; value: unknown }
-  return (
-    (row.state === undefined || row.state === stateColumn(persisted.value)) && (row.status === undefined || row.status === persisted.status)
-  )
+  let held = heldSeals.get(instanceId)
+  if (
+    !held ||
+    held.sealKey !== sealKey ||
+    held.version !== row.version ||
+    held.headHash !== head.hash ||
+    held.seal !== row.seal ||
+    held.snapshot !== row.snapshot
+  ) {
+    const expected = Buffer.from(snapshotSeal(sealKey, instanceId, row.version, row.snapshot, head.hash), 'hex')
+    const given = Buffer.from(row.seal, 'hex')
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false
+    const persisted = JSON.parse(row.snapshot) as { status: string; value: unknown }
+    held = {
+      sealKey,
+      version: row.version,
+      headHash: head.hash,
+      seal: row.seal,
+      snapshot: row.snapshot,
+      state: stateColumn(persisted.value),
+      status: persisted.status,
+    }
+    if (heldSeals.size >= HELD_SEALS_BOUND) heldSeals.clear()
+    heldSeals.set(instanceId, held)
+  }
+  return (row.state === undefined || row.state === held.state) && (row.status === undefined || row.status === held.status)
 }
 
 // The instance's latest event, by the (instance_id, instance_version) index: one

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { initialTransition } from 'xstate'
-import { filerCategoryOn, getInstalledCompany } from '../../db/queries/company'
+import { filerCategoryAmong, getInstalledCompany, listFilerCategories } from '../../db/queries/company'
 import { listDashboardReports, type DashboardReportRow } from '../../db/queries/dashboard'
 import { DUTIES } from '../../machines/duties'
 import { deadlineWords, filingDeadline, filingTimeliness, isOverdue, type FilerCategory } from '../../machines/filing-deadline'
@@ -23,6 +23,12 @@ import { countCasesAwaiting } from '../../db/queries/cases'
 import { listNoticesAwaitingAcknowledgement } from '../../db/queries/determinations'
 import { formatCalendarDate, formName } from '../utils/format'
 
+// Cards a page: a quarter's worth of years; older reports behind a plain "Older reports" link
+// (keyset: `after` names the last report of the page before), so 20 years of reports are
+// not read and drawn on every visit (issue 13).
+const DASHBOARD_PAGE_SIZE = 12
+const REPORT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/
+
 const CATEGORY_NAMES: Record<FilerCategory, string> = {
   large_accelerated: 'large accelerated filer',
   accelerated: 'accelerated filer',
@@ -40,11 +46,36 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const dutiesDue = isOfficer ? DUTIES.length : DUTIES.length * OFFICER_ROLES.length
   // The server's clock, as a UTC calendar day: never the browser's.
   const today = new Date().toISOString().slice(0, 10)
-  const rows = await listDashboardReports(db, await getRecord(), company.id, isOfficer ? { officerUserId: user.id } : {})
-  const reports = await Promise.all(
-    rows.map(async (row) => toCard(row, await filerCategoryOn(db, company.id, row.period_end), today, dutiesDue)),
-  )
+  const after = new URL(request.url).searchParams.get('after') || null
+  const notOurs = () =>
+    new Response('Nothing is shown: the page address is not one this list gives. Go back to the newest reports.', {
+      status: 400,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    })
+  if (after !== null && !REPORT_ID.test(after)) throw notOurs()
+  let pageIds: readonly string[] = []
+  const rows = await listDashboardReports(db, await getRecord(), company.id, {
+    ...(isOfficer ? { officerUserId: user.id } : {}),
+    countSignedOf: (ids) => {
+      const start = after === null ? 0 : ids.indexOf(after) + 1
+      pageIds = start === 0 && after !== null ? [] : ids.slice(start, start + DASHBOARD_PAGE_SIZE)
+      return pageIds
+    },
+  })
+  if (after !== null && pageIds.length === 0 && !rows.some((r) => r.id === after)) throw notOurs()
+  // One query for every card's category rather than one a card (issue 13: 77 reports on the 20-year record).
+  const categories = await listFilerCategories(db, company.id)
+  // Every report's state counts in the summary (an overdue report on another page is named); only the page's are drawn.
+  const all = rows.map((row) => toCard(row, filerCategoryAmong(categories, row.period_end), today, dutiesDue))
+  const onPage = new Set(pageIds)
+  const reports = all.filter((card) => onPage.has(card.id))
+  const lastOnPage = reports.at(-1)
+  const hasOlder = lastOnPage !== undefined && all.at(-1)?.id !== lastOnPage.id
   return {
+    totals: { reports: all.length, overdue: all.filter((c) => c.overdue).length, filed: all.filter((c) => c.filing).length },
+    overdueElsewhere: all.filter((c) => c.overdue && !onPage.has(c.id)).map((c) => ({ id: c.id, heading: c.heading })),
+    newestPage: after !== null ? '/' : null,
+    olderPage: hasOlder ? `/?after=${encodeURIComponent(lastOnPage.id)}` : null,
     company: { name: company.name, ticker: company.ticker, exchange: company.exchange },
     today,
     isOfficer,
@@ -62,10 +93,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
+// A deadline depends only on its form, period and category: worked out once a process (the
+// holidays of each year included) rather than for every card of every request (issue 13).
+const deadlines = new Map<string, ReturnType<typeof filingDeadline>>()
+function deadlineOf(form: DashboardReportRow['form'], periodEnd: string, category: FilerCategory) {
+  const key = `${form}|${periodEnd}|${category}`
+  let deadline = deadlines.get(key)
+  if (!deadline) deadlines.set(key, (deadline = filingDeadline({ form, periodEnd, category })))
+  return deadline
+}
+
 function toCard(row: DashboardReportRow, category: FilerCategory | null, today: string, dutiesDue: number) {
   // The deadline follows the filer category in force for the period (General
   // Instruction A of Forms 10-K and 10-Q), moved past weekends and holidays (Rule 0-3).
-  const deadline = category ? filingDeadline({ form: row.form, periodEnd: row.period_end, category }) : null
+  const deadline = category ? deadlineOf(row.form, row.period_end, category) : null
   const lifecycle = row.lifecycle ?? initialTransition(reportLifecycleMachine, { form: row.form })[0]
   const filing = lifecycle.context.filing
   // The filing date is the UTC calendar day of the recorded filing instant, as every date here.
@@ -100,7 +141,7 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
     // "Due in 12 days", "Overdue by 3 days", or, a year and more past, the deadline named rather than counted.
     deadlineWords: deadline ? deadlineWords({ dueDate: deadline.dueDate, today, filedOn, extendedDueDate }) : null,
     overdue: deadline && !filing ? isOverdue(extendedDueDate ?? deadline.dueDate, today) : false,
-    progress: { signed: Math.min(row.signed_duties, dutiesDue), due: dutiesDue },
+    progress: row.signed_duties === null ? null : { signed: Math.min(row.signed_duties, dutiesDue), due: dutiesDue },
     state: {
       label: REPORT_STATE_LABELS[statePath(lifecycle.value).split('.')[0]!] ?? 'Unknown',
       description: describeReportState(lifecycle),
@@ -122,9 +163,12 @@ export default function Dashboard() {
     reports,
     mattersAwaiting,
     noticesAwaiting,
+    totals,
+    overdueElsewhere,
+    newestPage,
+    olderPage,
   } = useLoaderData<typeof loader>()
-  const overdue = reports.filter((r) => r.overdue).length
-  const filed = reports.filter((r) => r.filing).length
+  const { overdue, filed } = totals
   return (
     <>
       <div className="page-head">
@@ -170,7 +214,7 @@ export default function Dashboard() {
         <div className="section-head">
           <h2 id="reports-title">Periodic reports</h2>
           <p className="summary">
-            {plural(reports.length, 'report')}
+            {plural(totals.reports, 'report')}
             {overdue > 0 ? (
               <>
                 {' '}
@@ -180,6 +224,18 @@ export default function Dashboard() {
             {filed > 0 ? <> · {filed} filed</> : null} · days counted to {formatWeekdayDate(today)} (UTC)
           </p>
         </div>
+        {overdueElsewhere.length > 0 ? (
+          <p className="ow-notice" role="note">
+            Overdue, on another page:{' '}
+            {overdueElsewhere.map((r, i) => (
+              <span key={r.id}>
+                {i > 0 ? ', ' : null}
+                <Link to={`/reports/${r.id}`}>{r.heading}</Link>
+              </span>
+            ))}
+            .
+          </p>
+        ) : null}
         {reports.length === 0 ? (
           <p className="empty-state">No periodic reports yet.{canAdminister ? ' Create the first one to start its certification.' : ''}</p>
         ) : (
@@ -189,6 +245,17 @@ export default function Dashboard() {
             ))}
           </ul>
         )}
+        {newestPage || olderPage ? (
+          <nav aria-label="Pages of periodic reports" className="ow-pager">
+            {newestPage ? <Link to={newestPage}>Newest reports</Link> : null}
+            {newestPage && olderPage ? ' · ' : null}
+            {olderPage ? (
+              <Link to={olderPage} rel="next">
+                Older reports
+              </Link>
+            ) : null}
+          </nav>
+        ) : null}
       </section>
     </>
   )
@@ -243,10 +310,14 @@ function ReportCard({
         <div>
           <dt>{isOfficer ? 'Your sign-offs' : 'Officers’ sign-offs'}</dt>
           <dd>
-            <span className="fact-main">
-              {report.progress.signed} of {report.progress.due} duties signed
-            </span>
-            <progress className="sign-off-progress" max={report.progress.due} value={report.progress.signed} aria-hidden="true" />
+            {report.progress ? (
+              <>
+                <span className="fact-main">
+                  {report.progress.signed} of {report.progress.due} duties signed
+                </span>
+                <progress className="sign-off-progress" max={report.progress.due} value={report.progress.signed} aria-hidden="true" />
+              </>
+            ) : null}
           </dd>
         </div>
       </dl>

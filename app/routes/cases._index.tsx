@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { listInbox } from '../../db/queries/cases'
+import { INBOX_PAGE_SIZE, type InboxCursor, listInboxPage } from '../../db/queries/cases'
 import { CASE_STATE_WORDS, caseStateWords } from '../../machines/case'
 import { BODY_NAMES, type Body } from '../../machines/roles'
 import { RouteErrorBoundary, errorMeta } from '../components/error-page'
@@ -15,9 +15,15 @@ import { getRecord } from '../utils/workflow.server'
 
 // The inbox of the bodies that receive reported matters (duties 1–4, and the
 // Board once a matter is referred to it): the cases routed to the viewer's bodies,
-// never one about the viewer, newest first. Filters are plain GET parameters.
+// never one about the viewer, newest first. Filters are plain GET parameters, and
+// so is the page: `after` names the last matter of the page before (keyset), so the
+// "Next" link works without script and a matter reported meanwhile shifts nothing.
 
 const STATES = Object.keys(CASE_STATE_WORDS) as [string, ...string[]]
+
+// The last matter of the previous page: when it was reported (UTC, as the case records it) and its id.
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z)~([A-Za-z0-9][A-Za-z0-9._-]{0,199})$/
+const cursorParam = (c: InboxCursor) => `${c.reportedAt}~${c.caseId}`
 
 const badRequest = (message: string) => new Response(message, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
 
@@ -37,6 +43,17 @@ function filterSchema(bodies: Body[]) {
         })
         .optional(),
     ),
+    after: z.preprocess(
+      blankIsAll,
+      z
+        .string()
+        .regex(CURSOR, { error: 'The page address is not one this inbox gives: go back to the newest matters.' })
+        .transform((v): InboxCursor => {
+          const [, reportedAt = '', caseId = ''] = CURSOR.exec(v)!
+          return { reportedAt, caseId }
+        })
+        .optional(),
+    ),
   })
 }
 
@@ -50,15 +67,33 @@ export async function loader({ request }: LoaderFunctionArgs) {
     )
   }
   const url = new URL(request.url)
-  const parsed = filterSchema(bodies).safeParse({ state: url.searchParams.get('state'), body: url.searchParams.get('body') })
+  const parsed = filterSchema(bodies).safeParse({
+    state: url.searchParams.get('state'),
+    body: url.searchParams.get('body'),
+    after: url.searchParams.get('after'),
+  })
   if (!parsed.success) throw badRequest(`Nothing is shown: ${parsed.error.issues.map((i) => i.message).join(' ')}`)
-  const filter = parsed.data
+  const { after, ...filter } = parsed.data
   const db = await getDb()
-  const rows = await listInbox(db, await getRecord(), { userId: user.id, bodies }, filter)
+  const page = await listInboxPage(db, await getRecord(), { userId: user.id, bodies }, filter, { after })
+  // The filters stay in the page links; empty ones are left out, as the form would send them.
+  const pageAddress = (cursor: InboxCursor | null) => {
+    const q = new URLSearchParams()
+    if (filter.state) q.set('state', filter.state)
+    if (filter.body) q.set('body', filter.body)
+    if (cursor) q.set('after', cursorParam(cursor))
+    const query = q.toString()
+    return query ? `/cases?${query}` : '/cases'
+  }
   return {
     bodies: bodies.map((b) => ({ value: b, label: BODY_NAMES[b] })),
     filter: { state: filter.state ?? '', body: filter.body ?? '' },
-    cases: rows.map((r) => ({
+    total: page.total,
+    awaiting: page.awaitingViewer,
+    pageSize: INBOX_PAGE_SIZE,
+    firstPage: after ? pageAddress(null) : null,
+    nextPage: page.next ? pageAddress(page.next) : null,
+    cases: page.rows.map((r) => ({
       caseId: r.caseId,
       duty: r.context.duty,
       kind: CASE_DUTY_WORDS[r.context.duty],
@@ -80,8 +115,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Inbox() {
-  const { bodies, filter, cases } = useLoaderData<typeof loader>()
-  const awaiting = cases.filter((c) => c.awaitsYou).length
+  const { bodies, filter, cases, total, awaiting, pageSize, firstPage, nextPage } = useLoaderData<typeof loader>()
   return (
     <>
       <nav aria-label="Breadcrumb" className="ow-breadcrumb">
@@ -131,9 +165,14 @@ export default function Inbox() {
 
       <section aria-labelledby="inbox-title" className="ow-panel">
         <h2 id="inbox-title">
-          {cases.length === 1 ? 'One matter' : `${cases.length} matters`}
+          {total === 1 ? 'One matter' : `${total} matters`}
           {awaiting > 0 ? `, ${awaiting} waiting for you` : ''}
         </h2>
+        {total > pageSize || firstPage ? (
+          <p className="ow-muted">
+            {pageSize} a page, newest first{firstPage ? '; this page continues from the one before' : ''}.
+          </p>
+        ) : null}
         {cases.length === 0 ? (
           <p>No matter here{filter.state || filter.body ? ' with these filters' : ''}.</p>
         ) : (
@@ -181,6 +220,17 @@ export default function Inbox() {
             </table>
           </div>
         )}
+        {firstPage || nextPage ? (
+          <nav aria-label="Pages of reported matters" className="ow-pager">
+            {firstPage ? <Link to={firstPage}>Newest matters</Link> : null}
+            {firstPage && nextPage ? ' · ' : null}
+            {nextPage ? (
+              <Link to={nextPage} rel="next">
+                Older matters
+              </Link>
+            ) : null}
+          </nav>
+        ) : null}
       </section>
     </>
   )

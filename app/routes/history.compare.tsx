@@ -88,10 +88,12 @@ type OverTimeRows = ReturnType<typeof useLoaderData<typeof loader>>['overTime']
 
 /** One row per report: each officer's exceptions, then the matters raised on it; every number links to what it counts. */
 function OverTime({ rows, officers }: { rows: OverTimeRows; officers: { id: string; name: string }[] }) {
+  // Plain links: on the 20-year record the table holds ≈ 600 of them, and a <Link> resolves its
+  // address through the router on every render (issue 13's profile); these only open the timeline.
   const counted = (c: { count: number; href: string }, what: string) => (
-    <Link to={c.href} aria-label={`${c.count} ${what}`}>
+    <a href={c.href} aria-label={`${c.count} ${what}`}>
       {c.count}
-    </Link>
+    </a>
   )
   return (
     <section aria-labelledby="over-time-title" className="ow-panel">

@@ -10,6 +10,23 @@ export async function getInstalledCompany(db: Executor) {
 }
 
 /** The filer category in force on a date: the latest one that took effect on or before it. */
+/** The company's filer categories with the day each took effect, oldest first: for many dates at once (the dashboard's cards), one query. */
+export async function listFilerCategories(db: Executor, companyId: string) {
+  return db
+    .selectFrom('filer_category')
+    .select(['category', 'effective_from'])
+    .where('company_id', '=', companyId)
+    .orderBy('effective_from')
+    .execute()
+}
+
+/** The category in force on `date` among `categories` (oldest first, as listFilerCategories gives them): what filerCategoryOn reads. */
+export function filerCategoryAmong<C extends { category: string; effective_from: string }>(categories: readonly C[], date: string) {
+  let found: C['category'] | null = null
+  for (const c of categories) if (c.effective_from <= date) found = c.category
+  return found
+}
+
 export async function filerCategoryOn(db: Executor, companyId: string, date: string) {
   const row = await db
     .selectFrom('filer_category')

@@ -24,21 +24,24 @@ export interface DashboardReportRow {
   draft_sha256: string | null
   /** Null while the report has no workflow yet (no draft registered through the record). */
   lifecycle: StoredReportLifecycle | null
-  /** Duty workflows holding a signature that still stands (a newer draft clears those of duties 6, 10 and 12). */
-  signed_duties: number
+  /** Duty workflows holding a signature that still stands (a newer draft clears those of duties 6, 10 and 12); null where not counted. */
+  signed_duties: number | null
 }
 
 /**
  * The company's periodic reports with what the dashboard shows beside each: the
  * report workflow's cached snapshot and the count of signed duty workflows, all
- * officers' or, with `officerUserId`, that officer's own. Two queries, whatever
- * the number of reports; every snapshot checked against its seal.
+ * officers' or, with `officerUserId`, that officer's own. With `countSignedOf` (given the
+ * report ids in the list's order, it picks some), the duties are read and counted for those only (a page of the dashboard), and
+ * the others' `signed_duties` is null: on the 20-year record the duty workflows are
+ * ≈ 12 a report for an officer, ≈ 36 for everyone else (issue 13). Three queries,
+ * whatever the number of reports; every snapshot checked against its seal.
  */
 export async function listDashboardReports(
   db: Executor,
   reader: RecordReader,
   companyId: string,
-  options: { officerUserId?: string } = {},
+  options: { officerUserId?: string; countSignedOf?: (reportIdsInOrder: readonly string[]) => readonly string[] } = {},
 ): Promise<DashboardReportRow[]> {
   const reports = await db
     .selectFrom('periodic_report as r')
@@ -60,31 +63,44 @@ export async function listDashboardReports(
     .execute()
   if (reports.length === 0) return []
   const reportIds = reports.map((r) => r.id)
+  const counted = new Set(options.countSignedOf ? options.countSignedOf(reportIds) : reportIds)
 
-  const cached = await db
-    .selectFrom('workflow_instance as i')
-    .innerJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
-    .select(['i.id as instance_id', 'i.machine_id', 'i.report_id', 'i.officer_user_id', 's.version', 's.snapshot', 's.seal'])
-    .where('i.report_id', 'in', reportIds)
-    .where('i.machine_id', 'in', [REPORT_LIFECYCLE_MACHINE_ID, DUTY_REVIEW_MACHINE_ID])
-    .$if(options.officerUserId !== undefined, (qb) =>
-      qb.where((eb) => eb.or([eb('i.machine_id', '=', REPORT_LIFECYCLE_MACHINE_ID), eb('i.officer_user_id', '=', options.officerUserId!)])),
-    )
-    .execute()
+  const snapshots = (machineId: string, ids: string[]) =>
+    ids.length === 0
+      ? Promise.resolve([])
+      : db
+          .selectFrom('workflow_instance as i')
+          .innerJoin('workflow_snapshot as s', 's.instance_id', 'i.id')
+          .select(['i.id as instance_id', 'i.report_id', 's.version', 's.snapshot', 's.seal'])
+          .where('i.report_id', 'in', ids)
+          .where('i.machine_id', '=', machineId)
+          .$if(machineId === DUTY_REVIEW_MACHINE_ID && options.officerUserId !== undefined, (qb) =>
+            qb.where('i.officer_user_id', '=', options.officerUserId!),
+          )
+          .execute()
   // Counted from snapshots whose seal holds (or rebuilt from the events): a forged cache row never shows as a signature.
-  const trusted = await trustedSnapshots(db, reader.lookup, reader.key, cached)
+  const lifecycles = await trustedSnapshots(db, reader.lookup, reader.key, await snapshots(REPORT_LIFECYCLE_MACHINE_ID, reportIds))
+  const duties = await trustedSnapshots(
+    db,
+    reader.lookup,
+    reader.key,
+    await snapshots(
+      DUTY_REVIEW_MACHINE_ID,
+      reportIds.filter((id) => counted.has(id)),
+    ),
+  )
   const lifecycleOf = new Map<string, StoredReportLifecycle>()
+  for (const row of lifecycles) lifecycleOf.set(row.instance_id, JSON.parse(row.snapshot) as StoredReportLifecycle)
   const signedOf = new Map<string, number>()
-  for (const row of trusted) {
-    const snapshot = JSON.parse(row.snapshot) as { context: { signature?: unknown } }
-    if (row.machine_id === REPORT_LIFECYCLE_MACHINE_ID) lifecycleOf.set(row.instance_id, snapshot as unknown as StoredReportLifecycle)
+  for (const row of duties) {
     // Only a signature that still stands counts (a newer draft clears those of duties 6, 10 and 12).
-    else if (snapshot.context.signature) signedOf.set(row.report_id!, (signedOf.get(row.report_id!) ?? 0) + 1)
+    if ((JSON.parse(row.snapshot) as { context: { signature?: unknown } }).context.signature)
+      signedOf.set(row.report_id!, (signedOf.get(row.report_id!) ?? 0) + 1)
   }
 
   return reports.map((r) => ({
     ...r,
     lifecycle: lifecycleOf.get(instanceId.report(r.id)) ?? null,
-    signed_duties: signedOf.get(r.id) ?? 0,
+    signed_duties: counted.has(r.id) ? (signedOf.get(r.id) ?? 0) : null,
   }))
 }

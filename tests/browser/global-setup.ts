@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { CHROMIUM_PATH } from './chromium'
+import { serverNodeArgs } from '../../scripts/server-command'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -51,14 +52,15 @@ export interface TestServer {
  * one for the others (locking an officer out, say) starts its own.
  */
 export async function startServer(options: { databasePath?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
-  if (!fs.existsSync('build/server/index.js')) throw new Error('No production build: run `npm run build` first')
+  if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js'))
+    throw new Error('No production build: run `npm run build` first')
   // A caller may prepare the file first (e.g. bring a report to committee review through the commands).
   const dir = options.databasePath ? path.dirname(options.databasePath) : fs.mkdtempSync(path.join(os.tmpdir(), 'attest-browser-'))
   const databasePath = options.databasePath ?? path.join(dir, 'app.sqlite')
   const port = await freePort()
   const baseURL = `http://127.0.0.1:${port}`
   let log = ''
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  const child = spawn(process.execPath, serverNodeArgs(), {
     env: { ...process.env, DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

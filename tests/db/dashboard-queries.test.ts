@@ -41,10 +41,14 @@ test('signed duties: all three officers’ of 36, or one officer’s own of 12',
   expect(fyAll).toBeGreaterThan(0)
   expect(fyAll).toBeLessThan(36)
   expect(fyCfo).toBeLessThanOrEqual(12)
-  expect(fyCfo).toBeLessThanOrEqual(fyAll)
+  expect(fyCfo).toBeLessThanOrEqual(fyAll!)
   // Someone who holds no duty workflow has signed nothing.
   const nobody = await listDashboardReports(db, reader, 'company-hecla', { officerUserId: 'user-admin' })
   expect(nobody.map((r) => r.signed_duties)).toEqual([0, 0, 0])
+  // A page of the dashboard: the duties are counted for the reports it picks, and for no other.
+  const picked = await listDashboardReports(db, reader, 'company-hecla', { countSignedOf: (ids) => ids.slice(1, 2) })
+  expect(picked.map((r) => r.signed_duties)).toEqual(all.map((r, i) => (i === 1 ? r.signed_duties : null)))
+  expect(picked.map((r) => r.lifecycle)).toEqual(all.map((r) => r.lifecycle))
 })
 
 test('a new report has no workflow and nothing signed; the same period twice is refused', async () => {

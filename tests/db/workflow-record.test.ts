@@ -344,6 +344,34 @@ test('trustedSnapshots passes sealed rows through untouched and replaces a forge
   expect(await alarms()).toHaveLength(2)
 })
 
+test('a seal this process has already found to hold does not pass a forged snapshot, an older row put back, or a forged state', async () => {
+  await counterWithTwoEvents()
+  const read = () => db.selectFrom('workflow_snapshot').select(['instance_id', 'version', 'state', 'snapshot', 'seal']).execute()
+  // Checked once in full: from here on the process remembers this seal (issue 13).
+  const sealed = await read()
+  expect(await trustedSnapshots(db, lookup, record.key, sealed)).toEqual(sealed)
+  expect(await trustedSnapshots(db, lookup, record.key, sealed)).toEqual(sealed)
+  // The forged snapshot keeps the seal that held a moment ago.
+  await forgeCount(5)
+  const forged = await read()
+  expect(forged[0]!.seal).toBe(sealed[0]!.seal)
+  expect(JSON.parse((await trustedSnapshots(db, lookup, record.key, forged))[0]!.snapshot).context).toEqual({ count: 2, limit: 5 })
+  expect(await alarms()).toHaveLength(1)
+  // An older sealed row put back after a newer event: its seal held once, for a head that is no longer the latest.
+  const older = (await read())[0]!
+  await record.append({ instance: instance(), expectedVersion: 2, event: { type: 'count.add', at: 'z' }, actor: officer })
+  await db
+    .updateTable('workflow_snapshot')
+    .set({ version: older.version, snapshot: older.snapshot, state: older.state, seal: older.seal })
+    .where('instance_id', '=', 'counter-1')
+    .execute()
+  expect(JSON.parse((await trustedSnapshots(db, lookup, record.key, await read()))[0]!.snapshot).context).toEqual({ count: 3, limit: 5 })
+  // The state column alone, under a snapshot and seal that hold.
+  await trustedSnapshots(db, lookup, record.key, await read())
+  await db.updateTable('workflow_snapshot').set({ state: 'closed' }).where('instance_id', '=', 'counter-1').execute()
+  expect((await trustedSnapshots(db, lookup, record.key, await read())).map((r) => r.state)).toEqual(['open'])
+})
+
 test('an event the machine refuses, found in a stored history, is an error naming the workflow and the sequence', async () => {
   await record.append({ instance: instance(), expectedVersion: 0, event: { type: 'count.close' }, actor: officer })
   // Inserts pass the append-only triggers; this one is refused by the machine (the counter is closed).

@@ -31,7 +31,8 @@ let smtp: TestSmtpServer
 let committeeReports: string[] = []
 
 beforeAll(async () => {
-  if (!fs.existsSync('build/server/index.js')) throw new Error('No production build: run `npm run build` first')
+  if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js'))
+    throw new Error('No production build: run `npm run build` first')
   await prepareDatabase(file, { today: new Date() })
   committeeReports = await reportsAtCommitteeReview(file)
   await useFile(file)

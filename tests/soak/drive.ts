@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { DEMO_PASSWORD } from '../../seeds/hecla'
 import { freePort } from '../browser/global-setup'
+import { serverNodeArgs } from '../../scripts/server-command'
 
 // The soak tests' clients (issue 12): the built server started as `npm start` runs
 // it (and killed with SIGKILL for the crash test), and people driving it over HTTP
@@ -38,8 +39,8 @@ export async function useFile(file: string) {
 }
 
 export async function startServer() {
-  // node itself, not the tsx CLI: the CLI forks a child that a SIGKILL would miss.
-  child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  // node itself on the compiled server (as `npm start`), not a CLI that forks a child a SIGKILL would miss.
+  child = spawn(process.execPath, serverNodeArgs(), {
     env: {
       ...process.env,
       DATABASE_PATH: state.file,

@@ -21,7 +21,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-load-'))
 const file = path.join(dir, 'app.sqlite')
 
 beforeAll(async () => {
-  if (!fs.existsSync('build/server/index.js')) throw new Error('No production build: run `npm run build` first')
+  if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js'))
+    throw new Error('No production build: run `npm run build` first')
   await prepareDatabase(file, { today: new Date() })
   await useFile(file)
   await startServer()
