@@ -1,0 +1,91 @@
+// The verification page's check (issue 10), kept off the server's event loop
+// (issue 13): on a record of a million events `verifyRecord` takes minutes, and run
+// inside a request it held every other request for as long. The check runs in a
+// worker thread of its own, one at a time per process; a reader who opens the page
+// while one runs joins it; a result younger than REFRESH_MS is shown again rather
+// than checked anew, so opening the page over and over does not keep a core busy.
+import { Worker } from 'node:worker_threads'
+import type { VerifyReport } from './verify'
+
+export const REFRESH_MS = 60_000
+
+export interface RecordCheck {
+  report: VerifyReport
+  startedAt: string
+  finishedAt: string
+}
+
+export interface RecordCheckState {
+  /** The last check that ended, if any. */
+  last: RecordCheck | null
+  /** A check under way, if any: when it started. */
+  running: { startedAt: string } | null
+}
+
+export type RunCheck = () => Promise<VerifyReport>
+
+export interface RecordChecker {
+  /** Starts a check unless one runs or the last is fresh; waits up to `waitMs` for the one under way. */
+  check(options: { waitMs: number; now?: () => Date }): Promise<RecordCheckState>
+}
+
+export function recordChecker(run: RunCheck): RecordChecker {
+  let last: RecordCheck | null = null
+  let running: { startedAt: string; done: Promise<void> } | null = null
+  return {
+    async check({ waitMs, now = () => new Date() }) {
+      const fresh = last && now().getTime() - Date.parse(last.finishedAt) < REFRESH_MS
+      if (!running && !fresh) {
+        const startedAt = now().toISOString()
+        const done = run().then(
+          (report) => {
+            last = { report, startedAt, finishedAt: now().toISOString() }
+          },
+          (error: Error) => {
+            last = {
+              report: {
+                ok: false,
+                events: 0,
+                instances: 0,
+                signOffs: 0,
+                signatures: 0,
+                firstBrokenSequence: null,
+                problems: [{ sequence: null, table: null, row: null, message: `The check could not run: ${error.message}` }],
+                warnings: [],
+              },
+              startedAt,
+              finishedAt: now().toISOString(),
+            }
+          },
+        )
+        running = {
+          startedAt,
+          done: done.finally(() => {
+            running = null
+          }),
+        }
+      }
+      if (running) await Promise.race([running.done, new Promise((r) => setTimeout(r, waitMs))])
+      return { last, running: running ? { startedAt: running.startedAt } : null }
+    },
+  }
+}
+
+/** `verifyRecord` in a worker thread: the same check as `npm run verify`, with the machines of this code base. */
+export function verifyInWorker(options: { file: string; keyPath: string }): Promise<VerifyReport> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(recordCheckWorkerUrl(), { workerData: options })
+    worker.once('message', (report: VerifyReport) => resolve(report))
+    worker.once('error', reject)
+    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the check's thread ended (${code})`))))
+  })
+}
+
+// From the source (tsx, Vitest, the dev server) the worker registers tsx itself, as Node 20 gives a
+// worker no `--import` loader (db/outbox/worker-entry.mjs); in the build, esbuild puts it beside the
+// bundle that imports this module (package.json's build: build/server/record-check-worker.js).
+function recordCheckWorkerUrl(): URL {
+  return import.meta.url.endsWith('.ts')
+    ? new URL('./record-check-worker-entry.mjs', import.meta.url)
+    : new URL('./record-check-worker.js', import.meta.url)
+}
