@@ -7,6 +7,7 @@ import { CASE_MACHINE_ID, type CaseContext, caseAwaitsBodies, caseWaitsFor, reci
 import { statePath } from '../../machines/primitives'
 import type { Body } from '../../machines/roles'
 import { instanceId } from '../ids'
+import { determinationProgress } from './determinations'
 import type { CaseMessageKind } from '../schema'
 import { loadInstance, trustedSnapshots } from '../workflow-record'
 import type { Executor } from './executor'
@@ -135,6 +136,11 @@ export async function listInboxPage(
   const start = after ? all.findIndex((r) => afterCursor(r, after)) : 0
   const rows = start < 0 ? [] : all.slice(start, start + size)
   const last = rows.at(-1)
+  // A matter with the Board says where its determination stands: read for the page's rows only.
+  for (const row of rows) {
+    const progress = await determinationProgress(db, reader, row)
+    if (progress) Object.assign(row, caseWaitsFor({ value: row.path, context: row.context }, progress))
+  }
   return {
     rows,
     total: all.length,

@@ -5,6 +5,7 @@
 import { caseStateWords, caseWaitsFor } from '../../machines/case'
 import { reporterUserId } from '../../machines/routing'
 import { instanceId } from '../ids'
+import { determinationProgress } from './determinations'
 import type { Executor } from './executor'
 import { type CaseRow, listAllCases } from './cases'
 import type { RecordReader } from './workflows'
@@ -15,22 +16,17 @@ export interface ReporterCaseRow extends CaseRow {
   since: string
 }
 
-function asReporterRow(row: CaseRow): ReporterCaseRow {
-  const waits = caseWaitsFor({ value: row.path, context: row.context })
+function asReporterRow(row: CaseRow, determination?: { waitsFor: string; since: string | null }): ReporterCaseRow {
+  const waits = caseWaitsFor({ value: row.path, context: row.context }, determination)
   return { ...row, stateWords: caseStateWords(row.path), ...waits }
 }
 
 /** The cases this person reported themselves, newest first (never an anonymous one: it names no one). */
 export async function listMyReports(db: Executor, reader: RecordReader, userId: string): Promise<ReporterCaseRow[]> {
-  return (await listAllCases(db, reader))
-    .filter((r) => reporterUserId(r.context.reporter) === userId)
-    .map(asReporterRow)
-    .sort((a, b) => b.context.reportedAt.localeCompare(a.context.reportedAt) || b.caseId.localeCompare(a.caseId))
-}
-
-/** One case as its reporter follows it. */
-export function reporterView(row: CaseRow): ReporterCaseRow {
-  return asReporterRow(row)
+  const mine = (await listAllCases(db, reader)).filter((r) => reporterUserId(r.context.reporter) === userId)
+  const rows: ReporterCaseRow[] = []
+  for (const row of mine) rows.push(asReporterRow(row, await determinationProgress(db, reader, row)))
+  return rows.sort((a, b) => b.context.reportedAt.localeCompare(a.context.reportedAt) || b.caseId.localeCompare(a.caseId))
 }
 
 /** The information the reporter added to a case, oldest first. */

@@ -463,4 +463,13 @@ test('a matter whose determination the Board closed waits for nothing more, for 
     expect(html, who).toContain('Waits for nothing more: the Board has made its determination and closed it, since')
     expect(html, who).not.toContain('Waits for the Board’s determination (duty 5)')
   }
+  // And so say the recipients' inbox and the reporter's "My reports".
+  for (const [who, page] of [
+    ['auditChair', '/cases'],
+    ['cfo', '/cases/mine'],
+  ] as [Who, string][]) {
+    const html = (await (await get(page, who)).text()).replaceAll('<!-- -->', '')
+    const row = html.slice(html.indexOf('case-2009-supplier-relative'))
+    expect(row.slice(0, 2000), `${who} ${page}`).toContain('nothing more: the Board has made its determination and closed it')
+  }
 })
