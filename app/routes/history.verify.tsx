@@ -41,6 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
           warnings: report.warnings,
         }
       : null,
+    failed: last && !last.report ? { at: formatInstantUtc(last.startedAt), reason: last.error ?? 'unknown' } : null,
     running: running ? formatInstantUtc(running.startedAt) : null,
     head: checkpoints[0] ? { sequence: checkpoints[0].sequence, hash: checkpoints[0].head_hash } : null,
     checkpoints: checkpoints.map((c) => ({
@@ -89,6 +90,12 @@ export default function VerifyPage() {
           <p id="verify-running" role="status">
             A check of the whole record has been running since {d.running}; on a large record it takes minutes. Open this page again to see
             its result.
+          </p>
+        ) : null}
+        {d.failed ? (
+          <p id="verify-failed" className="ow-broken">
+            The check begun {d.failed.at} could not be completed ({d.failed.reason}): it says nothing either way about the record. Open this
+            page again in a minute to check anew, or run <code>npm run verify</code>.
           </p>
         ) : null}
         {d.result ? (
