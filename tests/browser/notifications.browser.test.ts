@@ -58,7 +58,8 @@ test('the administrator reads the outbox: the dead letter first, with its error;
   await page.goto(`${baseURL}/login`)
   await signInThroughForm(page, 'admin@hecla.example')
   await page.waitForURL(`${baseURL}/`)
-  await page.getByRole('link', { name: 'Outbox' }).click()
+  // From the header, where the administrator's pages are linked (the dashboard links it too).
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Outbox' }).click()
   await page.waitForURL(`${baseURL}/admin/outbox`)
   await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Outbox: the mails the app writes')
   const rows = page.locator('tbody tr')
