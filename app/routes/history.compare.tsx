@@ -8,7 +8,7 @@ import { OFFICER_ROLES } from '../../machines/roles'
 import { compareAnswers, pathWords, valueWords } from '../utils/compare-answers'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc } from '../utils/format'
-import { exceptionsAndCasesOverTime } from '../utils/over-time.server'
+import { OVER_TIME_PERIODS, exceptionsAndCasesOverTime } from '../utils/over-time.server'
 import { requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
 import { getRecord } from '../utils/workflow.server'
 
@@ -23,7 +23,7 @@ const id = z
   .string()
   .max(200)
   .regex(/^[A-Za-z0-9._:/-]+$/, 'not an id')
-const CompareSchema = z.strictObject({ officer: id.optional(), from: id.optional(), to: id.optional() })
+const CompareSchema = z.strictObject({ officer: id.optional(), from: id.optional(), to: id.optional(), upTo: id.optional() })
 const bad = (message: string) => new Response(message, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -73,8 +73,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })
   }
   const officerNames = officers.map((o) => ({ id: o.id, name: o.name }))
+  const overTime = await exceptionsAndCasesOverTime(db, await getRecord(), reader, officerNames, parsed.data.upTo)
+  if (!overTime) throw bad('There is no such report to show the periods up to.')
+  const kept = Object.fromEntries(Object.entries({ officer: parsed.data.officer, from: from?.id, to: to?.id }).filter(([, v]) => v))
+  const windowHref = (upTo: string | null) => `/history/compare?${new URLSearchParams({ ...kept, ...(upTo ? { upTo } : {}) }).toString()}`
   return {
-    overTime: await exceptionsAndCasesOverTime(db, await getRecord(), reader, officerNames),
+    overTime: overTime.rows,
+    periods: OVER_TIME_PERIODS,
+    earlierHref: overTime.earlier ? windowHref(overTime.earlier) : null,
+    latestHref: overTime.latest ? null : windowHref(null),
     params: { officer: officer ?? '', from: from?.id ?? '', to: to?.id ?? '' },
     reports: reports.map((r) => ({ id: r.id, label: label(r) })),
     officers: officers.map((o) => ({ id: o.id, name: o.name })),
@@ -87,9 +94,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type OverTimeRows = ReturnType<typeof useLoaderData<typeof loader>>['overTime']
 
 /** One row per report: each officer's exceptions, then the matters raised on it; every number links to what it counts. */
-function OverTime({ rows, officers }: { rows: OverTimeRows; officers: { id: string; name: string }[] }) {
-  // Plain links: on the 20-year record the table holds ≈ 600 of them, and a <Link> resolves its
-  // address through the router on every render (issue 13's profile); these only open the timeline.
+function OverTime({
+  rows,
+  officers,
+  earlierHref,
+  latestHref,
+  periods,
+}: {
+  rows: OverTimeRows
+  officers: { id: string; name: string }[]
+  earlierHref: string | null
+  latestHref: string | null
+  periods: number
+}) {
+  // Plain links: a <Link> resolves its address through the router on every render (issue 13's
+  // profile), and these only open the timeline.
   const counted = (c: { count: number; href: string }, what: string) => (
     <a href={c.href} aria-label={`${c.count} ${what}`}>
       {c.count}
@@ -98,7 +117,9 @@ function OverTime({ rows, officers }: { rows: OverTimeRows; officers: { id: stri
   return (
     <section aria-labelledby="over-time-title" className="ow-panel">
       <h2 id="over-time-title">Exceptions and cases over time</h2>
-      <p className="hint">Duty exceptions each officer raised, and the reported matters raised on each report that you may see.</p>
+      <p className="hint">
+        Duty exceptions each officer raised, and the reported matters raised on each report that you may see, {periods} periods at a time.
+      </p>
       <div className="ow-table-scroll">
         <table className="ow-over-time">
           <thead>
@@ -145,6 +166,13 @@ function OverTime({ rows, officers }: { rows: OverTimeRows; officers: { id: stri
           </tbody>
         </table>
       </div>
+      {earlierHref || latestHref ? (
+        <p>
+          {earlierHref ? <a href={earlierHref}>Earlier periods</a> : null}
+          {earlierHref && latestHref ? ' · ' : null}
+          {latestHref ? <a href={latestHref}>The latest periods</a> : null}
+        </p>
+      ) : null}
     </section>
   )
 }
@@ -169,7 +197,7 @@ export default function ComparePage() {
       <header className="ow-page-head">
         <h1>Across periods</h1>
       </header>
-      <OverTime rows={d.overTime} officers={d.officers} />
+      <OverTime rows={d.overTime} officers={d.officers} earlierHref={d.earlierHref} latestHref={d.latestHref} periods={d.periods} />
       <h2 id="compare-title">Compare an officer’s answers between two periods</h2>
       <Form method="get" className="ow-panel ow-filters" aria-labelledby="compare-title">
         <label>

@@ -21,18 +21,50 @@ export interface OverTimeRow {
 
 const CLOSED = { resolved: 'case.resolve', referred: 'case.refer' } as const
 
+/** How many periods the table shows at once: three years of a company's reports. */
+export const OVER_TIME_PERIODS = 12
+
+/**
+ * The window of the table (issue 13): the `size` periods up to `upTo` (the latest
+ * when none), in period order, and where the earlier ones start. A twenty-year record
+ * drew ≈ 80 rows and 600 links on every comparison, 0.14× the framework's floor.
+ * Undefined when `upTo` names no report.
+ */
+export function periodWindow<T extends { id: string }>(
+  reports: readonly T[],
+  upTo: string | undefined,
+  size = OVER_TIME_PERIODS,
+): { shown: T[]; earlier: string | null; latest: boolean } | undefined {
+  const end = upTo === undefined ? reports.length : reports.findIndex((r) => r.id === upTo) + 1
+  if (end === 0) return undefined
+  const start = Math.max(0, end - size)
+  return { shown: reports.slice(start, end), earlier: start > 0 ? reports[start - 1]!.id : null, latest: end === reports.length }
+}
+
+export interface OverTimeTable {
+  rows: OverTimeRow[]
+  /** The `upTo` of the window before this one, or null when this one starts at the first report. */
+  earlier: string | null
+  /** Whether this window ends at the latest report. */
+  latest: boolean
+}
+
 export async function exceptionsAndCasesOverTime(
   db: Executor,
   record: RecordReader,
   reader: HistoryReader,
   officers: readonly { id: string; name: string }[],
-): Promise<OverTimeRow[]> {
-  const reports = await db
+  upTo?: string,
+): Promise<OverTimeTable | undefined> {
+  const all = await db
     .selectFrom('periodic_report')
     .select(['id', 'form', 'fiscal_year', 'fiscal_quarter', 'amendment_number'])
     .orderBy('period_end')
     .orderBy('amendment_number')
     .execute()
+  const window = periodWindow(all, upTo)
+  if (!window) return undefined
+  const reports = window.shown
   const exceptions = await countExceptionsByReport(db, reader.ownOnly ?? undefined)
   const cases = (await listAllCases(db, record)).filter((c) =>
     reader.ownOnly !== null
@@ -75,7 +107,7 @@ export async function exceptionsAndCasesOverTime(
       `${r.form === '10-K' ? `Form 10-K, fiscal ${r.fiscal_year}` : `Form 10-Q, Q${r.fiscal_quarter} ${r.fiscal_year}`}${r.amendment_number > 0 ? ` (amendment No. ${r.amendment_number})` : ''}`,
     ),
   )
-  // Matters tied to no report (a code violation of 2009, say) are counted too, in a row of their own.
-  if (cases.some((c) => c.reportId === null)) rows.push(rowFor(null, 'Not tied to a periodic report'))
-  return rows
+  // Matters tied to no report (a code violation of 2009, say) are counted too, in a row of their own, with the latest periods.
+  if (window.latest && cases.some((c) => c.reportId === null)) rows.push(rowFor(null, 'Not tied to a periodic report'))
+  return { rows, earlier: window.earlier, latest: window.latest }
 }

@@ -240,4 +240,15 @@ describe('comparing two periods', () => {
     expect(counts(chair, Q2)[3]).toBeLessThan(opened!)
     expect(chair).toContain('href="/history?report=report-2008-q2&amp;kind=case.route"')
   })
+  test('the table shows a window of periods: up to a chosen report, with a way back to the latest; an unknown one is a 400', async () => {
+    const page = await (await get('auditChair', `/history/compare?officer=user-cfo&upTo=${Q2}`)).text()
+    const table = overTime(page)
+    expect(table).toContain(`data-report="${Q2}"`)
+    expect(table).not.toContain('data-report="report-2012-fy"')
+    expect(table).not.toContain('Not tied to a periodic report')
+    // The way back keeps the comparison's choices.
+    expect(page).toContain('<a href="/history/compare?officer=user-cfo">The latest periods</a>')
+    expect(page).not.toContain('Earlier periods')
+    expect(await status('auditChair', '/history/compare?upTo=report-1999-q1')).toBe(400)
+  })
 })
