@@ -11,6 +11,7 @@ import type { Executor } from './queries/executor'
 import { actManifestationHash, manifestationHash } from './sign-off'
 import { type SigningKey, verifyCheckpoint } from './signing-key'
 import { type ChainedFields, eventHash, installationId } from './workflow-record'
+import { type EventRow, type InstanceRow, chainedFields } from './verify-chain'
 
 export const RECEIPT_KIND = 'hecla-attest/receipt/v1'
 
@@ -39,45 +40,6 @@ export interface ReceiptCheck {
   problems: string[]
 }
 
-type EventRowish = {
-  sequence: number
-  instance_id: string
-  instance_version: number
-  event: string
-  actor_user_id: string | null
-  actor_role: string
-  recorded_at: string
-  prev_hash: string
-  hash: string
-}
-type InstanceRowish = {
-  id: string
-  machine_id: string
-  machine_version: number
-  report_id: string | null
-  subject: string
-  input: string
-}
-
-function chainedFieldsOf(e: EventRowish, i: InstanceRowish): ChainedFields {
-  return {
-    sequence: e.sequence,
-    instance: {
-      id: i.id,
-      machineId: i.machine_id,
-      machineVersion: i.machine_version,
-      reportId: i.report_id,
-      subject: JSON.parse(i.subject) as unknown,
-      input: JSON.parse(i.input) as unknown,
-    },
-    instanceVersion: e.instance_version,
-    event: JSON.parse(e.event) as unknown,
-    actor: { userId: e.actor_user_id, role: e.actor_role },
-    recordedAt: e.recorded_at,
-    prevHash: e.prev_hash,
-  }
-}
-
 /** The receipt of a sign-off or signature by its id, or null when the record holds neither. */
 export async function buildReceipt(db: Executor, id: string, now: Date = new Date()): Promise<Receipt | null> {
   const signOff = await db.selectFrom('sign_off').select(['manifestation', 'workflow_sequence']).where('id', '=', id).executeTakeFirst()
@@ -95,7 +57,7 @@ export async function buildReceipt(db: Executor, id: string, now: Date = new Dat
     table: signOff ? 'sign_off' : 'signature',
     id,
     manifestation: JSON.parse(row.manifestation) as unknown,
-    chain: { installationId: await installationId(db), event: chainedFieldsOf(event, instance), eventHash: event.hash },
+    chain: { installationId: await installationId(db), event: chainedFields(event, instance), eventHash: event.hash },
     signedHead: {
       sequence: event.sequence,
       headHash: checkpoint?.head_hash ?? '',
@@ -203,15 +165,15 @@ export function checkReceiptAgainstDatabase(receipt: Receipt, key: SigningKey, f
         problems.push(`${table} ${receipt.id}: the record binds it to event ${row.workflow_sequence}, not ${receipt.chain.event.sequence}`)
     }
     const event = sqlite.prepare('SELECT * FROM workflow_event WHERE sequence = ?').get(receipt.chain.event.sequence) as
-      EventRowish | undefined
+      EventRow | undefined
     if (!event) problems.push(`workflow_event ${receipt.chain.event.sequence}: the record does not hold it`)
     else {
-      const instance = sqlite.prepare('SELECT * FROM workflow_instance WHERE id = ?').get(event.instance_id) as InstanceRowish | undefined
+      const instance = sqlite.prepare('SELECT * FROM workflow_instance WHERE id = ?').get(event.instance_id) as InstanceRow | undefined
       if (event.hash !== receipt.chain.eventHash)
         problems.push(`workflow_event ${event.sequence}: its hash in the record is not the receipt's chain.eventHash`)
-      if (!instance || canonicalJson(chainedFieldsOf(event, instance)) !== canonicalJson(receipt.chain.event))
+      if (!instance || canonicalJson(chainedFields(event, instance)) !== canonicalJson(receipt.chain.event))
         problems.push(`workflow_event ${event.sequence}: the record's event is not the one in the receipt`)
-      else if (eventHash(chainedFieldsOf(event, instance)) !== event.hash)
+      else if (eventHash(chainedFields(event, instance)) !== event.hash)
         problems.push(`workflow_event ${event.sequence}: its content in the record does not match its hash`)
     }
     const checkpoint = sqlite

@@ -4,8 +4,9 @@
 // worker thread of its own, one at a time per process; a reader who opens the page
 // while one runs joins it; a result younger than REFRESH_MS is shown again rather
 // than checked anew, so opening the page over and over does not keep a core busy.
-import { Worker } from 'node:worker_threads'
 import type { VerifyReport } from './verify'
+import { signingKeyPath } from './signing-key'
+import { startWorker } from './worker-thread'
 
 export const REFRESH_MS = 60_000
 
@@ -64,18 +65,27 @@ export function recordChecker(run: RunCheck): RecordChecker {
 /** `verifyRecord` in a worker thread: the same check as `npm run verify`, with the machines of this code base. */
 export function verifyInWorker(options: { file: string; keyPath: string }): Promise<VerifyReport> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(recordCheckWorkerUrl(), { workerData: options })
+    // In the build, the compiled thread is beside the Remix bundle (package.json's build: build/server/record-check-worker.js).
+    const worker = startWorker(
+      import.meta.url,
+      { source: './record-check-worker.ts', compiled: './record-check-worker.js' },
+      { workerData: options },
+    )
     worker.once('message', (report: VerifyReport) => resolve(report))
     worker.once('error', reject)
     worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the check's thread ended (${code})`))))
   })
 }
 
-// From the source (tsx, Vitest, the dev server) the worker registers tsx itself, as Node 20 gives a
-// worker no `--import` loader (db/outbox/worker-entry.mjs); in the build, esbuild puts it beside the
-// bundle that imports this module (package.json's build: build/server/record-check-worker.js).
-function recordCheckWorkerUrl(): URL {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('./record-check-worker-entry.mjs', import.meta.url)
-    : new URL('./record-check-worker.js', import.meta.url)
+// One checker a file and process: one check at a time, whoever opens the page.
+const checkers = new Map<string, RecordChecker>()
+
+/** The checker of the database `file`, checking it with the key beside it (SIGNING_KEY_PATH). */
+export function recordCheckOf(file: string): RecordChecker {
+  let checker = checkers.get(file)
+  if (!checker) {
+    checker = recordChecker(() => verifyInWorker({ file, keyPath: signingKeyPath(file) }))
+    checkers.set(file, checker)
+  }
+  return checker
 }

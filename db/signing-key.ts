@@ -68,6 +68,11 @@ export function loadVerificationKey(keyPath: string): SigningKey {
   return { privateKey: null, publicKey, fingerprint: fingerprintOf(publicKey), keyPath: found }
 }
 
+/** A verification key handed to a worker thread as text (the verifier's threads): only the public half travels. */
+export function verificationKeyFromPem(sent: { publicKeyPem: string; fingerprint: string; keyPath: string }): SigningKey {
+  return { privateKey: null, publicKey: createPublicKey(sent.publicKeyPem), fingerprint: sent.fingerprint, keyPath: sent.keyPath }
+}
+
 function verificationKeyFiles(keyPath: string) {
   return keyPath.endsWith('.pub.pem') ? [keyPath] : [publicKeyPath(keyPath), keyPath]
 }

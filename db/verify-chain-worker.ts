@@ -2,11 +2,10 @@
 // `npm run verify -- --no-replay` on a large record: reads what precedes its
 // segment from the file, checks the segment, posts back what it found. Loads
 // nothing heavier than the hash, so it starts in a few hundred milliseconds.
-import { createPublicKey } from 'node:crypto'
 import { parentPort, workerData } from 'node:worker_threads'
 import SQLite from 'better-sqlite3'
 import { genesisHash } from './chain-hash'
-import type { SigningKey } from './signing-key'
+import { verificationKeyFromPem } from './signing-key'
 import { checkChainSegment, segmentStart, type InstanceRow } from './verify-chain'
 
 export interface ChainWorkerTask {
@@ -24,12 +23,7 @@ export interface ChainWorkerTask {
 const task = workerData as ChainWorkerTask
 const sqlite = new SQLite(task.file, { readonly: true, fileMustExist: true })
 try {
-  const key: SigningKey = {
-    privateKey: null,
-    publicKey: createPublicKey(task.publicKeyPem),
-    fingerprint: task.fingerprint,
-    keyPath: task.keyPath,
-  }
+  const key = verificationKeyFromPem(task)
   const instances = new Map(
     (sqlite.prepare('SELECT id, machine_id, machine_version, report_id, subject, input FROM workflow_instance').all() as InstanceRow[]).map(
       (i) => [i.id, i],

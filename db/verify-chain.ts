@@ -8,7 +8,7 @@
 // thread starts fast.
 import type SQLite from 'better-sqlite3'
 import { canonicalJson } from './canonical-json'
-import { chainedHash, eventHash } from './chain-hash'
+import { type ChainedFields, chainedHash, eventHash } from './chain-hash'
 import { verifyCheckpoint, type SigningKey } from './signing-key'
 import type { VerifyProblem } from './verify'
 
@@ -51,7 +51,11 @@ export function parseJson(text: string): unknown {
   }
 }
 
-export function chainedFields(row: EventRow, instance: InstanceRow) {
+/** What an event's hash is taken over, from its stored row and its workflow's (also the receipts', db/receipt.ts). */
+export function chainedFields(
+  row: Pick<EventRow, 'sequence' | 'instance_version' | 'event' | 'actor_user_id' | 'actor_role' | 'recorded_at' | 'prev_hash'>,
+  instance: InstanceRow,
+): ChainedFields {
   return {
     sequence: row.sequence,
     instance: {

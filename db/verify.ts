@@ -466,18 +466,17 @@ function passOverFile(
             event: r.e_event as string,
             actor_user_id: r.e_actor_user_id as string | null,
           }
-    const signOffJoined = sqlite
-      .prepare(
-        `SELECT ${SIGN_OFF_COLUMNS.split(', ')
-          .map((c) => `s.${c}`)
-          .join(
-            ', ',
-          )}, ${joinedEvent('e_')} FROM sign_off s LEFT JOIN workflow_event e ON e.sequence = s.workflow_sequence ORDER BY s.workflow_sequence`,
-      )
-      .all() as (SignOffRow & Record<string, unknown>)[]
-    const signOffs = signOffJoined.map(
-      (r) => Object.fromEntries(SIGN_OFF_COLUMNS.split(', ').map((c) => [c, r[c]])) as unknown as SignOffRow,
-    )
+    // A row of `table` with the event it names joined (e_ columns), and the row on its own.
+    const withTheirEvents = <T>(table: 'sign_off' | 'signature', columns: string) => {
+      const names = columns.split(', ')
+      const joined = sqlite
+        .prepare(
+          `SELECT ${names.map((c) => `s.${c}`).join(', ')}, ${joinedEvent('e_')} FROM ${table} s LEFT JOIN workflow_event e ON e.sequence = s.workflow_sequence ORDER BY s.workflow_sequence`,
+        )
+        .all() as Record<string, unknown>[]
+      return { joined, rows: joined.map((r) => Object.fromEntries(names.map((c) => [c, r[c]])) as unknown as T) }
+    }
+    const { joined: signOffJoined, rows: signOffs } = withTheirEvents<SignOffRow>('sign_off', SIGN_OFF_COLUMNS)
     counts.signOffs = signOffs.length
     const rowsById = new Map(signOffs.map((s) => [s.id, s]))
     signOffJoined.forEach((joined, i) => {
@@ -502,18 +501,7 @@ function passOverFile(
     }
 
     // Every signature of an act: its own row, its one event (joined), and every event carrying one its row.
-    const signatureJoined = sqlite
-      .prepare(
-        `SELECT ${SIGNATURE_COLUMNS.split(', ')
-          .map((c) => `s.${c}`)
-          .join(
-            ', ',
-          )}, ${joinedEvent('e_')} FROM signature s LEFT JOIN workflow_event e ON e.sequence = s.workflow_sequence ORDER BY s.workflow_sequence`,
-      )
-      .all() as (SignatureRow & Record<string, unknown>)[]
-    const signatureRows = signatureJoined.map(
-      (r) => Object.fromEntries(SIGNATURE_COLUMNS.split(', ').map((c) => [c, r[c]])) as unknown as SignatureRow,
-    )
+    const { joined: signatureJoined, rows: signatureRows } = withTheirEvents<SignatureRow>('signature', SIGNATURE_COLUMNS)
     counts.signatures = signatureRows.length
     const signaturesById = new Map(signatureRows.map((s) => [s.id, s]))
     signatureJoined.forEach((joined, i) => {
@@ -1037,7 +1025,7 @@ export async function verifyRecordInParallel(options: Omit<VerifyOptions, 'looku
   const running = tasks.map(
     (task) =>
       new Promise<VerifyWorkerResult>((resolve, reject) => {
-        const worker = new Worker(new URL('./verify-worker-boot.mjs', import.meta.url), { workerData: task })
+        const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: task })
         worker.once('message', (result: VerifyWorkerResult) => resolve(result))
         worker.once('error', reject)
         worker.once('exit', (code) => {
@@ -1105,7 +1093,7 @@ export async function verifyChainInParallel(options: VerifyOptions & { splitAt?:
             to: i + 1 < starts.length ? starts[i + 1]! - 1 : upTo,
             headPosition: head?.sequence ?? null,
           }
-          const worker = new Worker(new URL('./verify-worker-boot.mjs', import.meta.url), { workerData: task })
+          const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: task })
           worker.once('message', resolve)
           worker.once('error', reject)
           worker.once('exit', (code) => {

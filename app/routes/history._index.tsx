@@ -5,7 +5,7 @@ import { formatTimelineCursor, listTimeline } from '../../db/queries/history'
 import { listPeople } from '../../db/queries/people'
 import { EVENT_KINDS, eventWords } from '../../machines/event-words'
 import { getDb } from '../utils/db.server'
-import { formatInstantUtc } from '../utils/format'
+import { formatInstantUtc, shortReportLabel, upperFirst } from '../utils/format'
 import { requireHistoryReader, seesCaseIds } from '../utils/permissions.server'
 import { readTimelineQuery } from '../utils/timeline-params.server'
 import { timelineWords } from '../utils/timeline-words'
@@ -17,8 +17,6 @@ import { timelineWords } from '../utils/timeline-words'
 // (migration 016), when in UTC and in company time, and the workflow's state
 // before and after, and the kind of event, in words (machines/state-words.ts,
 // machines/event-words.ts). An officer sees the events they took only.
-
-const capitalised = (words: string) => words.charAt(0).toUpperCase() + words.slice(1)
 
 export const meta: MetaFunction = () => [{ title: 'History — Code of Ethics attestations' }]
 
@@ -40,23 +38,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const people = reader.ownOnly === null && company ? await listPeople(db, company.id) : []
   const search = new URLSearchParams(query.params)
   const next = page.nextCursor ? new URLSearchParams({ ...query.params, after: formatTimelineCursor(page.nextCursor) }) : null
-  const reportLabel = new Map(
-    reports.map((r) => [
-      r.id,
-      r.form === '10-K' ? `Form 10-K, fiscal ${r.fiscal_year}` : `Form 10-Q, Q${r.fiscal_quarter} ${r.fiscal_year}`,
-    ]),
-  )
+  const reportLabel = new Map(reports.map((r) => [r.id, shortReportLabel(r)]))
   return {
     ownOnly: reader.ownOnly !== null,
     params: query.params,
     reports: [...reportLabel].map(([id, label]) => ({ id, label })),
     people: people.map((p) => ({ id: p.id, name: p.name })),
-    kinds: EVENT_KINDS.map((value) => ({ value, words: capitalised(eventWords(value)) })),
+    kinds: EVENT_KINDS.map((value) => ({ value, words: upperFirst(eventWords(value)) })),
     rows: page.rows.map((r) => ({
       sequence: r.sequence,
       utc: formatInstantUtc(r.recordedAt),
       local: local.format(new Date(r.recordedAt)),
-      kind: capitalised(eventWords(r.eventType)),
+      kind: upperFirst(eventWords(r.eventType)),
       who: r.actorName ?? 'The app',
       ...timelineWords(r),
       reportId: r.workflow.reportId,

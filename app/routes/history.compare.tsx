@@ -7,7 +7,7 @@ import { DUTIES } from '../../machines/duties'
 import { OFFICER_ROLES } from '../../machines/roles'
 import { compareAnswers, pathWords, valueWords } from '../utils/compare-answers'
 import { getDb } from '../utils/db.server'
-import { formatInstantUtc } from '../utils/format'
+import { formatInstantUtc, shortReportLabel } from '../utils/format'
 import { OVER_TIME_PERIODS, exceptionsAndCasesOverTime } from '../utils/over-time.server'
 import { requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
 import { getRecord } from '../utils/workflow.server'
@@ -39,8 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     .select(['id', 'form', 'fiscal_year', 'fiscal_quarter', 'company_id'])
     .orderBy('period_end')
     .execute()
-  const label = (r: (typeof reports)[number]) =>
-    r.form === '10-K' ? `Form 10-K, fiscal ${r.fiscal_year}` : `Form 10-Q, Q${r.fiscal_quarter} ${r.fiscal_year}`
+  const label = shortReportLabel
   const officers = reports[0]
     ? (await listPeople(db, reports[0].company_id))
         .filter((p) => OFFICER_ROLES.some((r) => p.roles.includes(r)))

@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { databasePath } from '../../db/client'
-import { type RecordChecker, recordChecker, verifyInWorker } from '../../db/record-check'
-import { signingKeyPath } from '../../db/signing-key'
+import { recordCheckOf } from '../../db/record-check'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc } from '../utils/format'
 import { requireHistoryReader } from '../utils/permissions.server'
@@ -22,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb()
   const record = await getRecord()
   // In a thread of its own, so that a long check holds no other request; the page waits a little for it.
-  const { last, running } = await recordCheck().check({ waitMs: CHECK_WAIT_MS })
+  const { last, running } = await recordCheckOf(databasePath()).check({ waitMs: CHECK_WAIT_MS })
   const checkpoints = await db
     .selectFrom('chain_checkpoint')
     .select(['sequence', 'head_hash', 'signed_at', 'key_fingerprint'])
@@ -54,12 +53,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-// One checker a server process: one check at a time, whoever opens the page.
-let checker: RecordChecker | undefined
-function recordCheck(): RecordChecker {
-  checker ??= recordChecker(() => verifyInWorker({ file: databasePath(), keyPath: signingKeyPath(databasePath()) }))
-  return checker
-}
 const CHECK_WAIT_MS = 15_000
 
 export default function VerifyPage() {

@@ -30,6 +30,14 @@ export function reportTitle(report: {
     : `${form} for quarter ${report.fiscal_quarter} of fiscal ${report.fiscal_year}`
 }
 
+/** A report in a few words, for lists and choices: "Form 10-K, fiscal 2012", "Form 10-Q, Q2 2008". */
+export function shortReportLabel(report: { form: string; fiscal_year: number; fiscal_quarter: number | null }): string {
+  return report.form === '10-K' ? `Form 10-K, fiscal ${report.fiscal_year}` : `Form 10-Q, Q${report.fiscal_quarter} ${report.fiscal_year}`
+}
+
+/** A sentence's first letter made a capital: "signed the duty" → "Signed the duty". */
+export const upperFirst = (words: string) => words.charAt(0).toUpperCase() + words.slice(1)
+
 export function shortHash(sha256: string): string {
   return sha256.slice(0, 12)
 }

@@ -2,6 +2,7 @@ import { listAllCases } from '../../db/queries/cases'
 import { countExceptionsByReport } from '../../db/queries/history'
 import type { Executor } from '../../db/queries/executor'
 import type { RecordReader } from '../../db/queries/workflows'
+import { shortReportLabel } from './format'
 import { canSeeCase, type HistoryReader } from './permissions.server'
 
 // Exceptions and cases over time (issue 10, "Across periods"): one row per
@@ -102,10 +103,7 @@ export async function exceptionsAndCasesOverTime(
     }
   }
   const rows = reports.map((r) =>
-    rowFor(
-      r.id,
-      `${r.form === '10-K' ? `Form 10-K, fiscal ${r.fiscal_year}` : `Form 10-Q, Q${r.fiscal_quarter} ${r.fiscal_year}`}${r.amendment_number > 0 ? ` (amendment No. ${r.amendment_number})` : ''}`,
-    ),
+    rowFor(r.id, `${shortReportLabel(r)}${r.amendment_number > 0 ? ` (amendment No. ${r.amendment_number})` : ''}`),
   )
   // Matters tied to no report (a code violation of 2009, say) are counted too, in a row of their own, with the latest periods.
   if (window.latest && cases.some((c) => c.reportId === null)) rows.push(rowFor(null, 'Not tied to a periodic report'))

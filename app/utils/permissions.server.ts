@@ -302,6 +302,11 @@ export interface HistoryReader {
   ownOnly: string | null
 }
 
+/** Whether these roles open the history at all (requireHistoryReader says how much of it). */
+export function readsHistory(roles: readonly Role[]): boolean {
+  return officerRolesOf(roles).length > 0 || roles.some((r) => REPORT_READER_ROLES.includes(r))
+}
+
 /**
  * Who may read the history of the sign-offs: the Audit Committee, which oversees
  * the certification; the Chairman and the Disclosure Committee, read-only; and each
@@ -310,7 +315,7 @@ export interface HistoryReader {
 export async function requireHistoryReader(request: Request, options: AuthOptions = {}): Promise<HistoryReader> {
   const user = await requireUser(request, options)
   if (officerRolesOf(user.roles).length > 0) return { user, ownOnly: user.id }
-  if (user.roles.some((r) => REPORT_READER_ROLES.includes(r))) return { user, ownOnly: null }
+  if (readsHistory(user.roles)) return { user, ownOnly: null }
   return refuse(
     request,
     user,

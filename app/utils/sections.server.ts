@@ -1,6 +1,5 @@
 import type { Role } from '../../db/schema'
-import { OFFICER_ROLES } from '../../machines/roles'
-import { REPORT_READER_ROLES, receivingBodiesOf } from './permissions.server'
+import { readsHistory, receivingBodiesOf } from './permissions.server'
 
 // The parts of the app a person's roles open, for the header: the matters their
 // bodies receive, the sign-off history, and the administrator's pages. Only links
@@ -15,8 +14,7 @@ export interface Section {
 export function sectionsFor(roles: readonly Role[]): Section[] {
   const sections: Section[] = []
   if (receivingBodiesOf(roles).length > 0) sections.push({ href: '/cases', label: 'Matters received' })
-  if (roles.some((r) => REPORT_READER_ROLES.includes(r) || (OFFICER_ROLES as readonly Role[]).includes(r)))
-    sections.push({ href: '/history', label: 'History' })
+  if (readsHistory(roles)) sections.push({ href: '/history', label: 'History' })
   if (roles.includes('administrator')) sections.push({ href: '/admin/people', label: 'People' }, { href: '/admin/outbox', label: 'Outbox' })
   return sections
 }

@@ -5,7 +5,8 @@
 // sender's own event loop answers at once, and pages never wait on mail.
 // The worker dies with the process, as a SIGKILL demands; a child process would
 // outlive it and leave two senders.
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
+import { startWorker } from '../worker-thread'
 
 export interface OutboxThread {
   /** Finishes the pass under way, closes the connection and ends the thread. */
@@ -16,9 +17,9 @@ export function startOutboxThread(options: { intervalMs: number; leaseMs?: numbe
   let stopping = false
   let worker: Worker
   const start = () => {
-    // The worker inherits the environment (DATABASE_PATH, SIGNING_KEY_PATH, SMTP_URL, SMTP_FROM) and, under
-    // `node --import tsx`, the loader; a compiled server ships the worker beside itself (outbox-worker.js).
-    worker = new Worker(workerUrl(), { workerData: options })
+    // The worker inherits the environment (DATABASE_PATH, SIGNING_KEY_PATH, SMTP_URL, SMTP_FROM); the compiled
+    // server ships it beside itself (build/outbox-worker.js).
+    worker = startWorker(import.meta.url, { source: './worker.ts', compiled: './outbox-worker.js' }, { workerData: options })
     worker.on('error', (error) => console.error(`Outbox: the sender stopped: ${error.message}`))
     worker.on('exit', (code) => {
       // A sender that died for any reason but a shutdown is started again: mails must not wait for a restart.
@@ -38,8 +39,4 @@ export function startOutboxThread(options: { intervalMs: number; leaseMs?: numbe
       })
     },
   }
-}
-
-function workerUrl(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('./worker-entry.mjs', import.meta.url) : new URL('./outbox-worker.js', import.meta.url)
 }
