@@ -9,4 +9,6 @@ export const instanceId = {
   duty: (reportId: string, officerUserId: string, dutyNumber: number) => `duty/${reportId}/${officerUserId}/${dutyNumber}`,
   case: (caseId: string) => `case/${caseId}`,
   determination: (caseId: string) => `determination/${caseId}`,
+  /** The workflow that binds one table's kept rows to the chain (machines/kept-rows.ts). */
+  keptRows: (table: string) => `kept-rows/${table}`,
 }

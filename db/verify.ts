@@ -10,6 +10,7 @@ import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import SQLite from 'better-sqlite3'
 import type { EventObject } from 'xstate'
+import { KEPT_TABLES, type KeptRowEvent, type KeptTable } from '../machines/kept-rows'
 import { EventRefusedError, persistSnapshot, replayStates } from '../machines/replay'
 import { canonicalJson } from './canonical-json'
 import {
@@ -21,6 +22,8 @@ import {
   type EventRow,
   type InstanceRow,
 } from './verify-chain'
+import { instanceId } from './ids'
+import { KEPT_ROW_KEY, keptRowHash } from './kept-rows'
 import { machineLookup } from './machine-lookup'
 import type { ChainWorkerTask } from './verify-chain-worker'
 import type { Executor } from './queries/executor'
@@ -41,6 +44,7 @@ export type RecordTable =
   | 'title_assignment'
   | 'membership'
   | 'outbox_message'
+  | KeptTable
 
 export interface VerifyProblem {
   /** The event at which the chain does not hold, when the problem is one of the chain's. */
@@ -530,6 +534,7 @@ function passOverFile(
     const hashOf = sqlite.prepare('SELECT hash FROM workflow_event WHERE sequence = ?')
     const eventAt = (sequence: number) => hashOf.get(sequence) as { hash: string } | undefined
     for (const p of outboxProblems(sqlite, eventAt, options.key, install)) rest('outbox_message', p.row, p.message)
+    for (const p of keptRowProblems(sqlite)) rest(p.table, p.row, p.message)
     checkDatedPeriods(sqlite, signOffs, signatureRows, rest)
     return {
       sqlite,
@@ -909,6 +914,52 @@ function outboxProblems(
       const m = byId.get(r.message_id)
       if (!m || m.kind !== kind || (r.user_id !== undefined && m.to_user_id !== r.user_id))
         out.push({ row: r.message_id, message: `${table}: it names mail ${r.message_id}, which is not its ${kind}` })
+    }
+  }
+  return out
+}
+
+/**
+ * The rows beside the workflows that pages show as fact (a case's thread, files,
+ * additions and access log, the anonymous receipts, the waiver register): each is
+ * what its `row.kept` event hashed, once, and no row stands without its event
+ * (machines/kept-rows.ts, ADR 025). The events themselves were checked with the
+ * chain; a table a file does not have yet has nothing to check.
+ */
+function keptRowProblems(sqlite: SQLite.Database): Array<{ table: KeptTable; row: string; message: string }> {
+  const out: Array<{ table: KeptTable; row: string; message: string }> = []
+  const tables = new Set(
+    (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name),
+  )
+  const eventsOf = sqlite.prepare('SELECT sequence, event FROM workflow_event WHERE instance_id = ? ORDER BY instance_version')
+  for (const table of KEPT_TABLES) {
+    if (!tables.has(table)) continue
+    const keyColumn = KEPT_ROW_KEY[table]
+    const rowOf = sqlite.prepare(`SELECT * FROM ${table} WHERE ${keyColumn} = ?`)
+    const bound = new Map<string, number>()
+    for (const { sequence, event } of eventsOf.iterate(instanceId.keptRows(table)) as Iterable<{ sequence: number; event: string }>) {
+      const kept = parseJson(event) as Partial<KeptRowEvent> | undefined
+      if (!kept || kept.type !== 'row.kept' || typeof kept.key !== 'string' || !Array.isArray(kept.columns)) continue // replay names it
+      const earlier = bound.get(kept.key)
+      if (earlier !== undefined) {
+        out.push({ table, row: kept.key, message: `${table} ${kept.key}: bound twice, by events ${earlier} and ${sequence}` })
+        continue
+      }
+      bound.set(kept.key, sequence)
+      // A bound parameter takes the key column's affinity, so the access log's integer key is found by its text.
+      const row = rowOf.get(kept.key) as Record<string, unknown> | undefined
+      if (!row)
+        out.push({ table, row: kept.key, message: `${table} ${kept.key}: event ${sequence} kept it, but the file no longer holds it` })
+      else if (keptRowHash(row, kept.columns) !== kept.sha256)
+        out.push({ table, row: kept.key, message: `${table} ${kept.key}: it is not what event ${sequence} kept (the row was edited)` })
+    }
+    for (const r of sqlite.prepare(`SELECT ${keyColumn} AS key FROM ${table}`).iterate() as Iterable<{ key: string | number }>) {
+      if (!bound.has(String(r.key)))
+        out.push({
+          table,
+          row: String(r.key),
+          message: `${table} ${String(r.key)}: no event of the record kept it (a row added outside the app)`,
+        })
     }
   }
   return out

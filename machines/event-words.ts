@@ -35,7 +35,12 @@ export const EVENT_WORDS: Readonly<Record<string, string>> = {
   'determination.giveNotice': 'gave written notice to the individual',
   'determination.acknowledgeNotice': 'the individual acknowledged the written notice',
   'determination.close': 'closed the determination',
+  // Never on the timeline (db/queries/history.ts leaves them out); named for verify's and the bundle's readers.
+  'row.kept': 'a note, file, addition, access or register entry was sealed into the record',
 }
+
+/** Kinds that bind rows beside the workflows to the chain: no history page lists them (ADR 025). */
+export const UNLISTED_EVENT_KINDS: ReadonlySet<string> = new Set(['row.kept'])
 
 /** The words for an event's kind; a kind without words (none should be) shows as it is stored. */
 export function eventWords(eventType: string): string {
@@ -43,4 +48,4 @@ export function eventWords(eventType: string): string {
 }
 
 /** The kinds in the order above, for a filter's choices. */
-export const EVENT_KINDS: readonly string[] = Object.keys(EVENT_WORDS)
+export const EVENT_KINDS: readonly string[] = Object.keys(EVENT_WORDS).filter((kind) => !UNLISTED_EVENT_KINDS.has(kind))

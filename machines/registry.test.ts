@@ -47,6 +47,7 @@ test('every machine has its current version and every retired one registered', (
     'duty-review@1',
     'duty-review@2',
     'duty-review@3',
+    'kept-rows@1',
     'report-lifecycle@1',
     'report-lifecycle@2',
   ])

@@ -5,6 +5,7 @@ import {
   boardDeterminationInputSchema,
   boardDeterminationMachine,
 } from './board-determination'
+import { KEPT_ROWS_MACHINE_ID, KEPT_ROWS_MACHINE_VERSION, keptRowsInputSchema, keptRowsMachine } from './kept-rows'
 import { CASE_MACHINE_ID, CASE_MACHINE_VERSION, caseInputSchema, caseMachine } from './case'
 import { DUTY_REVIEW_MACHINE_ID, DUTY_REVIEW_MACHINE_VERSION, dutyReviewInputSchema, dutyReviewMachine } from './duty-review'
 import {
@@ -52,6 +53,11 @@ export const MACHINE_REGISTRY = {
     machine: boardDeterminationMachine,
     version: BOARD_DETERMINATION_MACHINE_VERSION,
     createInput: (raw: unknown) => boardDeterminationInputSchema.parse(raw),
+  },
+  [KEPT_ROWS_MACHINE_ID]: {
+    machine: keptRowsMachine,
+    version: KEPT_ROWS_MACHINE_VERSION,
+    createInput: (raw: unknown) => keptRowsInputSchema.parse(raw),
   },
 } as const satisfies Record<string, MachineRegistryEntry>
 

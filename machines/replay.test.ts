@@ -139,7 +139,7 @@ test('replay refuses a history the machine does not allow, naming the event', ()
 })
 
 test('the registry finds each machine by id and version, and fails loudly otherwise', () => {
-  expect(MACHINE_IDS.sort()).toEqual(['board-determination', 'case', 'duty-review', 'report-lifecycle'])
+  expect(MACHINE_IDS.sort()).toEqual(['board-determination', 'case', 'duty-review', 'kept-rows', 'report-lifecycle'])
   for (const id of MACHINE_IDS) {
     const entry = currentMachine(id)
     expect(entry.machine.id).toBe(id)

@@ -25,7 +25,8 @@ test.each(knownMachineVersions().map((m) => [`${m.id} v${m.version}`, m.id, m.ma
   '%s: each state value reads in words, never as its code name',
   (_, id, machine: AnyStateMachine) => {
     const values = valuesOf(machine.root as unknown as StateNodeLike)
-    expect(values.length).toBeGreaterThan(3)
+    // The kept rows' workflow has one state by design (machines/kept-rows.ts); every other machine has several.
+    expect(values.length).toBeGreaterThan(id === 'kept-rows' ? 0 : 3)
     for (const value of values) {
       const words = stateWords(id, value)
       expect(words, statePath(value)).toMatch(/^[A-Z]/)

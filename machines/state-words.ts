@@ -31,6 +31,7 @@ const BY_MACHINE: Readonly<Record<string, (value: unknown) => string>> = {
   'report-lifecycle': reportWords,
   case: (value) => capitalised(caseStateWords(value)),
   'board-determination': (value) => DETERMINATION_STATE_LABELS[statePath(value)] ?? statePath(value),
+  'kept-rows': () => 'Binding its rows to the record',
 }
 
 /** A workflow's state in words, from its machine's id and a state value (live or as stored). */

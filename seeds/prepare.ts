@@ -2,6 +2,7 @@ import { openDatabase, type DB } from '../db/client'
 import { machineLookup } from '../db/machine-lookup'
 import { migrateToLatest } from '../db/migrate'
 import { loadOrCreateSigningKey, signingKeyPath } from '../db/signing-key'
+import { keepUnkeptRows } from '../db/kept-rows'
 import { openWorkflowRecord } from '../db/workflow-record'
 import { seedDemoHistory } from './history'
 import { storeDraftFile } from '../db/draft-files'
@@ -23,6 +24,8 @@ export async function prepareDatabase(file: string, options: { today: Date }): P
     const record = openWorkflowRecord(db, machineLookup, loadOrCreateSigningKey(signingKeyPath(file)))
     const seededCompany = await seedDemoCompany(db)
     const seededHistory = await seedDemoHistory(record, { today: options.today })
+    // A file from before the thread and the registers were kept in the chain has them bound now, once (db/kept-rows.ts).
+    await keepUnkeptRows(record)
     // The demo drafts' files, where the app keeps every draft, so the officers can download what they attest to.
     for (const draft of reports.flatMap((r) => r.drafts)) {
       await storeDraftFile(sha256Hex(draft.content), new TextEncoder().encode(draft.content), file)

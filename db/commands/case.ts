@@ -6,6 +6,7 @@ import type { DutyReviewEvent } from '../../machines/duty-review'
 import type { Body } from '../../machines/roles'
 import { CommandRefusedError, NotFoundError } from '../errors'
 import { instanceId } from '../ids'
+import { keepRow } from '../kept-rows'
 import { findCaseQuestion } from '../queries/cases'
 import { listDutyInstances } from '../queries/workflows'
 import type { CaseCapacity, CaseMessageKind } from '../schema'
@@ -144,11 +145,14 @@ async function insertMessage(
       workflow_sequence: m.workflowSequence ?? null,
     })
     .execute()
+  const author: Actor = { userId: m.authorUserId, role: m.capacity }
+  await keepRow(unit, 'case_message', id, author, m.at)
   for (const file of m.attachments ?? []) {
+    const fileId = file.id ?? `file-${randomBytes(8).toString('hex')}`
     await unit.trx
       .insertInto('case_attachment')
       .values({
-        id: file.id ?? `file-${randomBytes(8).toString('hex')}`,
+        id: fileId,
         case_instance_id: instanceId.case(m.caseId),
         message_id: id,
         sha256: file.sha256,
@@ -158,6 +162,7 @@ async function insertMessage(
         uploaded_at: iso(m.at),
       })
       .execute()
+    await keepRow(unit, 'case_attachment', fileId, author, m.at)
   }
   return { id }
 }
@@ -204,15 +209,21 @@ export async function logCaseOpening(
   record: WorkflowRecord,
   request: { caseId: string; userId: string; capacity: 'recipient' | 'reporter'; at?: Date },
 ) {
-  await record.db
-    .insertInto('case_access_log')
-    .values({
-      case_instance_id: instanceId.case(request.caseId),
-      user_id: request.userId,
-      capacity: request.capacity,
-      opened_at: iso(request.at ?? new Date()),
-    })
-    .execute()
+  const at = request.at ?? new Date()
+  await record.write(async (unit) => {
+    const { id } = await unit.trx
+      .insertInto('case_access_log')
+      .values({
+        case_instance_id: instanceId.case(request.caseId),
+        user_id: request.userId,
+        capacity: request.capacity,
+        opened_at: iso(at),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    // Shown to the Audit Committee's chair as who opened the matter: bound to the chain like the thread.
+    await keepRow(unit, 'case_access_log', id, { userId: request.userId, role: request.capacity }, at)
+  })
 }
 
 /** Resolves or refers a case under review (its recipients decide). */

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import type { CaseInput } from '../../machines/case'
 import { NotFoundError } from '../errors'
 import { instanceId } from '../ids'
+import { keepRow } from '../kept-rows'
 import { ANONYMOUS_CHANNEL_USER_ID } from '../schema'
 import type { Actor, WorkflowRecord, WriteUnit } from '../workflow-record'
 import { reportCaseInside } from './case'
@@ -22,12 +23,14 @@ export interface StoredCaseFile {
 /** Who the anonymous channel's steps are recorded as: no user, only the channel. */
 export const ANONYMOUS_ACTOR: Actor = { userId: null, role: 'anonymous_channel' }
 
-async function attach(unit: WriteUnit, caseId: string, uploadedBy: string, at: Date, files: readonly StoredCaseFile[]) {
+async function attach(unit: WriteUnit, caseId: string, uploader: Actor, at: Date, files: readonly StoredCaseFile[]) {
+  const uploadedBy = uploader.userId ?? ANONYMOUS_CHANNEL_USER_ID
   for (const file of files) {
+    const id = `file-${randomBytes(8).toString('hex')}`
     await unit.trx
       .insertInto('case_attachment')
       .values({
-        id: `file-${randomBytes(8).toString('hex')}`,
+        id,
         case_instance_id: instanceId.case(caseId),
         message_id: null,
         sha256: file.sha256,
@@ -37,6 +40,7 @@ async function attach(unit: WriteUnit, caseId: string, uploadedBy: string, at: D
         uploaded_at: iso(at),
       })
       .execute()
+    await keepRow(unit, 'case_attachment', id, uploader, at)
   }
 }
 
@@ -54,7 +58,7 @@ export async function reportMatter(
   const at = request.at ?? new Date()
   return record.write(async (unit) => {
     const result = await reportCaseInside(unit, { reportId: request.reportId, input: request.input, actor: request.actor, at })
-    await attach(unit, request.input.caseId, request.actor.userId, at, request.files ?? [])
+    await attach(unit, request.input.caseId, request.actor, at, request.files ?? [])
     return result
   })
 }
@@ -86,7 +90,8 @@ export async function reportAnonymously(
         passphrase_hash: request.receipt.passphraseHash,
       })
       .execute()
-    await attach(unit, request.input.caseId, ANONYMOUS_CHANNEL_USER_ID, at, request.files ?? [])
+    await keepRow(unit, 'anonymous_receipt', instanceId.case(request.input.caseId), ANONYMOUS_ACTOR, at)
+    await attach(unit, request.input.caseId, ANONYMOUS_ACTOR, at, request.files ?? [])
     return result
   })
 }
@@ -111,6 +116,8 @@ export async function addCaseInformation(
         written_at: iso(at),
       })
       .execute()
+    const author: Actor = request.authorUserId === null ? ANONYMOUS_ACTOR : { userId: request.authorUserId, role: 'reporter' }
+    await keepRow(unit, 'case_addition', id, author, at)
     return { id }
   })
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { NewWaiver, NewWaiverDisclosure } from '../../machines/waiver-register'
 import { CommandRefusedError, NotFoundError } from '../errors'
+import { keepRow } from '../kept-rows'
 import type { WorkflowRecord } from '../workflow-record'
 import { iso } from './shared'
 
@@ -54,6 +55,7 @@ export async function recordWaiver(
         recorded_at: iso(at),
       })
       .execute()
+    await keepRow(unit, 'waiver', id, { userId: request.recordedBy, role: 'administrator' }, at)
     return { id }
   })
 }
@@ -102,6 +104,7 @@ export async function recordWaiverDisclosure(
         recorded_at: iso(at),
       })
       .execute()
+    await keepRow(unit, 'waiver_disclosure', id, { userId: request.recordedBy, role: 'administrator' }, at)
     return { id }
   })
 }

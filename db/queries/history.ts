@@ -3,6 +3,7 @@
 // Each filter combination is served by an index (migration 010; the plan is
 // checked on 100,000 events in tests/db/history-plan.test.ts).
 import { sql } from 'kysely'
+import { KEPT_ROWS_MACHINE_ID } from '../../machines/kept-rows'
 import type { Executor } from './executor'
 
 export interface TimelineFilters {
@@ -213,6 +214,8 @@ export function timelineQuery(db: Executor, filters: TimelineFilters, page: Time
           .where('p.instance_version', '=', sql<number>`e.instance_version - 1`)
           .as('state_before'),
       ])
+      // The events that bind the thread and the registers to the chain say nothing a history reader may read (ADR 025).
+      .where('i.machine_id', '!=', KEPT_ROWS_MACHINE_ID)
       .$if(filters.reportId !== undefined, (qb) => qb.where('i.report_id', '=', filters.reportId!))
       .$if(filters.dutyNumber !== undefined, (qb) => qb.where('i.duty_number', '=', filters.dutyNumber!))
       .$if(filters.actorUserId !== undefined, (qb) => qb.where('e.actor_user_id', '=', filters.actorUserId!))

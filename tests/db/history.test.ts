@@ -40,9 +40,17 @@ async function walk(filters: TimelineFilters, limit: number) {
 async function sequencesWhere(where: string) {
   const { rows } = await sql<{ sequence: number }>`
     SELECT e.sequence FROM workflow_event e JOIN workflow_instance i ON i.id = e.instance_id
-    WHERE ${sql.raw(where)} ORDER BY e.recorded_at DESC, e.sequence DESC`.execute(db)
+    WHERE i.machine_id != 'kept-rows' AND (${sql.raw(where)}) ORDER BY e.recorded_at DESC, e.sequence DESC`.execute(db)
   return rows.map((r) => r.sequence)
 }
+
+test('the events that bind the case threads to the chain are in the record, and no timeline lists them', async () => {
+  const kept = await sql<{ n: number }>`SELECT count(*) AS n FROM workflow_event WHERE event_type = 'row.kept'`.execute(db)
+  expect(kept.rows[0]!.n).toBeGreaterThan(0)
+  const { rows } = await walk({}, 50)
+  expect(rows.some((r) => r.eventType === 'row.kept' || r.workflow.machineId === 'kept-rows')).toBe(false)
+  expect((await walk({ eventType: 'row.kept' }, 50)).rows).toEqual([])
+})
 
 test('unfiltered, page by page: every event once, newest first by (recorded_at, sequence), ties and all', async () => {
   const all = await sequencesWhere('1 = 1')

@@ -183,6 +183,14 @@ const KINDS: Kind[] = [
     },
   },
   {
+    kind: 'edit a note in a case’s thread',
+    damage: (s) => {
+      const { id } = s.prepare('SELECT id FROM case_message ORDER BY rowid LIMIT 1').get() as { id: string }
+      s.prepare("UPDATE case_message SET body = 'Nothing happened.' WHERE id = ?").run(id)
+      return new RegExp(`case_message ${id}: it is not what event \\d+ kept \\(the row was edited\\)`)
+    },
+  },
+  {
     kind: 'edit the snapshot cache',
     damage: (s) => {
       const row = s

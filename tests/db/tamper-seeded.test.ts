@@ -175,7 +175,7 @@ test('an untouched copy, found by its path alone with only the public key beside
   const result = await cli(file)
   expect(result.stderr).toBe('')
   expect(result.code).toBe(0)
-  expect(result.stdout).toMatch(/^OK: .*copy\.sqlite — \d+ events in 56 workflows, 51 sign-offs/)
+  expect(result.stdout).toMatch(/^OK: .*copy\.sqlite — \d+ events in 57 workflows, 51 sign-offs/)
   expect(result.stdout).toContain(path.join(path.dirname(file), 'signing-key.pub.pem'))
 }, 30_000)
 

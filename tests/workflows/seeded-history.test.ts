@@ -40,8 +40,9 @@ test('the seeded record verifies: every link of the chain and every signed check
 test('rebuilding every workflow from its events alone gives the cached snapshot', async () => {
   const cached = await db.selectFrom('workflow_snapshot').selectAll().execute()
   // The seed documents' reports' 52 workflows (with the Q2 2008 control matter), the 2009 earlier violation's case and
-  // Board determination, and the live report's lifecycle (in certification on SEED_DAY).
-  expect(cached.length).toBe(55)
+  // Board determination, the live report's lifecycle (in certification on SEED_DAY), and the workflow that binds the
+  // cases' notes to the chain (db/kept-rows.ts).
+  expect(cached.length).toBe(56)
   for (const row of cached) {
     const replayed = await replayInstance(db, machineLookup, row.instance_id)
     expect(canonicalJson(replayed.persisted), row.instance_id).toBe(row.snapshot)
@@ -133,7 +134,7 @@ test('`npm run verify` checks a copy of the file with the key kept outside it, a
   await sqliteBackup(file, copy)
   const env = { ...process.env, DATABASE_PATH: file }
   const ok = await run(process.execPath, ['--import', 'tsx', 'db/cli/verify.ts', copy], { env })
-  expect(ok.stdout).toMatch(/^OK: .*copy\.sqlite — \d+ events in 55 workflows/)
+  expect(ok.stdout).toMatch(/^OK: .*copy\.sqlite — \d+ events in 56 workflows/)
 
   const tampered = new SQLite(copy)
   tampered.exec('DROP TRIGGER workflow_event_no_update')
