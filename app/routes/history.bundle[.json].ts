@@ -1,12 +1,20 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { listCaseIdsAbout } from '../../db/queries/cases'
 import { bundleResponse } from '../utils/bundle-response.server'
-import { requireExportReader } from '../utils/permissions.server'
+import { getDb } from '../utils/db.server'
+import { refuseMatterAboutReader, requireExportReader } from '../utils/permissions.server'
 
 // The JSON evidence bundle of the whole record (every report's lifecycle and duty
 // reviews in full; every other workflow as links only).
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireExportReader(request)
+  const reader = await requireExportReader(request)
+  await refuseMatterAboutReader(
+    request,
+    reader,
+    await listCaseIdsAbout(await getDb(), reader.user.id),
+    'The evidence bundle of the whole record',
+  )
   const response = await bundleResponse(null, 'evidence-bundle-record.json')
   if (!response)
     throw new Response('The record holds no event yet.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })

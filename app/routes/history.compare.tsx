@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { listCaseIdsAbout } from '../../db/queries/cases'
 import { listLatestSignOffsOf } from '../../db/queries/history'
 import { listPeople } from '../../db/queries/people'
 import { DUTIES } from '../../machines/duties'
@@ -9,7 +10,7 @@ import { compareAnswers, pathWords, valueWords } from '../utils/compare-answers'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc, shortReportLabel } from '../utils/format'
 import { OVER_TIME_PERIODS, exceptionsAndCasesOverTime } from '../utils/over-time.server'
-import { requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
+import { exceptionIsAbout, requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
 import { getRecord } from '../utils/workflow.server'
 
 // Across periods (issue 10): exceptions and cases over time, report by report
@@ -55,19 +56,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
     before: { id: string; at: string } | null
     after: { id: string; at: string } | null
     changes: ReturnType<typeof compareAnswers>
+    /** An exception of this duty is about a matter concerning the reader: its answers are kept from them. */
+    keptFromReader: boolean
   }> | null = null
   if (officer && from && to) {
     const [a, b] = await Promise.all([listLatestSignOffsOf(db, from.id, officer), listLatestSignOffsOf(db, to.id, officer)])
+    const about = officer === reader.user.id ? new Set<string>() : await listCaseIdsAbout(db, reader.user.id)
     duties = DUTIES.map((duty) => {
       const x = a.get(duty.number)
       const y = b.get(duty.number)
-      const answers = (row: typeof x) => (row ? (JSON.parse(row.manifestation) as { answers: unknown }).answers : undefined)
+      const signed = (row: typeof x) =>
+        row ? (JSON.parse(row.manifestation) as { answers: unknown; exception?: { caseId: string } | null }) : undefined
+      const keptFromReader = [signed(x), signed(y)].some((m) => m !== undefined && exceptionIsAbout(m, about))
       return {
         number: duty.number,
         title: duty.title,
         before: x ? { id: x.id, at: formatInstantUtc(x.signed_at) } : null,
         after: y ? { id: y.id, at: formatInstantUtc(y.signed_at) } : null,
-        changes: x && y ? compareAnswers(answers(x), answers(y)) : [],
+        changes: x && y && !keptFromReader ? compareAnswers(signed(x)!.answers, signed(y)!.answers) : [],
+        keptFromReader,
       }
     })
   }
@@ -242,7 +249,12 @@ export default function ComparePage() {
                 <h3>
                   Duty {duty.number}. {duty.title}
                 </h3>
-                {!duty.before || !duty.after ? (
+                {duty.keptFromReader ? (
+                  <p className="ow-kept-from-reader">
+                    Kept from you: an exception of this duty is about a reported matter that concerns you, and a matter is never shown to
+                    the person it is about.
+                  </p>
+                ) : !duty.before || !duty.after ? (
                   <p>
                     {duty.before ? '' : `Not signed in ${d.fromLabel}. `}
                     {duty.after ? '' : `Not signed in ${d.toLabel}.`}

@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { listCaseIdsAbout } from '../../db/queries/cases'
 import { findActSignatureRow, findSignOffRow, listReopenings } from '../../db/queries/history'
 import { buildReceipt, checkReceiptOffline } from '../../db/receipt'
 import type { Manifestation } from '../../db/sign-off'
 import { checkSignOffs } from '../../db/verify'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc } from '../utils/format'
-import { requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
+import { exceptionIsAbout, requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
 import { getRecord } from '../utils/workflow.server'
 
 // One sign-off as signed (issue 10): the full manifestation, the answers and
@@ -19,6 +20,9 @@ export const meta: MetaFunction = () => [{ title: 'Sign-off — Code of Ethics a
 
 const notFound = () =>
   new Response('The record holds no such sign-off.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+
+/** A sign-off's meaning when its exception is about a matter concerning the reader: that it had one, not what it says. */
+const KEPT_MEANING = 'Attested with exception (what the exception says is kept from you)'
 
 const REOPEN_WORDS: Record<string, string> = {
   newDraft: 'reopened by a newer draft of the report',
@@ -45,11 +49,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (signOff) {
     await requireOwnHistory(request, reader, signOff.officer_user_id)
     const m = JSON.parse(signOff.manifestation) as Manifestation
+    // The officer's words about a matter concerning the reader are the matter's: kept from them, as its case page is.
+    const about = signOff.officer_user_id === reader.user.id ? new Set<string>() : await listCaseIdsAbout(db, reader.user.id)
+    const keptFromReader = exceptionIsAbout(m, about)
     const check = (await checkSignOffs(db, record.lookup, record.key, [id])).get(id)!
     const siblings = (
       await db
         .selectFrom('sign_off')
-        .select(['id', 'signed_at', 'meaning_text', 'workflow_sequence'])
+        .select(['id', 'signed_at', 'meaning_text', 'manifestation', 'workflow_sequence'])
         .where('workflow_instance_id', '=', signOff.workflow_instance_id)
         .where('id', '!=', id)
         .orderBy('workflow_sequence')
@@ -61,7 +68,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       return {
         id: s.id,
         signedAt: formatInstantUtc(s.signed_at),
-        meaning: s.meaning_text,
+        meaning: exceptionIsAbout(JSON.parse(s.manifestation) as Manifestation, about) ? KEPT_MEANING : s.meaning_text,
         why: why ? `${REOPEN_WORDS[why.reason] ?? why.reason}, ${formatInstantUtc(why.recordedAt)}` : 'reopened',
       }
     })
@@ -74,16 +81,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         company: `${m.company.name} (${m.company.ticker})`,
         report: `Form ${m.report.form}, ${m.report.fiscalQuarter ? `quarter ${m.report.fiscalQuarter} of ` : ''}fiscal ${m.report.fiscalYear}, period ended ${m.report.periodEnd}`,
         officer: `${m.officer.printedName}, ${m.officer.title}`,
-        meaning: m.meaningText,
+        meaning: keptFromReader ? KEPT_MEANING : m.meaningText,
         signedAt: `${formatInstantUtc(m.signedAt)} (${m.signedAtLocal}, ${m.timeZone})`,
         dutyText: m.duty.text,
       },
-      answers: answerLines(m.answers),
+      answers: keptFromReader ? [] : answerLines(m.answers),
       draft: m.draft ? { id: m.draft.id, version: m.draft.version, sha256: m.draft.sha256, fileName: signOff.draft_file_name } : null,
-      exception: m.exception,
+      exception: keptFromReader ? null : m.exception,
+      keptFromReader,
       earlier,
       check: { genuine: check.genuine, current: check.current, problems: check.problems },
-      canonical: signOff.manifestation,
+      canonical: keptFromReader ? null : signOff.manifestation,
     }
   }
   const act = await findActSignatureRow(db, id)
@@ -107,6 +115,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     answers: [],
     draft: null,
     exception: null,
+    keptFromReader: false,
     earlier: [],
     check: { genuine: check.ok, current: check.ok, problems: check.problems },
     canonical: act.manifestation,
@@ -142,14 +151,16 @@ export default function SignOffPage() {
               : 'Yes, it is genuine; but it no longer stands: it was withdrawn or reopened since.'
             : `No: ${d.check.problems.join('; ')}`}
         </p>
-        <p className="ow-no-print">
-          <a href={`/receipts/${d.id}`} download={`receipt-${d.id.slice(0, 12)}.json`}>
-            Download the signature receipt (JSON)
-          </a>{' '}
-          <span className="hint">
-            Check it with <code>npm run verify -- --receipt &lt;file&gt;</code>.
-          </span>
-        </p>
+        {d.keptFromReader ? null : (
+          <p className="ow-no-print">
+            <a href={`/receipts/${d.id}`} download={`receipt-${d.id.slice(0, 12)}.json`}>
+              Download the signature receipt (JSON)
+            </a>{' '}
+            <span className="hint">
+              Check it with <code>npm run verify -- --receipt &lt;file&gt;</code>.
+            </span>
+          </p>
+        )}
       </section>
       <section aria-labelledby="manifestation-title" className="ow-panel ow-print-page">
         <h2 id="manifestation-title">What was signed</h2>
@@ -194,6 +205,15 @@ export default function SignOffPage() {
               </dd>
             </div>
           ) : null}
+          {d.keptFromReader ? (
+            <div>
+              <dt>Exception</dt>
+              <dd id="kept-from-reader">
+                Signed with an exception about a reported matter that concerns you. A matter is never shown to the person it is about, so
+                the exception, the answers and the receipt of this sign-off are kept from you.
+              </dd>
+            </div>
+          ) : null}
           {d.exception ? (
             <div>
               <dt>Exception</dt>
@@ -229,10 +249,12 @@ export default function SignOffPage() {
             </dl>
           </>
         ) : null}
-        <details>
-          <summary>The manifestation exactly as hashed (canonical JSON)</summary>
-          <pre className="ow-canonical">{d.canonical}</pre>
-        </details>
+        {d.canonical === null ? null : (
+          <details>
+            <summary>The manifestation exactly as hashed (canonical JSON)</summary>
+            <pre className="ow-canonical">{d.canonical}</pre>
+          </details>
+        )}
       </section>
       {d.earlier.length > 0 ? (
         <section aria-labelledby="earlier-title" className="ow-panel">

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { listCaseIdsAbout } from '../../db/queries/cases'
 import { findActSignatureRow, findSignOffRow } from '../../db/queries/history'
 import { buildReceipt } from '../../db/receipt'
 import { getDb } from '../utils/db.server'
-import { requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
+import { exceptionIsAbout, refuseMatterAboutReader, requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
 import { generatedDownload } from '../utils/draft-download.server'
 
 // A signature receipt (db/receipt.ts) as a JSON download. An officer may download
@@ -16,9 +17,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = params.signatureId ?? ''
   if (!/^[0-9a-f]{64}$/.test(id)) throw notFound()
   const db = await getDb()
-  const owner = (await findSignOffRow(db, id))?.officer_user_id ?? (await findActSignatureRow(db, id))?.signer_user_id
+  const signOff = await findSignOffRow(db, id)
+  const owner = signOff?.officer_user_id ?? (await findActSignatureRow(db, id))?.signer_user_id
   if (owner === undefined) throw notFound()
   await requireOwnHistory(request, reader, owner)
+  if (signOff && owner !== reader.user.id) {
+    const about = await listCaseIdsAbout(db, reader.user.id)
+    const m = JSON.parse(signOff.manifestation) as { exception?: { caseId: string } | null }
+    if (exceptionIsAbout(m, about)) await refuseMatterAboutReader(request, reader, about, 'This receipt')
+  }
   const receipt = await buildReceipt(db, id)
   if (!receipt) throw notFound()
   return generatedDownload(`${JSON.stringify(receipt, null, 2)}\n`, 'application/json; charset=utf-8', `receipt-${id.slice(0, 12)}.json`)

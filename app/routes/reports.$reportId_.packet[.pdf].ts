@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { createReadableStreamFromReadable } from '@remix-run/node'
 import { renderPacketPdf } from '../../db/exports/packet-pdf.server'
+import { listCaseIdsAbout } from '../../db/queries/cases'
 import { findPacketFacts } from '../../db/queries/packet'
 import { getDb } from '../utils/db.server'
-import { requireExportReader, seesCaseIds } from '../utils/permissions.server'
+import { refuseMatterAboutReader, requireExportReader, seesCaseIds } from '../utils/permissions.server'
 import { requireReport } from '../utils/report-params.server'
 import { getRecord } from '../utils/workflow.server'
 import { generatedDownload } from '../utils/draft-download.server'
@@ -14,6 +15,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const reader = await requireExportReader(request)
   const db = await getDb()
   const report = await requireReport(db, params.reportId)
+  await refuseMatterAboutReader(
+    request,
+    reader,
+    await listCaseIdsAbout(db, reader.user.id, report.id),
+    'This report’s certification packet',
+  )
   const facts = await findPacketFacts(db, await getRecord(), report.id, { namesCases: seesCaseIds(reader), now: new Date() })
   if (!facts)
     throw new Response('There is no such periodic report.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })

@@ -400,6 +400,39 @@ export async function requireExportReader(request: Request, options: AuthOptions
 }
 
 /**
+ * An exception's written explanation is its case's summary (the duty page raises
+ * the case with it), so the officers' signed words about a matter are the
+ * matter's: never shown to the person it is about, whatever they may read of the
+ * history (issue 9: "never to its subject, even when the subject is a recipient
+ * by role"). `about` is the set of cases about the reader (listCaseIdsAbout).
+ */
+export function exceptionIsAbout(manifestation: { exception?: { caseId: string } | null }, about: ReadonlySet<string>): boolean {
+  return manifestation.exception != null && about.has(manifestation.exception.caseId)
+}
+
+/**
+ * Refuses an export or a receipt that holds the officers' words about a matter
+ * concerning the reader (403, logged, nothing written but the refusal); the
+ * history pages show such a sign-off without those words instead.
+ */
+export async function refuseMatterAboutReader(
+  request: Request,
+  reader: HistoryReader,
+  about: ReadonlySet<string>,
+  what: string,
+  options: AuthOptions = {},
+): Promise<void> {
+  if (about.size === 0) return
+  await refuse(
+    request,
+    reader.user,
+    `${what} holds what the officers wrote about a reported matter that concerns you, and a matter is never shown to the person it is about. The Audit Committee can provide it to anyone entitled to it.`,
+    { reason: 'matter_about_reader' },
+    options,
+  )
+}
+
+/**
  * Whether a history page names the cases behind its events: for the Audit
  * Committee only; the Chairman and the Disclosure Committee see "a reported
  * matter" (each case page decides who sees that case).

@@ -283,3 +283,31 @@ export async function listCaseAccess(db: Executor, caseId: string) {
     .orderBy('l.id', 'desc')
     .execute()
 }
+
+/**
+ * The reported matters about a person (each case's subject, never shown what it
+ * says: machines/routing.ts `excludedUserIds`), of one report or of the whole
+ * record; of a report, those its exports hold: its own matters and those its
+ * sign-offs' exceptions cite. Served by the subject column's index (migration 005).
+ */
+export async function listCaseIdsAbout(db: Executor, userId: string, reportId?: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('workflow_instance')
+    .select(['case_id', 'report_id'])
+    .where('subject_user_id', '=', userId)
+    .where('machine_id', '=', CASE_MACHINE_ID)
+    .execute()
+  const about = new Set(rows.flatMap((r) => (r.case_id === null ? [] : [r.case_id])))
+  if (reportId === undefined || about.size === 0) return about
+  // A report's exports hold its own matters and those its sign-offs' exceptions cite, wherever they were reported.
+  const cited = await db
+    .selectFrom('sign_off')
+    .select(sql<string | null>`json_extract(manifestation, '$.exception.caseId')`.as('case_id'))
+    .where('report_id', '=', reportId)
+    .execute()
+  const held = new Set([
+    ...rows.filter((r) => r.report_id === reportId).flatMap((r) => (r.case_id === null ? [] : [r.case_id])),
+    ...cited.flatMap((r) => (r.case_id === null ? [] : [r.case_id])),
+  ])
+  return new Set([...about].filter((id) => held.has(id)))
+}
