@@ -40,6 +40,7 @@ let demo: Site
 let inReview: Site
 // Reads and sign-ins may write these; nothing else may change on a refusal.
 const READ_SIDE_TABLES = new Set(['session', 'security_event', 'case_access_log'])
+const ACCESS_LOG_WORKFLOW = 'kept-rows/case_access_log'
 const tally = { forms: 0, submissions: 0, serverErrors: 0, partialWrites: 0, unescaped: 0, accepted: 0 }
 
 interface FoundForm {
@@ -58,10 +59,23 @@ function snapshot(db: SQLite.Database): string {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as {
     name: string
   }[]
+  // The access log is read-side, and so are the events that bind its rows to the chain (ADR 025): a refused form
+  // draws the case page again, which is an opening.
+  const opening = db.prepare(`SELECT count(*) AS n FROM workflow_event WHERE instance_id = '${ACCESS_LOG_WORKFLOW}'`).get() as { n: number }
+  const openingWorkflow = opening.n > 0 ? 1 : 0
+  const less: Record<string, number> = {
+    workflow_event: opening.n,
+    chain_checkpoint: opening.n,
+    workflow_event_state: opening.n,
+    workflow_instance: openingWorkflow,
+    workflow_snapshot: openingWorkflow,
+  }
   const parts = tables
     .filter((t) => !READ_SIDE_TABLES.has(t.name))
-    .map((t) => `${t.name}=${(db.prepare(`SELECT COUNT(*) AS n FROM "${t.name}"`).get() as { n: number }).n}`)
-  const head = db.prepare('SELECT sequence, hash FROM workflow_event ORDER BY sequence DESC LIMIT 1').get() as {
+    .map((t) => `${t.name}=${(db.prepare(`SELECT COUNT(*) AS n FROM "${t.name}"`).get() as { n: number }).n - (less[t.name] ?? 0)}`)
+  const head = db
+    .prepare(`SELECT sequence, hash FROM workflow_event WHERE instance_id <> '${ACCESS_LOG_WORKFLOW}' ORDER BY sequence DESC LIMIT 1`)
+    .get() as {
     sequence: number
     hash: string
   }

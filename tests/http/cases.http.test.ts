@@ -156,8 +156,13 @@ const count = (query: string, ...params: unknown[]) => (sqlite.prepare(query).ge
 /** Everything a step on a case would leave: events (and the chain's head), notes and questions, files. */
 function writes() {
   return {
-    events: count('SELECT count(*) AS n FROM workflow_event'),
-    head: (sqlite.prepare('SELECT hash FROM workflow_event ORDER BY sequence DESC LIMIT 1').get() as { hash: string }).hash,
+    // Less the openings of the case page (a refused form draws it again), whose log is bound to the chain (ADR 025).
+    events: count("SELECT count(*) AS n FROM workflow_event WHERE instance_id <> 'kept-rows/case_access_log'"),
+    head: (
+      sqlite
+        .prepare("SELECT hash FROM workflow_event WHERE instance_id <> 'kept-rows/case_access_log' ORDER BY sequence DESC LIMIT 1")
+        .get() as { hash: string }
+    ).hash,
     messages: count('SELECT count(*) AS n FROM case_message'),
     files: count('SELECT count(*) AS n FROM case_attachment'),
   }
