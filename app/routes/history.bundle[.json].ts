@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { listCaseIdsAbout } from '../../db/queries/cases'
+import { listCitedCaseIdsAbout } from '../../db/queries/cases'
 import { bundleResponse } from '../utils/bundle-response.server'
 import { getDb } from '../utils/db.server'
 import { refuseMatterAboutReader, requireExportReader } from '../utils/permissions.server'
@@ -12,7 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await refuseMatterAboutReader(
     request,
     reader,
-    await listCaseIdsAbout(await getDb(), reader.user.id),
+    await listCitedCaseIdsAbout(await getDb(), reader.user.id, null),
     'The evidence bundle of the whole record',
   )
   const response = await bundleResponse(null, 'evidence-bundle-record.json')

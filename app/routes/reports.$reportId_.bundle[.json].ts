@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { listCaseIdsAbout } from '../../db/queries/cases'
+import { listCitedCaseIdsAbout } from '../../db/queries/cases'
 import { bundleResponse } from '../utils/bundle-response.server'
 import { getDb } from '../utils/db.server'
 import { refuseMatterAboutReader, requireExportReader } from '../utils/permissions.server'
@@ -11,7 +11,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const reader = await requireExportReader(request)
   const db = await getDb()
   const report = await requireReport(db, params.reportId)
-  await refuseMatterAboutReader(request, reader, await listCaseIdsAbout(db, reader.user.id, report.id), 'This report’s evidence bundle')
+  await refuseMatterAboutReader(
+    request,
+    reader,
+    await listCitedCaseIdsAbout(db, reader.user.id, report.id),
+    'This report’s evidence bundle',
+  )
   const response = await bundleResponse(report.id, `evidence-bundle-${report.id}.json`)
   if (!response)
     throw new Response('The record holds no event yet.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { createReadableStreamFromReadable } from '@remix-run/node'
 import { renderPacketPdf } from '../../db/exports/packet-pdf.server'
-import { listCaseIdsAbout } from '../../db/queries/cases'
+import { listCitedCaseIdsAbout } from '../../db/queries/cases'
 import { findPacketFacts } from '../../db/queries/packet'
 import { getDb } from '../utils/db.server'
 import { refuseMatterAboutReader, requireExportReader, seesCaseIds } from '../utils/permissions.server'
@@ -18,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await refuseMatterAboutReader(
     request,
     reader,
-    await listCaseIdsAbout(db, reader.user.id, report.id),
+    await listCitedCaseIdsAbout(db, reader.user.id, report.id),
     'This report’s certification packet',
   )
   const facts = await findPacketFacts(db, await getRecord(), report.id, { namesCases: seesCaseIds(reader), now: new Date() })

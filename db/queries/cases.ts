@@ -286,28 +286,35 @@ export async function listCaseAccess(db: Executor, caseId: string) {
 
 /**
  * The reported matters about a person (each case's subject, never shown what it
- * says: machines/routing.ts `excludedUserIds`), of one report or of the whole
- * record; of a report, those its exports hold: its own matters and those its
- * sign-offs' exceptions cite. Served by the subject column's index (migration 005).
+ * says: machines/routing.ts `excludedUserIds`), served by the subject column's
+ * index (migration 005).
  */
-export async function listCaseIdsAbout(db: Executor, userId: string, reportId?: string): Promise<Set<string>> {
+export async function listCaseIdsAbout(db: Executor, userId: string): Promise<Set<string>> {
   const rows = await db
     .selectFrom('workflow_instance')
-    .select(['case_id', 'report_id'])
+    .select('case_id')
     .where('subject_user_id', '=', userId)
     .where('machine_id', '=', CASE_MACHINE_ID)
     .execute()
-  const about = new Set(rows.flatMap((r) => (r.case_id === null ? [] : [r.case_id])))
-  if (reportId === undefined || about.size === 0) return about
-  // A report's exports hold its own matters and those its sign-offs' exceptions cite, wherever they were reported.
+  return new Set(rows.flatMap((r) => (r.case_id === null ? [] : [r.case_id])))
+}
+
+/**
+ * Of the matters about a person, those an export holds the officers' words about:
+ * the cases an exception cites (`duty.raiseException`, whose explanation is the
+ * case's summary), on one report's duties or, with null, on any. An export holds
+ * other matters as their outcome or as links only (ADR 018).
+ */
+export async function listCitedCaseIdsAbout(db: Executor, userId: string, reportId: string | null): Promise<Set<string>> {
+  const about = await listCaseIdsAbout(db, userId)
+  if (about.size === 0) return about
   const cited = await db
-    .selectFrom('sign_off')
-    .select(sql<string | null>`json_extract(manifestation, '$.exception.caseId')`.as('case_id'))
-    .where('report_id', '=', reportId)
+    .selectFrom('workflow_event as e')
+    .innerJoin('workflow_instance as i', 'i.id', 'e.instance_id')
+    .select(sql<string | null>`json_extract(e.event, '$.caseId')`.as('case_id'))
+    .where('e.event_type', '=', 'duty.raiseException')
+    .$if(reportId !== null, (qb) => qb.where('i.report_id', '=', reportId!))
     .execute()
-  const held = new Set([
-    ...rows.filter((r) => r.report_id === reportId).flatMap((r) => (r.case_id === null ? [] : [r.case_id])),
-    ...cited.flatMap((r) => (r.case_id === null ? [] : [r.case_id])),
-  ])
+  const held = new Set(cited.flatMap((r) => (r.case_id === null ? [] : [r.case_id])))
   return new Set([...about].filter((id) => held.has(id)))
 }

@@ -49,6 +49,9 @@ test('the Q2 2008 matrix, the filtered timeline, a sign-off, its receipt and the
   await page.getByRole('button', { name: 'Show' }).click()
   await page.waitForURL(/\/history\?report=report-2008-q2&.*duty=1.*kind=duty\.sign/)
   const rows = page.getByRole('table').getByRole('row')
+  // A client-side navigation changes the address before the new page renders: wait for the filtered rows.
+  const signed = page.getByRole('table').getByRole('cell', { name: 'Signed the duty', exact: true })
+  await expect.poll(async () => (await rows.count()) - 1 === (await signed.count())).toBe(true)
   const shown = (await rows.count()) - 1
   expect(shown).toBeGreaterThanOrEqual(3)
   expect(await page.getByRole('table').getByRole('cell', { name: 'Signed the duty', exact: true }).count()).toBe(shown)
