@@ -1,26 +1,16 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { createReadableStreamFromReadable } from '@remix-run/node'
 import { renderPacketPdf } from '../../db/exports/packet-pdf.server'
-import { listCitedCaseIdsAbout } from '../../db/queries/cases'
 import { findPacketFacts } from '../../db/queries/packet'
-import { getDb } from '../utils/db.server'
-import { refuseMatterAboutReader, requireExportReader, seesCaseIds } from '../utils/permissions.server'
-import { requireReport } from '../utils/report-params.server'
+import { seesCaseIds } from '../utils/permissions.server'
+import { requireReportExport } from '../utils/report-export.server'
 import { getRecord } from '../utils/workflow.server'
 import { generatedDownload } from '../utils/draft-download.server'
 
 // The report's PDF certification packet (docs/decisions/018), piped to the response.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const reader = await requireExportReader(request)
-  const db = await getDb()
-  const report = await requireReport(db, params.reportId)
-  await refuseMatterAboutReader(
-    request,
-    reader,
-    await listCitedCaseIdsAbout(db, reader.user.id, report.id),
-    'This report’s certification packet',
-  )
+  const { reader, db, report } = await requireReportExport(request, params.reportId, 'This report’s certification packet')
   const facts = await findPacketFacts(db, await getRecord(), report.id, { namesCases: seesCaseIds(reader), now: new Date() })
   if (!facts)
     throw new Response('There is no such periodic report.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })

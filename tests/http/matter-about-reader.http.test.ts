@@ -11,7 +11,10 @@ import { loadOrCreateSigningKey, signingKeyPath } from '../../db/signing-key'
 import { openWorkflowRecord, type WorkflowRecord } from '../../db/workflow-record'
 import type { Body } from '../../machines/roles'
 import { prepareDatabase } from '../../seeds/prepare'
+import { seriousViolations } from '../browser/axe'
+import { launchBrowser } from '../browser/chromium'
 import { startServer, type TestServer } from '../browser/global-setup'
+import { signInThroughForm } from '../browser/sign-in'
 import { SEED_DAY } from '../utils/seed-day'
 import { signInCookie } from './sessions'
 
@@ -138,5 +141,25 @@ test('the Audit Committee, which receives the matter, reads the exception, its c
   expect(html).not.toContain('concerns you')
   for (const url of [`/receipts/${signOffId}`, `/reports/${REPORT}/packet.pdf`, `/reports/${REPORT}/bundle.json`, '/history/bundle.json']) {
     expect((await get(auditChair, url)).status, url).toBe(200)
+  }
+}, 60_000)
+
+test('in the browser, the Chairman’s view of that sign-off reads plainly and passes axe', async () => {
+  const browser = await launchBrowser()
+  try {
+    const page = await browser.context.newPage()
+    await page.goto(`${server.baseURL}/login`)
+    await signInThroughForm(page, 'chairman@hecla.example')
+    await page.waitForURL(`${server.baseURL}/`)
+    await page.goto(`${server.baseURL}/history/sign-offs/${signOffId}`)
+    expect(await page.locator('#kept-from-reader').innerText()).toMatch(
+      /^Signed with an exception about a reported matter that concerns you\./,
+    )
+    expect(await page.getByRole('link', { name: /receipt/i }).count()).toBe(0)
+    expect(await page.locator('main').innerText()).not.toContain('brother-in-law')
+    expect(await seriousViolations(page)).toEqual([])
+    await page.screenshot({ path: path.join(os.tmpdir(), 'attest-kept-from-subject.png'), fullPage: true })
+  } finally {
+    await browser.close()
   }
 }, 60_000)
