@@ -122,11 +122,13 @@ app.all(
   createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }) }),
 )
 
+// Each demo person with the title they hold today (titles are dated: the demo CFO's changed in 2011), not the seed's first.
+const titles = new Map((await db.selectFrom('user').select(['id', 'title']).execute()).map((u) => [u.id, u.title]))
 const server = app.listen(port, host, () => {
   const shown = host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host
   console.log(`Serving on http://${shown}:${port}`)
   console.log(`Demo logins (password for all: ${DEMO_PASSWORD}):`)
-  for (const u of users) console.log(`  ${u.email.padEnd(30)} ${u.full_name} — ${u.title}`)
+  for (const u of users) console.log(`  ${u.email.padEnd(30)} ${u.full_name} — ${titles.get(u.id) ?? u.title}`)
 })
 
 // `npm run restore` refuses to swap the file under a running server (docs/decisions/021).
