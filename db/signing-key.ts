@@ -68,8 +68,23 @@ export function loadVerificationKey(keyPath: string): SigningKey {
   return { privateKey: null, publicKey, fingerprint: fingerprintOf(publicKey), keyPath: found }
 }
 
-/** A verification key handed to a worker thread as text (the verifier's threads): only the public half travels. */
-export function verificationKeyFromPem(sent: { publicKeyPem: string; fingerprint: string; keyPath: string }): SigningKey {
+/** A verification key as a worker thread is handed it (the verifier's threads): only the public half travels, as text. */
+export interface SentVerificationKey {
+  publicKeyPem: string
+  fingerprint: string
+  keyPath: string
+}
+
+/** The key to hand a thread (verificationKeyFromPem takes it back). */
+export function sentVerificationKey(key: SigningKey): SentVerificationKey {
+  return {
+    publicKeyPem: key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    fingerprint: key.fingerprint,
+    keyPath: key.keyPath,
+  }
+}
+
+export function verificationKeyFromPem(sent: SentVerificationKey): SigningKey {
   return { privateKey: null, publicKey: createPublicKey(sent.publicKeyPem), fingerprint: sent.fingerprint, keyPath: sent.keyPath }
 }
 

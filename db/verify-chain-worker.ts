@@ -6,15 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads'
 import SQLite from 'better-sqlite3'
 import { genesisHash } from './chain-hash'
 import { verificationKeyFromPem } from './signing-key'
-import { checkChainSegment, segmentStart, type InstanceRow } from './verify-chain'
+import { checkChainSegment, readInstanceRows, segmentStart, type VerifierThreadTask } from './verify-chain'
 
-export interface ChainWorkerTask {
-  entry: string
-  file: string
-  publicKeyPem: string
-  fingerprint: string
-  keyPath: string
-  installationId: string
+export interface ChainWorkerTask extends VerifierThreadTask {
   from: number
   to: number
   headPosition: number | null
@@ -24,11 +18,7 @@ const task = workerData as ChainWorkerTask
 const sqlite = new SQLite(task.file, { readonly: true, fileMustExist: true })
 try {
   const key = verificationKeyFromPem(task)
-  const instances = new Map(
-    (sqlite.prepare('SELECT id, machine_id, machine_version, report_id, subject, input FROM workflow_instance').all() as InstanceRow[]).map(
-      (i) => [i.id, i],
-    ),
-  )
+  const instances = readInstanceRows(sqlite)
   const genesis = genesisHash(task.installationId)
   const start =
     task.from <= 1

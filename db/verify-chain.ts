@@ -9,7 +9,7 @@
 import type SQLite from 'better-sqlite3'
 import { canonicalJson } from './canonical-json'
 import { type ChainedFields, chainedHash, eventHash } from './chain-hash'
-import { verifyCheckpoint, type SigningKey } from './signing-key'
+import { verifyCheckpoint, type SentVerificationKey, type SigningKey } from './signing-key'
 import type { VerifyProblem } from './verify'
 
 export interface EventRow {
@@ -32,6 +32,21 @@ export interface InstanceRow {
   report_id: string | null
   subject: string
   input: string
+}
+
+/** Every workflow of the file, by id: the fields its events' hashes cover. */
+export function readInstanceRows(sqlite: SQLite.Database): Map<string, InstanceRow> {
+  const rows = sqlite
+    .prepare('SELECT id, machine_id, machine_version, report_id, subject, input FROM workflow_instance')
+    .all() as InstanceRow[]
+  return new Map(rows.map((i) => [i.id, i]))
+}
+
+/** What every verifier thread is handed (db/verify-chain-worker.ts, db/verify-worker.ts): its entry, the file, the key. */
+export interface VerifierThreadTask extends SentVerificationKey {
+  entry: string
+  file: string
+  installationId: string
 }
 
 /** An event that carries a signature id (a duty.sign, an act), kept for the sign-offs' and signatures' checks. */

@@ -16,11 +16,13 @@ import { canonicalJson } from './canonical-json'
 import {
   checkChainSegment,
   parseJson,
+  readInstanceRows,
   recomputedHash,
   type CarrierRow,
   type ChainSegmentResult,
   type EventRow,
   type InstanceRow,
+  type VerifierThreadTask,
 } from './verify-chain'
 import { instanceId } from './ids'
 import { KEPT_ROW_KEY, keptRowHash } from './kept-rows'
@@ -28,7 +30,7 @@ import { machineLookup } from './machine-lookup'
 import type { ChainWorkerTask } from './verify-chain-worker'
 import type { Executor } from './queries/executor'
 import { actManifestationHash, manifestationHash } from './sign-off'
-import { headFilePath, verifyCheckpoint, type SigningKey } from './signing-key'
+import { headFilePath, sentVerificationKey, verifyCheckpoint, type SigningKey } from './signing-key'
 import { genesisHash, installationId, loadInstance, StoredEventRefusedError, type MachineLookup } from './workflow-record'
 
 /** The tables whose rows verify names. */
@@ -351,11 +353,7 @@ function passOverFile(
       return finishReport(problems, warnings, counts)
     }
     const install = meta[0]!.installation_id
-    const instances = new Map(
-      (
-        sqlite.prepare('SELECT id, machine_id, machine_version, report_id, subject, input FROM workflow_instance').all() as InstanceRow[]
-      ).map((i) => [i.id, i]),
-    )
+    const instances = readInstanceRows(sqlite)
     counts.instances = instances.size
     // The head signed outside the file, read first so that the pass can note the event at its position.
     const headFile = headFilePath(options.key.keyPath, install)
@@ -966,13 +964,7 @@ function keptRowProblems(sqlite: SQLite.Database): Array<{ table: KeptTable; row
 }
 
 /** What a verify worker thread is given (db/verify-worker.ts). */
-export interface VerifyWorkerTask {
-  entry: string
-  file: string
-  publicKeyPem: string
-  fingerprint: string
-  keyPath: string
-  installationId: string
+export interface VerifyWorkerTask extends VerifierThreadTask {
   instances: InstanceRow[]
   hasStateTable: boolean
   upTo: number
@@ -1061,9 +1053,7 @@ export async function verifyRecordInParallel(options: Omit<VerifyOptions, 'looku
     tasks = shares.map((share, i) => ({
       entry: './verify-worker.ts',
       file: options.file,
-      publicKeyPem: options.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      fingerprint: options.key.fingerprint,
-      keyPath: options.key.keyPath,
+      ...sentVerificationKey(options.key),
       installationId: meta[0]!.installation_id,
       instances: share.instances,
       hasStateTable,
@@ -1136,9 +1126,7 @@ export async function verifyChainInParallel(options: VerifyOptions & { splitAt?:
           const task: ChainWorkerTask = {
             entry: './verify-chain-worker.ts',
             file: options.file,
-            publicKeyPem: options.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-            fingerprint: options.key.fingerprint,
-            keyPath: options.key.keyPath,
+            ...sentVerificationKey(options.key),
             installationId: install,
             from,
             to: i + 1 < starts.length ? starts[i + 1]! - 1 : upTo,

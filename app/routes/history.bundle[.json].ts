@@ -12,7 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await refuseMatterAboutReader(
     request,
     reader,
-    await listCitedCaseIdsAbout(await getDb(), reader.user.id, null),
+    (await listCitedCaseIdsAbout(await getDb(), reader.user.id, null)).size > 0,
     'The evidence bundle of the whole record',
   )
   const response = await bundleResponse(null, 'evidence-bundle-record.json')

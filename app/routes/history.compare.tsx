@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { listCaseIdsAbout } from '../../db/queries/cases'
 import { listLatestSignOffsOf } from '../../db/queries/history'
 import { listPeople } from '../../db/queries/people'
 import { DUTIES } from '../../machines/duties'
@@ -10,7 +9,7 @@ import { compareAnswers, pathWords, valueWords } from '../utils/compare-answers'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc, shortReportLabel } from '../utils/format'
 import { OVER_TIME_PERIODS, exceptionsAndCasesOverTime } from '../utils/over-time.server'
-import { exceptionIsAbout, requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
+import { exceptionWordsKeptFrom, requireHistoryReader, requireOwnHistory, type SignedException } from '../utils/permissions.server'
 import { getRecord } from '../utils/workflow.server'
 
 // Across periods (issue 10): exceptions and cases over time, report by report
@@ -61,13 +60,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }> | null = null
   if (officer && from && to) {
     const [a, b] = await Promise.all([listLatestSignOffsOf(db, from.id, officer), listLatestSignOffsOf(db, to.id, officer)])
-    const about = officer === reader.user.id ? new Set<string>() : await listCaseIdsAbout(db, reader.user.id)
+    const keptFrom = await exceptionWordsKeptFrom(db, reader, officer)
     duties = DUTIES.map((duty) => {
       const x = a.get(duty.number)
       const y = b.get(duty.number)
-      const signed = (row: typeof x) =>
-        row ? (JSON.parse(row.manifestation) as { answers: unknown; exception?: { caseId: string } | null }) : undefined
-      const keptFromReader = [signed(x), signed(y)].some((m) => m !== undefined && exceptionIsAbout(m, about))
+      const signed = (row: typeof x) => (row ? (JSON.parse(row.manifestation) as SignedException & { answers: unknown }) : undefined)
+      const keptFromReader = [signed(x), signed(y)].some((m) => m !== undefined && keptFrom(m))
       return {
         number: duty.number,
         title: duty.title,

@@ -1,13 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { listCaseIdsAbout } from '../../db/queries/cases'
 import { findActSignatureRow, findSignOffRow, listReopenings } from '../../db/queries/history'
 import { buildReceipt, checkReceiptOffline } from '../../db/receipt'
 import type { Manifestation } from '../../db/sign-off'
 import { checkSignOffs } from '../../db/verify'
 import { getDb } from '../utils/db.server'
 import { formatInstantUtc } from '../utils/format'
-import { exceptionIsAbout, requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
+import { exceptionWordsKeptFrom, requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
 import { getRecord } from '../utils/workflow.server'
 
 // One sign-off as signed (issue 10): the full manifestation, the answers and
@@ -50,8 +49,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     await requireOwnHistory(request, reader, signOff.officer_user_id)
     const m = JSON.parse(signOff.manifestation) as Manifestation
     // The officer's words about a matter concerning the reader are the matter's: kept from them, as its case page is.
-    const about = signOff.officer_user_id === reader.user.id ? new Set<string>() : await listCaseIdsAbout(db, reader.user.id)
-    const keptFromReader = exceptionIsAbout(m, about)
+    const keptFrom = await exceptionWordsKeptFrom(db, reader, signOff.officer_user_id)
+    const keptFromReader = keptFrom(m)
     const check = (await checkSignOffs(db, record.lookup, record.key, [id])).get(id)!
     const siblings = (
       await db
@@ -68,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       return {
         id: s.id,
         signedAt: formatInstantUtc(s.signed_at),
-        meaning: exceptionIsAbout(JSON.parse(s.manifestation) as Manifestation, about) ? KEPT_MEANING : s.meaning_text,
+        meaning: keptFrom(JSON.parse(s.manifestation) as Manifestation) ? KEPT_MEANING : s.meaning_text,
         why: why ? `${REOPEN_WORDS[why.reason] ?? why.reason}, ${formatInstantUtc(why.recordedAt)}` : 'reopened',
       }
     })

@@ -1,9 +1,14 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { listCaseIdsAbout } from '../../db/queries/cases'
 import { findActSignatureRow, findSignOffRow } from '../../db/queries/history'
 import { buildReceipt } from '../../db/receipt'
 import { getDb } from '../utils/db.server'
-import { exceptionIsAbout, refuseMatterAboutReader, requireHistoryReader, requireOwnHistory } from '../utils/permissions.server'
+import {
+  exceptionWordsKeptFrom,
+  refuseMatterAboutReader,
+  requireHistoryReader,
+  requireOwnHistory,
+  type SignedException,
+} from '../utils/permissions.server'
 import { generatedDownload } from '../utils/draft-download.server'
 
 // A signature receipt (db/receipt.ts) as a JSON download. An officer may download
@@ -21,10 +26,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const owner = signOff?.officer_user_id ?? (await findActSignatureRow(db, id))?.signer_user_id
   if (owner === undefined) throw notFound()
   await requireOwnHistory(request, reader, owner)
-  if (signOff && owner !== reader.user.id) {
-    const about = await listCaseIdsAbout(db, reader.user.id)
-    const m = JSON.parse(signOff.manifestation) as { exception?: { caseId: string } | null }
-    if (exceptionIsAbout(m, about)) await refuseMatterAboutReader(request, reader, about, 'This receipt')
+  if (signOff) {
+    const keptFrom = await exceptionWordsKeptFrom(db, reader, signOff.officer_user_id)
+    await refuseMatterAboutReader(request, reader, keptFrom(JSON.parse(signOff.manifestation) as SignedException), 'This receipt')
   }
   const receipt = await buildReceipt(db, id)
   if (!receipt) throw notFound()

@@ -1,4 +1,6 @@
 import type { DB } from '../../db/client'
+import { listCaseIdsAbout } from '../../db/queries/cases'
+import type { Executor } from '../../db/queries/executor'
 import { appendSecurityEvent } from '../../db/queries/auth'
 import type { CaseCapacity, Role } from '../../db/schema'
 import type { CaseInstanceRow } from '../../db/queries/workflows'
@@ -399,15 +401,25 @@ export async function requireExportReader(request: Request, options: AuthOptions
   )
 }
 
+/** What a signed manifestation says of its exception, if it has one: the case it cites. */
+export type SignedException = { exception?: { caseId: string } | null }
+
 /**
  * An exception's written explanation is its case's summary (the duty page raises
  * the case with it), so the officers' signed words about a matter are the
  * matter's: never shown to the person it is about, whatever they may read of the
  * history (issue 9: "never to its subject, even when the subject is a recipient
- * by role"). `about` is the set of cases about the reader (listCaseIdsAbout).
+ * by role"). Whether one officer's sign-off keeps its exception's words from this
+ * reader: never their own.
  */
-export function exceptionIsAbout(manifestation: { exception?: { caseId: string } | null }, about: ReadonlySet<string>): boolean {
-  return manifestation.exception != null && about.has(manifestation.exception.caseId)
+export async function exceptionWordsKeptFrom(
+  db: Executor,
+  reader: HistoryReader,
+  officerUserId: string,
+): Promise<(manifestation: SignedException) => boolean> {
+  if (officerUserId === reader.user.id) return () => false
+  const about = await listCaseIdsAbout(db, reader.user.id)
+  return (m) => m.exception != null && about.has(m.exception.caseId)
 }
 
 /**
@@ -418,11 +430,11 @@ export function exceptionIsAbout(manifestation: { exception?: { caseId: string }
 export async function refuseMatterAboutReader(
   request: Request,
   reader: HistoryReader,
-  about: ReadonlySet<string>,
+  holdsWordsAboutReader: boolean,
   what: string,
   options: AuthOptions = {},
 ): Promise<void> {
-  if (about.size === 0) return
+  if (!holdsWordsAboutReader) return
   await refuse(
     request,
     reader.user,

@@ -12,6 +12,6 @@ export async function requireReportExport(request: Request, reportId: string | u
   const reader = await requireExportReader(request)
   const db = await getDb()
   const report = await requireReport(db, reportId)
-  await refuseMatterAboutReader(request, reader, await listCitedCaseIdsAbout(db, reader.user.id, report.id), what)
+  await refuseMatterAboutReader(request, reader, (await listCitedCaseIdsAbout(db, reader.user.id, report.id)).size > 0, what)
   return { reader, db, report }
 }

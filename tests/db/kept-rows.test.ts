@@ -18,6 +18,7 @@ import { verifyRecord } from '../../db/verify'
 import { openWorkflowRecord, type WorkflowRecord } from '../../db/workflow-record'
 import { KEPT_TABLES, type KeptTable } from '../../machines/kept-rows'
 import { newWaiverSchema, waiverDisclosureSchema } from '../../machines/waiver-register'
+import { tamperWith } from '../utils/tamper'
 import { copySeededDatabase, type SeededCopy } from '../utils/test-db'
 
 // The rows beside the workflows that pages show as fact — a case's thread, files,
@@ -115,12 +116,7 @@ async function verifyAfter(damage: (s: SQLite.Database) => void) {
   const source = new SQLite(copy.file, { readonly: true })
   await source.backup(file)
   source.close()
-  const s = new SQLite(file)
-  for (const t of s.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[])
-    s.exec(`DROP TRIGGER "${t.name}"`)
-  s.pragma('foreign_keys = OFF')
-  s.transaction(() => damage(s))()
-  s.close()
+  tamperWith(file, damage)
   return verifyRecord({ file, key, lookup: machineLookup, olderCopy: true })
 }
 

@@ -9,6 +9,7 @@ import { witnessOfHead } from '../../db/outbox/witness'
 import type { SignOff, WorkflowEvent } from '../../db/schema'
 import { headFilePath, loadOrCreateSigningKey, publicKeyPath, signCheckpoint, type SigningKey } from '../../db/signing-key'
 import { storedEventHash } from '../utils/record'
+import { tamperWith } from '../utils/tamper'
 import { copySeededDatabase } from '../utils/test-db'
 
 // Issue 12, "Tamper evidence": each kind of tampering, done to a copy of the seeded
@@ -50,15 +51,6 @@ async function copy(): Promise<string> {
   fs.copyFileSync(path.join(from, 'signing-key.pub.pem'), path.join(dir, 'signing-key.pub.pem'))
   fs.cpSync(path.join(from, 'chain-heads'), path.join(dir, 'chain-heads'), { recursive: true })
   return file
-}
-
-function tamper(file: string, statements: (s: SQLite.Database) => void) {
-  const s = new SQLite(file)
-  for (const t of s.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[])
-    s.exec(`DROP TRIGGER "${t.name}"`)
-  s.pragma('foreign_keys = OFF')
-  s.transaction(() => statements(s))()
-  s.close()
 }
 
 async function verifyCli(file: string, ...options: string[]) {
@@ -233,7 +225,7 @@ test.each(KINDS)(
     tried.push(kind)
     const file = await copy()
     let named: RegExp = /./
-    tamper(file, (s) => {
+    tamperWith(file, (s) => {
       named = damage(s, path.dirname(file))
     })
     // The plain check is satisfied by the forger's consistent copy: this is the witness's case.

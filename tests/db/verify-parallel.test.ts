@@ -7,6 +7,7 @@ import { machineLookup } from '../../db/machine-lookup'
 import { headFilePath, loadVerificationKey } from '../../db/signing-key'
 import { verifyChainInParallel, verifyRecord, verifyRecordInParallel } from '../../db/verify'
 import { chainedJson, HEAD_FILE_BYTES, writeHeadFile } from '../../db/workflow-record'
+import { tamperWith } from '../utils/tamper'
 import { copySeededDatabase, type SeededCopy } from '../utils/test-db'
 
 // Issue 13: the verifier's fast paths say exactly what the plain ones say. The
@@ -19,15 +20,6 @@ afterEach(async () => {
   await copy?.close()
   copy = undefined
 })
-
-function tamper(file: string, work: (s: SQLite.Database) => void) {
-  const s = new SQLite(file)
-  for (const t of s.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[])
-    s.exec(`DROP TRIGGER "${t.name}"`)
-  s.pragma('foreign_keys = OFF')
-  s.transaction(() => work(s))()
-  s.close()
-}
 
 const json = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -77,7 +69,7 @@ test('over worker threads the report is the one-thread report, on a sound and on
   expect(sound).toEqual(verifyRecord({ file: copy.file, key, lookup: machineLookup }))
   expect(sound.ok).toBe(true)
 
-  tamper(copy.file, (s) => {
+  tamperWith(copy.file, (s) => {
     s.prepare(
       'UPDATE chain_checkpoint SET signature = (SELECT signature FROM chain_checkpoint WHERE sequence = 1) WHERE sequence = 5',
     ).run()
@@ -102,7 +94,7 @@ test('over worker threads the report is the one-thread report, on a sound and on
 test('--no-replay is the chain check: a damaged cache or an older checkpoint is not its business, an edited event is', async () => {
   copy = copySeededDatabase('verify-chain-only')
   const key = loadVerificationKey(copy.keyPath)
-  tamper(copy.file, (s) => {
+  tamperWith(copy.file, (s) => {
     s.prepare(`UPDATE workflow_snapshot SET state = '"signed"' WHERE rowid = 1`).run()
     s.prepare(
       'UPDATE chain_checkpoint SET signature = (SELECT signature FROM chain_checkpoint WHERE sequence = 1) WHERE sequence = 5',
@@ -111,7 +103,7 @@ test('--no-replay is the chain check: a damaged cache or an older checkpoint is 
   expect(verifyRecord({ file: copy.file, key, lookup: machineLookup, replay: false })).toMatchObject({ ok: true })
   expect(verifyRecord({ file: copy.file, key, lookup: machineLookup }).ok).toBe(false)
 
-  tamper(copy.file, (s) => s.prepare(`UPDATE workflow_event SET recorded_at = '2001-01-01T00:00:00.000Z' WHERE sequence = 9`).run())
+  tamperWith(copy.file, (s) => s.prepare(`UPDATE workflow_event SET recorded_at = '2001-01-01T00:00:00.000Z' WHERE sequence = 9`).run())
   const chainOnly = verifyRecord({ file: copy.file, key, lookup: machineLookup, replay: false })
   expect(chainOnly.problems.map((p) => p.message)).toEqual([
     expect.stringMatching(/^workflow_event 9: its content does not match its hash/),
@@ -152,7 +144,7 @@ test('the chain check in segments on threads reports what one pass reports, wher
   expect((await same()).ok).toBe(true)
   // At a segment's first row and around it: an edit, a deleted row, two rows swapped.
   const at = bounds[0]! + 1
-  tamper(file, (s) => {
+  tamperWith(file, (s) => {
     s.prepare(`UPDATE workflow_event SET recorded_at = '2001-01-01T00:00:00.000Z' WHERE sequence = ?`).run(at)
     s.prepare('DELETE FROM workflow_event WHERE sequence = ?').run(bounds[1]!)
     s.prepare('UPDATE workflow_event SET sequence = 1000000 WHERE sequence = ?').run(at + 2)
