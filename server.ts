@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
@@ -15,6 +14,7 @@ import {
   isAnonymousRoute,
   recordCrossSiteRefusal,
 } from './app/utils/request-security.server'
+import { createRequestHandler } from './app/utils/remix-express.server'
 import { serverPidFile } from './db/backup'
 import { databasePath, openDatabase } from './db/client'
 import { startOutboxThread, type OutboxThread } from './db/outbox/thread'

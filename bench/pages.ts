@@ -29,6 +29,9 @@ const { values: flags } = parseArgs({
     // A directory: the server runs under `node --cpu-prof` and is stopped with SIGTERM so the
     // profile is written there (read it with bench/cpu-profile.ts).
     profile: { type: 'string' },
+    // Also download the whole record's evidence bundle once (after the pages, so their peak RSS is apart):
+    // its size, time and the server's peak RSS after it (the response is written with backpressure, issue 13).
+    export: { type: 'boolean' },
   },
 })
 const file = path.resolve(flags.file ?? process.env.BENCH_FILE ?? '/tmp/hecla-bench/record.sqlite')
@@ -295,9 +298,22 @@ for (let run = 1; run <= runs; run++) {
   }
 }
 
-const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8')
 // `nice` execs node in place, so the pid is the server's own.
-const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024)
+const peakRss = () => Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024)
+const peakRssMb = peakRss()
+let wholeRecordBundle: { bytes: number; seconds: number; peakRssMbAfter: number } | null = null
+if (flags.export) {
+  const started = performance.now()
+  const response = await get('/history/bundle.json', cookies.auditChair)
+  if (response.status !== 200 || !response.body) throw new Error(`/history/bundle.json answered ${response.status}`)
+  let bytes = 0
+  const reader = response.body.getReader()
+  for (let read = await reader.read(); !read.done; read = await reader.read()) bytes += read.value.byteLength
+  wholeRecordBundle = { bytes, seconds: round((performance.now() - started) / 1000, 1), peakRssMbAfter: peakRss() }
+  console.log(
+    `the whole record's bundle: ${bytes} bytes in ${wholeRecordBundle.seconds} s; the server's peak RSS after it ${wholeRecordBundle.peakRssMbAfter} MB`,
+  )
+}
 if (flags.profile) {
   const exited = new Promise((resolve) => server.once('exit', resolve))
   server.kill('SIGTERM')
@@ -305,11 +321,13 @@ if (flags.profile) {
 } else server.kill('SIGKILL')
 fs.rmSync(targetsFile, { force: true })
 
-const median = (xs: number[]) => {
+function median(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b)
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN
 }
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
+function round(x: number, d = 2) {
+  return Math.round(x * 10 ** d) / 10 ** d
+}
 const summary = connectionCounts.flatMap((connections) => {
   const of = (name: string) => rows.filter((r) => r.name === name && r.connections === connections)
   const base = of(pages[0]!.name)
@@ -347,7 +365,7 @@ const result = {
   },
   record: { file, events, fileBytes: fs.statSync(file).size },
   settings: { durationSeconds: duration, connections: connectionCounts, runs, transitionWorkflows: targets.length, server: serverKind },
-  server: { firstResponseMs: Math.round(firstResponseMs), peakRssMb },
+  server: { firstResponseMs: Math.round(firstResponseMs), peakRssMb, wholeRecordBundle },
   summary,
   rows,
 }
