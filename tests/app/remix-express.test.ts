@@ -52,7 +52,7 @@ async function serve(body: ReadableStream<Uint8Array>) {
 /** Waits until `read()` stops changing for a while (the writer has stopped pulling). */
 async function settled(read: () => number) {
   let last = -1
-  for (let stable = 0; stable < 5; ) {
+  for (let stable = 0; stable < 5;) {
     await new Promise((r) => setTimeout(r, 60))
     const now = read()
     stable = now === last ? stable + 1 : 0
