@@ -9,7 +9,7 @@ import type { Body } from '../../machines/roles'
 import { instanceId } from '../ids'
 import { determinationProgress } from './determinations'
 import type { CaseMessageKind } from '../schema'
-import { loadInstance, trustedSnapshots } from '../workflow-record'
+import { loadInstance, parseSnapshot, trustedSnapshots } from '../workflow-record'
 import type { Executor } from './executor'
 import { type RecordReader, storedStateValue } from './workflows'
 
@@ -49,7 +49,7 @@ export async function listAllCases(db: Executor, reader: RecordReader): Promise<
     .execute()
   const rows = await trustedSnapshots(db, reader.lookup, reader.key, cached)
   return rows.map((r) => {
-    const context = (JSON.parse(r.snapshot) as { context: CaseContext }).context
+    const context = parseSnapshot<{ context: CaseContext }>(r.instance_id, r.snapshot).context
     return {
       caseId: context.caseId,
       instanceId: r.instance_id,

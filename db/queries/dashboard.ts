@@ -2,7 +2,7 @@ import { DUTY_REVIEW_MACHINE_ID } from '../../machines/duty-review'
 import { REPORT_LIFECYCLE_MACHINE_ID, type ReportLifecycleContext } from '../../machines/report-lifecycle'
 import { instanceId } from '../ids'
 import type { Form } from '../schema'
-import { trustedSnapshots } from '../workflow-record'
+import { parseSnapshot, trustedSnapshots } from '../workflow-record'
 import type { Executor } from './executor'
 import type { RecordReader } from './workflows'
 
@@ -90,11 +90,11 @@ export async function listDashboardReports(
     ),
   )
   const lifecycleOf = new Map<string, StoredReportLifecycle>()
-  for (const row of lifecycles) lifecycleOf.set(row.instance_id, JSON.parse(row.snapshot) as StoredReportLifecycle)
+  for (const row of lifecycles) lifecycleOf.set(row.instance_id, parseSnapshot<StoredReportLifecycle>(row.instance_id, row.snapshot))
   const signedOf = new Map<string, number>()
   for (const row of duties) {
     // Only a signature that still stands counts (a newer draft clears those of duties 6, 10 and 12).
-    if ((JSON.parse(row.snapshot) as { context: { signature?: unknown } }).context.signature)
+    if (parseSnapshot<{ context: { signature?: unknown } }>(row.instance_id, row.snapshot).context.signature)
       signedOf.set(row.report_id!, (signedOf.get(row.report_id!) ?? 0) + 1)
   }
 

@@ -16,6 +16,7 @@ import {
   eventHash,
   genesisHash,
   loadInstance,
+  parseSnapshot,
   replayInstance,
   trustedSnapshots,
   type MachineLookup,
@@ -370,6 +371,25 @@ test('a seal this process has already found to hold does not pass a forged snaps
   await trustedSnapshots(db, lookup, record.key, await read())
   await db.updateTable('workflow_snapshot').set({ state: 'closed' }).where('instance_id', '=', 'counter-1').execute()
   expect((await trustedSnapshots(db, lookup, record.key, await read())).map((r) => r.state)).toEqual(['open'])
+})
+
+test('parseSnapshot shares the parse of a held seal only for that very text, frozen; a forged snapshot is parsed afresh from what trustedSnapshots put in its place', async () => {
+  await counterWithTwoEvents()
+  const read = () => db.selectFrom('workflow_snapshot').select(['instance_id', 'version', 'state', 'snapshot', 'seal']).execute()
+  const [row] = await trustedSnapshots(db, lookup, record.key, await read())
+  const shared = parseSnapshot<{ context: { count: number } }>(row!.instance_id, row!.snapshot)
+  expect(shared.context.count).toBe(2)
+  // The same parse for the next request, and no request can change it for the others.
+  expect(parseSnapshot(row!.instance_id, row!.snapshot)).toBe(shared)
+  expect(() => {
+    shared.context.count = 9
+  }).toThrow(TypeError)
+  // Another text for the instance (here a forged one) is never answered from the held parse.
+  await forgeCount(5)
+  const forged = (await read())[0]!
+  expect(parseSnapshot<{ context: { count: number } }>(forged.instance_id, forged.snapshot).context.count).toBe(5)
+  const [trusted] = await trustedSnapshots(db, lookup, record.key, [forged])
+  expect(parseSnapshot<{ context: { count: number } }>(trusted!.instance_id, trusted!.snapshot).context.count).toBe(2)
 })
 
 test('an event the machine refuses, found in a stored history, is an error naming the workflow and the sequence', async () => {
