@@ -65,15 +65,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (after !== null && pageIds.length === 0 && !rows.some((r) => r.id === after)) throw notOurs()
   // One query for every card's category rather than one a card (issue 13: 77 reports on the 20-year record).
   const categories = await listFilerCategories(db, company.id)
-  // Every report's state counts in the summary (an overdue report on another page is named); only the page's are drawn.
-  const all = rows.map((row) => toCard(row, filerCategoryAmong(categories, row.period_end), today, dutiesDue))
+  // Every report's standing counts in the summary (an overdue report on another page is named); only the page's
+  // cards are drawn, so only theirs are written out in words (issue 13: 77 reports on the 20-year record).
+  const all = rows.map((row) => ({ row, ...standingOf(row, filerCategoryAmong(categories, row.period_end), today) }))
   const onPage = new Set(pageIds)
-  const reports = all.filter((card) => onPage.has(card.id))
+  const reports = all.filter(({ row }) => onPage.has(row.id)).map((report) => toCard(report, today, dutiesDue))
   const lastOnPage = reports.at(-1)
-  const hasOlder = lastOnPage !== undefined && all.at(-1)?.id !== lastOnPage.id
+  const hasOlder = lastOnPage !== undefined && all.at(-1)?.row.id !== lastOnPage.id
   return {
-    totals: { reports: all.length, overdue: all.filter((c) => c.overdue).length, filed: all.filter((c) => c.filing).length },
-    overdueElsewhere: all.filter((c) => c.overdue && !onPage.has(c.id)).map((c) => ({ id: c.id, heading: c.heading })),
+    totals: { reports: all.length, overdue: all.filter((r) => r.overdue).length, filed: all.filter((r) => r.filedOn).length },
+    overdueElsewhere: all.filter((r) => r.overdue && !onPage.has(r.row.id)).map((r) => ({ id: r.row.id, heading: headingOf(r.row) })),
     newestPage: after !== null ? '/' : null,
     olderPage: hasOlder ? `/?after=${encodeURIComponent(lastOnPage.id)}` : null,
     company: { name: company.name, ticker: company.ticker, exchange: company.exchange },
@@ -103,7 +104,8 @@ function deadlineOf(form: DashboardReportRow['form'], periodEnd: string, categor
   return deadline
 }
 
-function toCard(row: DashboardReportRow, category: FilerCategory | null, today: string, dutiesDue: number) {
+/** What the summary counts of a report: its deadline, its filing, whether it is overdue. */
+function standingOf(row: DashboardReportRow, category: FilerCategory | null, today: string) {
   // The deadline follows the filer category in force for the period (General
   // Instruction A of Forms 10-K and 10-Q), moved past weekends and holidays (Rule 0-3).
   const deadline = category ? deadlineOf(row.form, row.period_end, category) : null
@@ -113,10 +115,23 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
   const filedOn = filing ? filing.filedAt.slice(0, 10) : null
   // A Form 12b-25 recorded on the report extends its due date (Rule 12b-25(b)); without one there is no extension.
   const extendedDueDate = reportProgress(lifecycle.context).lateFilingNotice?.extendedDueDate ?? null
+  const overdue = deadline && !filing ? isOverdue(extendedDueDate ?? deadline.dueDate, today) : false
+  return { deadline, lifecycle, filing, filedOn, extendedDueDate, overdue }
+}
+
+function headingOf(row: DashboardReportRow) {
+  return `Form ${formName(row)}${row.amendment_number > 1 ? ` No. ${row.amendment_number}` : ''} · ${row.form === '10-K' ? `Fiscal year ${row.fiscal_year}` : `Q${row.fiscal_quarter} ${row.fiscal_year}`}`
+}
+
+function toCard(
+  { row, deadline, lifecycle, filing, filedOn, extendedDueDate, overdue }: { row: DashboardReportRow } & ReturnType<typeof standingOf>,
+  today: string,
+  dutiesDue: number,
+) {
   return {
     id: row.id,
     form: row.form,
-    heading: `Form ${formName(row)}${row.amendment_number > 1 ? ` No. ${row.amendment_number}` : ''} · ${row.form === '10-K' ? `Fiscal year ${row.fiscal_year}` : `Q${row.fiscal_quarter} ${row.fiscal_year}`}`,
+    heading: headingOf(row),
     period:
       row.form === '10-K'
         ? `Annual report for the fiscal year ended ${formatCalendarDate(row.period_end)}`
@@ -140,7 +155,7 @@ function toCard(row: DashboardReportRow, category: FilerCategory | null, today: 
         : null,
     // "Due in 12 days", "Overdue by 3 days", or, a year and more past, the deadline named rather than counted.
     deadlineWords: deadline ? deadlineWords({ dueDate: deadline.dueDate, today, filedOn, extendedDueDate }) : null,
-    overdue: deadline && !filing ? isOverdue(extendedDueDate ?? deadline.dueDate, today) : false,
+    overdue,
     progress: row.signed_duties === null ? null : { signed: Math.min(row.signed_duties, dutiesDue), due: dutiesDue },
     state: {
       label: REPORT_STATE_LABELS[statePath(lifecycle.value).split('.')[0]!] ?? 'Unknown',
