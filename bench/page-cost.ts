@@ -9,13 +9,11 @@
 // uncompressed, as wrk reads them.
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import Database from 'better-sqlite3'
-import { DEMO_PASSWORD } from '../seeds/hecla'
 import { serverNodeArgs } from '../scripts/server-command'
+import { answered, benchAddresses, freePort, signIn } from './bench-server'
 
 const { values: flags } = parseArgs({
   options: { file: { type: 'string' }, requests: { type: 'string' }, out: { type: 'string' } },
@@ -24,57 +22,20 @@ const file = path.resolve(flags.file ?? '/tmp/hecla-bench/record.sqlite')
 const requests = Number(flags.requests ?? 300)
 if (!fs.existsSync(file)) throw new Error(`${file} does not exist: run bench/generate.ts first`)
 
-const read = new Database(file, { readonly: true, fileMustExist: true })
-const filed = read
-  .prepare(
-    `SELECT r.id, r.form FROM periodic_report r JOIN workflow_snapshot s ON s.instance_id = 'report/' || r.id
-     WHERE s.state LIKE '%locked%' OR s.state LIKE '%filed%' ORDER BY r.period_end`,
-  )
-  .all() as { id: string; form: string }[]
-const events = (read.prepare('SELECT count(*) AS n FROM workflow_event').get() as { n: number }).n
-read.close()
-const tenK = [...filed].reverse().find((r) => r.form === '10-K')?.id ?? 'report-2008-q2'
-const first = filed[0]?.id ?? 'report-2008-q2'
-const last = filed.at(-1)?.id ?? 'report-2012-fy'
+const { events, tenK, firstFiled: first, lastFiled: last } = benchAddresses(file)
 
-const port = await new Promise<number>((resolve, reject) => {
-  const probe = net.createServer()
-  probe.once('error', reject)
-  probe.listen(0, '127.0.0.1', () => {
-    const { port } = probe.address() as net.AddressInfo
-    probe.close(() => resolve(port))
-  })
-})
+const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
 const server = spawn(process.execPath, serverNodeArgs(), {
   env: { ...process.env, DATABASE_PATH: file, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
   stdio: ['ignore', 'ignore', 'inherit'],
 })
 process.on('exit', () => server.kill('SIGKILL'))
-for (const deadline = Date.now() + 120_000; ;) {
-  try {
-    if ((await fetch(`${origin}/healthz`)).ok) break
-  } catch {
-    // not listening yet
-  }
-  if (Date.now() > deadline) throw new Error('the server did not answer within 120 s')
-  await new Promise((r) => setTimeout(r, 25))
-}
+await answered(origin)
 
-async function signIn(email: string): Promise<string> {
-  const response = await fetch(`${origin}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { Origin: origin },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: '/' }),
-  })
-  await response.arrayBuffer()
-  if (response.status !== 302) throw new Error(`sign-in of ${email} answered ${response.status}`)
-  return response.headers.get('set-cookie')!.split(';')[0]!
-}
-const ceo = await signIn('ceo@hecla.example')
-const auditChair = await signIn('audit.chair@hecla.example')
-const disclosureChair = await signIn('disclosure@hecla.example')
+const ceo = await signIn(origin, 'ceo@hecla.example')
+const auditChair = await signIn(origin, 'audit.chair@hecla.example')
+const disclosureChair = await signIn(origin, 'disclosure@hecla.example')
 
 /** A page's address and its `.data` address (single fetch: the path with `.data`, the index route as `/_root.data`). */
 const pages: { name: string; cookie: string; path: string; search?: string }[] = [

@@ -7,15 +7,13 @@
 // shared 2-core machine say little. Also: the server's peak RSS (VmHWM) and the
 // time from the process's start to its first answer. `npm run build` first.
 import { spawn, spawnSync } from 'node:child_process'
-import net from 'node:net'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import Database from 'better-sqlite3'
-import { DEMO_PASSWORD } from '../seeds/hecla'
 import { serverNodeArgs } from '../scripts/server-command'
+import { answered, benchAddresses, freePort, signIn } from './bench-server'
 
 const { values: flags } = parseArgs({
   options: {
@@ -46,19 +44,7 @@ if (!fs.existsSync('build/server/index.js') || !fs.existsSync('build/server.js')
 const serverKind = flags.server ?? 'build'
 if (serverKind !== 'build' && serverKind !== 'tsx') throw new Error(`--server is build or tsx, not ${serverKind}`)
 
-// What the pages show depends on the record: read it once (read-only) to pick the addresses.
-const read = new Database(file, { readonly: true, fileMustExist: true })
-const events = (read.prepare('SELECT count(*) AS n FROM workflow_event').get() as { n: number }).n
-const filed = read
-  .prepare(
-    `SELECT r.id, r.form FROM periodic_report r JOIN workflow_snapshot s ON s.instance_id = 'report/' || r.id
-     WHERE s.state LIKE '%locked%' OR s.state LIKE '%filed%' ORDER BY r.period_end`,
-  )
-  .all() as { id: string; form: string }[]
-read.close()
-const tenK = [...filed].reverse().find((r) => r.form === '10-K')?.id ?? 'report-2008-q2'
-const firstFiled = filed[0]?.id ?? 'report-2008-q2'
-const lastFiled = filed.at(-1)?.id ?? 'report-2012-fy'
+const { events, tenK, firstFiled, lastFiled } = benchAddresses(file)
 
 const people = {
   ceo: 'ceo@hecla.example',
@@ -90,14 +76,7 @@ const pages: Page[] = [
 ]
 const only = flags.only ? new RegExp(flags.only) : null
 
-const port = await new Promise<number>((resolve, reject) => {
-  const probe = net.createServer()
-  probe.once('error', reject)
-  probe.listen(0, '127.0.0.1', () => {
-    const { port } = probe.address() as net.AddressInfo
-    probe.close(() => resolve(port))
-  })
-})
+const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
 
 const startedAt = performance.now()
@@ -111,32 +90,10 @@ const server = spawn('nice', ['-n', '19', process.execPath, ...serverArgs], {
   stdio: ['ignore', 'ignore', 'inherit'],
 })
 process.on('exit', () => server.kill('SIGKILL'))
-let firstResponseMs = 0
-for (const deadline = Date.now() + 120_000; ;) {
-  try {
-    if ((await fetch(`${origin}/healthz`)).ok) {
-      firstResponseMs = performance.now() - startedAt
-      break
-    }
-  } catch {
-    // not listening yet
-  }
-  if (Date.now() > deadline) throw new Error('the server did not answer within 120 s')
-  await new Promise((r) => setTimeout(r, 25))
-}
+await answered(origin)
+const firstResponseMs = performance.now() - startedAt
 console.log(`server answered ${Math.round(firstResponseMs)} ms after its start, on ${events} events`)
 
-async function signIn(email: string): Promise<string> {
-  const response = await fetch(`${origin}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { Origin: origin },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: '/' }),
-  })
-  await response.arrayBuffer()
-  if (response.status !== 302) throw new Error(`sign-in of ${email} answered ${response.status}`)
-  return response.headers.get('set-cookie')!.split(';')[0]!
-}
 /** fetch, once more on a kept-alive socket the server closed meanwhile (its keep-alive timeout passes during a wrk run). */
 async function get(address: string, cookie: string): Promise<Response> {
   try {
@@ -148,7 +105,7 @@ async function get(address: string, cookie: string): Promise<Response> {
 const versionOn = async (address: string, cookie: string) =>
   Number(/name="expectedVersion" value="(\d+)"/.exec(await (await get(address, cookie)).text())?.[1] ?? NaN)
 const cookies = {} as Record<Person, string>
-for (const who of Object.keys(people) as Person[]) cookies[who] = await signIn(people[who])
+for (const who of Object.keys(people) as Person[]) cookies[who] = await signIn(origin, people[who])
 
 for (const page of pages) {
   const response = await get(page.address, cookies[page.who])
