@@ -137,7 +137,8 @@ test('the Audit Committee’s chair acknowledges for the committee, sees who ope
   // The reporter follows the case from the duty: its routing and acknowledgements, never the recipients' notes.
   await page.getByRole('link', { name: caseId }).click()
   await page.waitForURL(`${baseURL}/cases/${caseId}`)
-  expect(await page.getByText('you reported it').count()).toBe(1)
+  // A client-side navigation changes the address just before the new page is drawn: wait for the page, not the address.
+  await expect.poll(() => page.getByText('you reported it').count()).toBe(1)
   expect(await page.locator('tr[data-body="audit_committee"]').textContent()).toContain('By Morgan Oversight')
   expect(await page.getByRole('region', { name: 'Notes between the recipients' }).count()).toBe(0)
   expect(cspViolations).toEqual([])

@@ -99,7 +99,8 @@ test('without JavaScript, the administrator creates a periodic report and regist
   await page.getByLabel('Period end date').fill(NEW_REPORT.periodEnd)
   await page.getByRole('button', { name: 'Create report' }).click()
   await page.waitForURL(`${inject('baseURL')}/admin/reports/${NEW_REPORT.id}/drafts`)
-  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Drafts of the Form 10-Q')
+  // The address changes just before the new page is drawn (a client-side navigation): wait for the page.
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Drafts of the Form 10-Q')
   expect(await page.getByText('No draft registered yet.').count()).toBe(1)
 
   const first = 'Hecla Mining Company, Form 10-Q for the quarter ended March 31, 2013. Draft 1.\n'
