@@ -81,24 +81,40 @@ export function mailFrom(env: NodeJS.ProcessEnv = process.env): string {
  * time, so a lease covers one send and a sender killed mid-pass leaves one mail
  * claimed, not a batch: the others were never taken, and no claim they did not use
  * counts against them. Each claim counts as an attempt, so a mail that kills its
- * sender every time still ends dead.
+ * sender every time still ends dead — unless the delivery note holds the SMTP server's
+ * 250 for it: then it went, and it is recorded sent.
  */
-export async function claimNext(db: DB, options: { now: Date; leaseMs: number }): Promise<OutboxMessage | undefined> {
+export async function claimNext(db: DB, options: { now: Date; leaseMs: number; note?: DeliveryNote }): Promise<OutboxMessage | undefined> {
   const now = options.now.toISOString()
   const leaseUntil = new Date(options.now.getTime() + options.leaseMs).toISOString()
-  return immediateTransaction(db, async (trx) => {
-    // A lapsed claim on the last attempt: the sender died during it; nobody knows whether the server took it.
-    await trx
-      .updateTable('outbox_message')
-      .set({
-        state: 'dead',
-        lease_until: null,
-        last_error: 'The sender stopped during the last attempt; the mail may or may not have gone.',
-      })
+  const recordedSent: string[] = []
+  const claimed = await immediateTransaction(db, async (trx) => {
+    // A lapsed claim on the last attempt: the sender died during it. The delivery note says
+    // whether the SMTP server took the mail first; without it nobody knows whether it went.
+    const lapsed = await trx
+      .selectFrom('outbox_message')
+      .select(['id', 'idempotency_key'])
       .where('state', '=', 'sending')
       .where('lease_until', '<=', now)
       .where('attempts', '>=', MAX_ATTEMPTS)
       .execute()
+    for (const m of lapsed) {
+      const taken = options.note?.wasTaken(m.idempotency_key) ?? false
+      await trx
+        .updateTable('outbox_message')
+        .set(
+          taken
+            ? { state: 'sent', sent_at: now, lease_until: null, last_error: null }
+            : {
+                state: 'dead',
+                lease_until: null,
+                last_error: 'The sender stopped during the last attempt; the mail may or may not have gone.',
+              },
+        )
+        .where('id', '=', m.id)
+        .execute()
+      if (taken) recordedSent.push(m.idempotency_key)
+    }
     const due = await trx
       .selectFrom('outbox_message')
       .select('id')
@@ -119,6 +135,9 @@ export async function claimNext(db: DB, options: { now: Date; leaseMs: number })
       .returningAll()
       .executeTakeFirstOrThrow()
   })
+  // The record says 'sent' now (committed): the note is no longer needed for these.
+  for (const key of recordedSent) options.note?.forget(key)
+  return claimed
 }
 
 export interface SendResult {
@@ -139,7 +158,7 @@ export async function sendDue(
   const limit = options.limit ?? 50
   const note = options.note
   for (let n = 0; n < limit; n++) {
-    const m = await claimNext(db, { now: now(), leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS })
+    const m = await claimNext(db, { now: now(), leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, ...(note ? { note } : {}) })
     if (!m) break
     // Taken by the SMTP server before a sender died, the record not yet told: it does not go again.
     const alreadyTaken = note?.wasTaken(m.idempotency_key) ?? false

@@ -1,9 +1,11 @@
 // The sender's retries (issue 11, ADR 020): a mail the mail server cannot take is
 // tried again after 1, 5, 15, 60 and 240 minutes, then left 'dead' with its last
 // error, and never claimed again. Against a real refusal: a loopback port where no
-// server listens. A lease that lapses on the last attempt ends dead too.
+// server listens. A lease that lapses on the last attempt ends dead too, unless the
+// delivery note holds the server's 250 for it.
 import net from 'node:net'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { openDeliveryNote } from '../../db/outbox/delivered'
 import { insertMail } from '../../db/outbox/enqueue'
 import { isoWeek } from '../../db/outbox/jobs'
 import { MAX_ATTEMPTS, claimNext, sendDue, smtpTransport } from '../../db/outbox/sender'
@@ -84,6 +86,39 @@ test('a claim that lapses on the last attempt ends dead, saying the mail may or 
   const r = await row(id)
   expect(r.state).toBe('dead')
   expect(r.last_error).toContain('may or may not have gone')
+})
+
+test('a claim that lapses on the last attempt after the mail server took the mail ends sent, from the delivery note', async () => {
+  const id = (await insertMail(copy.db, {
+    key: 'sender-test.lapsed-taken',
+    to: { userId: 'user-cfo', email: 'cfo@hecla.example' },
+    kind: 'reminder',
+    subject: 'A third reminder',
+    body: 'Dear Avery Ledger, a third reminder.',
+    causeSequence: null,
+    at: T0.toISOString(),
+  }))!
+  await copy.db
+    .updateTable('outbox_message')
+    .set({ attempts: MAX_ATTEMPTS - 1 })
+    .where('id', '=', id)
+    .execute()
+  const note = openDeliveryNote(copy.file)
+  try {
+    // The last attempt's sender got the server's 250, noted it, and died before the record said 'sent'.
+    const claimed = await claimNext(copy.db, { now: T0, leaseMs: 60_000, note })
+    expect(claimed?.id).toBe(id)
+    note.taken(claimed!.idempotency_key)
+    expect(await claimNext(copy.db, { now: plus(2), leaseMs: 60_000, note })).toBeUndefined()
+    const r = await row(id)
+    expect(r.state).toBe('sent')
+    expect(r.last_error).toBeNull()
+    expect(r.sent_at).toBe(plus(2).toISOString())
+    // The record says it now: the note lets it go.
+    expect(note.wasTaken(claimed!.idempotency_key)).toBe(false)
+  } finally {
+    note.close()
+  }
 })
 
 test('what a mail says cannot be rewritten, and no mail is deleted', async () => {
