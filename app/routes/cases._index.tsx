@@ -9,7 +9,7 @@ import { UserText } from '../components/user-text'
 import { requireUser } from '../utils/auth.server'
 import { getDb } from '../utils/db.server'
 import { CASE_DUTY_WORDS } from '../utils/duty-forms'
-import { formatInstantUtc } from '../utils/format'
+import { formatInstantUtc, shortReportLabel } from '../utils/format'
 import { receivingBodiesOf } from '../utils/permissions.server'
 import { getRecord } from '../utils/workflow.server'
 
@@ -100,9 +100,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       summary: r.context.summary,
       reportedAt: formatInstantUtc(r.context.reportedAt),
       report: r.report
-        ? r.report.form === '10-K'
-          ? `Form 10-K, fiscal ${r.report.fiscalYear}`
-          : `Form 10-Q, Q${r.report.fiscalQuarter} ${r.report.fiscalYear}`
+        ? shortReportLabel({ form: r.report.form, fiscal_year: r.report.fiscalYear, fiscal_quarter: r.report.fiscalQuarter })
         : null,
       receivedAs: r.bodies.map((b) => BODY_NAMES[b]).join(', '),
       state: r.path,
